@@ -1,0 +1,180 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Sandboxes;
+
+/// <summary>
+/// Something a provider can do: a group of operations (<see cref="Pty"/>, <see cref="Snapshot"/>) or a request field it can
+/// honour (<see cref="MemoryLimit"/>, <see cref="RunAsUser"/>). An extensible value: providers may define their own.
+/// The capability table of each provider (<c>specs/&lt;provider&gt;/provider.json</c>) says which are native, emulated or absent.
+/// </summary>
+public readonly struct Capability : IEquatable<Capability>
+{
+    /// <summary>Creates a capability from its identifier (lower case, dotted, for example <c>files.watch</c>).</summary>
+    public Capability(string id)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        _id = id;
+    }
+
+    // Null only in default(Capability).
+    private readonly string? _id;
+
+    /// <summary>The stable identifier used in capability tables and error messages.</summary>
+    public string Id => _id ?? string.Empty;
+
+    /// <summary>The identifiers of the well-known capabilities, usable in attributes.</summary>
+    [SuppressMessage("Design", "CA1034:Nested types should not be visible", Justification = "Groups the constants next to the values they name.")]
+    public static class Ids
+    {
+        /// <summary>Create, attach, list, kill and describe sandboxes.</summary>
+        public const string Lifecycle = "lifecycle";
+        /// <summary>Metadata labels on create, and listing filtered by them.</summary>
+        public const string Labels = "labels";
+        /// <summary>Run a command to completion.</summary>
+        public const string CommandsRun = "commands.run";
+        /// <summary>Start a command in the background and wait for it later, from any client.</summary>
+        public const string CommandsBackground = "commands.background";
+        /// <summary>Stream a command's output while it runs.</summary>
+        public const string CommandsStream = "commands.stream";
+        /// <summary>Write to and close the stdin of a running command.</summary>
+        public const string CommandsStdin = "commands.stdin";
+        /// <summary>Send a signal to a process.</summary>
+        public const string CommandsKill = "commands.kill";
+        /// <summary>List the processes of a sandbox.</summary>
+        public const string CommandsList = "commands.list";
+        /// <summary>Read files.</summary>
+        public const string FilesRead = "files.read";
+        /// <summary>Write files.</summary>
+        public const string FilesWrite = "files.write";
+        /// <summary>List directories.</summary>
+        public const string FilesList = "files.list";
+        /// <summary>Create directories.</summary>
+        public const string FilesMakeDir = "files.mkdir";
+        /// <summary>Remove files and directories.</summary>
+        public const string FilesRemove = "files.remove";
+        /// <summary>Ask whether a path exists.</summary>
+        public const string FilesExists = "files.exists";
+        /// <summary>Upload and download whole directories.</summary>
+        public const string FilesTransfer = "files.transfer";
+        /// <summary>Watch a directory for changes.</summary>
+        public const string FilesWatch = "files.watch";
+        /// <summary>Interactive pseudo-terminals with resize.</summary>
+        public const string Pty = "pty";
+        /// <summary>Snapshot a sandbox and start new ones from the snapshot.</summary>
+        public const string Snapshot = "snapshot";
+        /// <summary>Pause a sandbox and resume it with nothing lost.</summary>
+        public const string PauseResume = "pause";
+        /// <summary>Reach a port of the sandbox from outside through a URL.</summary>
+        public const string Ports = "ports";
+        /// <summary>Choose the sandbox's network access (<see cref="Sandboxes.NetworkPolicy"/>).</summary>
+        public const string NetworkPolicy = "network";
+        /// <summary>Limit CPUs.</summary>
+        public const string CpuLimit = "limits.cpu";
+        /// <summary>Limit memory.</summary>
+        public const string MemoryLimit = "limits.memory";
+        /// <summary>Attach GPUs.</summary>
+        public const string Gpu = "limits.gpu";
+        /// <summary>Limit the number of processes.</summary>
+        public const string ProcessLimit = "limits.processes";
+        /// <summary>Choose the disk size.</summary>
+        public const string DiskLimit = "limits.disk";
+        /// <summary>Run code with persistent interpreter contexts and rich results.</summary>
+        public const string CodeContext = "code.context";
+        /// <summary>Run a command as a given user inside the sandbox.</summary>
+        public const string RunAsUser = "user";
+        /// <summary>Give a sandbox a lifetime after which it is reaped.</summary>
+        public const string Lifetime = "lifetime";
+        /// <summary>Environment variables for the sandbox and per command.</summary>
+        public const string Environment = "env";
+    }
+
+    /// <summary>Create, attach, list, kill and describe sandboxes.</summary>
+    public static Capability Lifecycle { get; } = new(Ids.Lifecycle);
+    /// <summary>Metadata labels on create, and listing filtered by them.</summary>
+    public static Capability Labels { get; } = new(Ids.Labels);
+    /// <summary>Run a command to completion.</summary>
+    public static Capability CommandsRun { get; } = new(Ids.CommandsRun);
+    /// <summary>Start a command in the background and wait for it later.</summary>
+    public static Capability CommandsBackground { get; } = new(Ids.CommandsBackground);
+    /// <summary>Stream a command's output while it runs.</summary>
+    public static Capability CommandsStream { get; } = new(Ids.CommandsStream);
+    /// <summary>Write to and close the stdin of a running command.</summary>
+    public static Capability CommandsStdin { get; } = new(Ids.CommandsStdin);
+    /// <summary>Send a signal to a process.</summary>
+    public static Capability CommandsKill { get; } = new(Ids.CommandsKill);
+    /// <summary>List the processes of a sandbox.</summary>
+    public static Capability CommandsList { get; } = new(Ids.CommandsList);
+    /// <summary>Read files.</summary>
+    public static Capability FilesRead { get; } = new(Ids.FilesRead);
+    /// <summary>Write files.</summary>
+    public static Capability FilesWrite { get; } = new(Ids.FilesWrite);
+    /// <summary>List directories.</summary>
+    public static Capability FilesList { get; } = new(Ids.FilesList);
+    /// <summary>Create directories.</summary>
+    public static Capability FilesMakeDir { get; } = new(Ids.FilesMakeDir);
+    /// <summary>Remove files and directories.</summary>
+    public static Capability FilesRemove { get; } = new(Ids.FilesRemove);
+    /// <summary>Ask whether a path exists.</summary>
+    public static Capability FilesExists { get; } = new(Ids.FilesExists);
+    /// <summary>Upload and download whole directories.</summary>
+    public static Capability FilesTransfer { get; } = new(Ids.FilesTransfer);
+    /// <summary>Watch a directory for changes.</summary>
+    public static Capability FilesWatch { get; } = new(Ids.FilesWatch);
+    /// <summary>Interactive pseudo-terminals with resize.</summary>
+    public static Capability Pty { get; } = new(Ids.Pty);
+    /// <summary>Snapshot a sandbox and start new ones from the snapshot.</summary>
+    public static Capability Snapshot { get; } = new(Ids.Snapshot);
+    /// <summary>Pause a sandbox and resume it.</summary>
+    public static Capability PauseResume { get; } = new(Ids.PauseResume);
+    /// <summary>Reach a port of the sandbox from outside through a URL.</summary>
+    public static Capability Ports { get; } = new(Ids.Ports);
+    /// <summary>Choose the sandbox's network access.</summary>
+    public static Capability NetworkPolicy { get; } = new(Ids.NetworkPolicy);
+    /// <summary>Limit CPUs.</summary>
+    public static Capability CpuLimit { get; } = new(Ids.CpuLimit);
+    /// <summary>Limit memory.</summary>
+    public static Capability MemoryLimit { get; } = new(Ids.MemoryLimit);
+    /// <summary>Attach GPUs.</summary>
+    public static Capability Gpu { get; } = new(Ids.Gpu);
+    /// <summary>Limit the number of processes.</summary>
+    public static Capability ProcessLimit { get; } = new(Ids.ProcessLimit);
+    /// <summary>Choose the disk size.</summary>
+    public static Capability DiskLimit { get; } = new(Ids.DiskLimit);
+    /// <summary>Run code with persistent contexts and rich results.</summary>
+    public static Capability CodeContext { get; } = new(Ids.CodeContext);
+    /// <summary>Run a command as a given user.</summary>
+    public static Capability RunAsUser { get; } = new(Ids.RunAsUser);
+    /// <summary>Give a sandbox a lifetime after which it is reaped.</summary>
+    public static Capability Lifetime { get; } = new(Ids.Lifetime);
+    /// <summary>Environment variables for the sandbox and per command.</summary>
+    public static Capability Environment { get; } = new(Ids.Environment);
+
+    /// <summary>Every well-known capability, in a stable order.</summary>
+    public static IReadOnlyList<Capability> WellKnown { get; } =
+    [
+        Lifecycle, Labels, Lifetime, Environment, CommandsRun, CommandsBackground, CommandsStream, CommandsStdin, CommandsKill,
+        CommandsList, RunAsUser, FilesRead, FilesWrite, FilesList, FilesMakeDir, FilesRemove, FilesExists, FilesTransfer,
+        FilesWatch, Pty, Snapshot, PauseResume, Ports, NetworkPolicy, CpuLimit, MemoryLimit, ProcessLimit, DiskLimit, Gpu, CodeContext,
+    ];
+
+    /// <summary>Converts an identifier to a capability.</summary>
+    public static implicit operator Capability(string id) => new(id);
+
+    /// <summary>Compares two capabilities by identifier, ignoring case.</summary>
+    public static bool operator ==(Capability left, Capability right) => left.Equals(right);
+
+    /// <summary>Compares two capabilities by identifier, ignoring case.</summary>
+    public static bool operator !=(Capability left, Capability right) => !left.Equals(right);
+
+    /// <inheritdoc />
+    public bool Equals(Capability other) => string.Equals(Id, other.Id, StringComparison.OrdinalIgnoreCase);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is Capability other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => StringComparer.OrdinalIgnoreCase.GetHashCode(Id);
+
+    /// <inheritdoc />
+    public override string ToString() => Id;
+}

@@ -1,0 +1,84 @@
+namespace Sandboxes;
+
+/// <summary>
+/// Checks a request against the provider's capability table before it is sent, so that a field the provider cannot
+/// honour fails loudly (<see cref="FeatureNotSupportedException"/>) instead of being silently dropped.
+/// </summary>
+internal static class RequestValidator
+{
+    public static void Validate(ProviderCapabilities capabilities, CreateSandboxRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.TimeoutSeconds is <= 0)
+        {
+            throw new BadConfigException(capabilities.Provider, $"CreateSandboxRequest.TimeoutSeconds must be positive, not {request.TimeoutSeconds}.");
+        }
+
+        if (request.Cpus is <= 0 || request.MemoryMb is <= 0 || request.MaxProcesses is <= 0 || request.DiskMb is <= 0)
+        {
+            throw new BadConfigException(capabilities.Provider, "CreateSandboxRequest resource limits (Cpus, MemoryMb, MaxProcesses, DiskMb) must be positive.");
+        }
+
+        RequireIf(capabilities, request.Metadata is { Count: > 0 }, Capability.Labels, "CreateSandboxRequest.Metadata");
+        RequireIf(capabilities, request.Envs is { Count: > 0 }, Capability.Environment, "CreateSandboxRequest.Envs");
+        RequireIf(capabilities, request.TimeoutSeconds is not null, Capability.Lifetime, "CreateSandboxRequest.TimeoutSeconds");
+        RequireIf(capabilities, request.Cpus is not null, Capability.CpuLimit, "CreateSandboxRequest.Cpus");
+        RequireIf(capabilities, request.MemoryMb is not null, Capability.MemoryLimit, "CreateSandboxRequest.MemoryMb");
+        RequireIf(capabilities, request.MaxProcesses is not null, Capability.ProcessLimit, "CreateSandboxRequest.MaxProcesses");
+        RequireIf(capabilities, request.DiskMb is not null, Capability.DiskLimit, "CreateSandboxRequest.DiskMb");
+        RequireIf(capabilities, !string.IsNullOrEmpty(request.Gpu), Capability.Gpu, "CreateSandboxRequest.Gpu");
+        RequireIf(capabilities, request.Network is not null, Capability.NetworkPolicy, "CreateSandboxRequest.Network");
+        RequireIf(capabilities, !string.IsNullOrEmpty(request.Snapshot), Capability.Snapshot, "CreateSandboxRequest.Snapshot");
+    }
+
+    public static void Validate(ProviderCapabilities capabilities, RunCommandRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.Cmd))
+        {
+            throw new BadConfigException(capabilities.Provider, "RunCommandRequest.Cmd must not be empty.");
+        }
+
+        if (request.TimeoutSeconds is <= 0 or double.NaN)
+        {
+            throw new BadConfigException(capabilities.Provider, $"RunCommandRequest.TimeoutSeconds must be positive, not {request.TimeoutSeconds}.");
+        }
+
+        RequireIf(capabilities, request.Env is { Count: > 0 }, Capability.Environment, "RunCommandRequest.Env");
+        RequireIf(capabilities, !string.IsNullOrEmpty(request.User), Capability.RunAsUser, "RunCommandRequest.User");
+        RequireIf(capabilities, request.KeepStdinOpen, Capability.CommandsStdin, "RunCommandRequest.KeepStdinOpen");
+    }
+
+    public static void Validate(ProviderCapabilities capabilities, CreatePtyRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Rows is <= 0 or > 10_000 || request.Cols is <= 0 or > 10_000)
+        {
+            throw new BadConfigException(capabilities.Provider, $"A terminal needs between 1 and 10000 rows and columns, not {request.Rows}x{request.Cols}.");
+        }
+
+        RequireIf(capabilities, request.Env is { Count: > 0 }, Capability.Environment, "CreatePtyRequest.Env");
+        RequireIf(capabilities, !string.IsNullOrEmpty(request.User), Capability.RunAsUser, "CreatePtyRequest.User");
+    }
+
+    public static void ValidatePath(string provider, string path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            throw new InvalidSandboxPathException(provider, path ?? string.Empty, "a path is required");
+        }
+
+        if (path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new InvalidSandboxPathException(provider, path.Replace("\0", "\\0", StringComparison.Ordinal), "it contains a NUL character");
+        }
+    }
+
+    private static void RequireIf(ProviderCapabilities capabilities, bool condition, Capability capability, string what)
+    {
+        if (condition)
+        {
+            capabilities.Require(capability, what);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using Sandboxes.Providers;
+
+namespace Sandboxes.Providers;
+
+/// <summary>
+/// The contract every provider adapter implements. One instance serves one <see cref="Sandboxer"/> and may be used from many
+/// threads. Every operation names its sandbox by id, so an adapter can serve sandboxes created by other processes.
+/// Members carry <see cref="ProviderCapabilityAttribute"/>; a provider whose table declares a capability unsupported gets
+/// a generated override that throws <see cref="FeatureNotSupportedException"/>.
+/// </summary>
+/// <remarks>
+/// Adapters are asynchronous only; the public synchronous API bridges to them. Adapters must not capture the caller's
+/// context (use <c>ConfigureAwait(false)</c>), and must map every failure to the library's typed exceptions.
+/// </remarks>
+public abstract class SandboxProvider : IAsyncDisposable, IDisposable
+{
+    /// <summary>Creates the adapter with its configuration.</summary>
+    protected SandboxProvider(ProviderConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Config = config;
+    }
+
+    /// <summary>The configuration the adapter was created with.</summary>
+    public ProviderConfig Config { get; }
+
+    /// <summary>The provider's descriptor (generated from its capability table).</summary>
+    public abstract ProviderDescriptor Descriptor { get; }
+
+    /// <summary>The provider id.</summary>
+    public string Name => Descriptor.Id;
+
+    // ---- Lifecycle ----
+
+    /// <summary>Creates a sandbox and returns its description once it can run commands.</summary>
+    [ProviderCapability(Capability.Ids.Lifecycle)]
+    public abstract Task<SandboxInfo> CreateSandboxAsync(CreateSandboxRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Describes a sandbox; throws <see cref="NotFoundException"/> when it does not exist.</summary>
+    [ProviderCapability(Capability.Ids.Lifecycle)]
+    public abstract Task<SandboxInfo> GetSandboxAsync(string sandboxId, CancellationToken cancellationToken);
+
+    /// <summary>Lists sandboxes matching the filter.</summary>
+    [ProviderCapability(Capability.Ids.Lifecycle)]
+    public abstract Task<IReadOnlyList<SandboxInfo>> ListSandboxesAsync(ListSandboxesFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>Kills a sandbox and releases everything it holds; killing one that is already gone is not an error.</summary>
+    [ProviderCapability(Capability.Ids.Lifecycle)]
+    public abstract Task KillSandboxAsync(string sandboxId, CancellationToken cancellationToken);
+
+    // ---- Commands ----
+
+    /// <summary>Runs a command to completion. A command that outlives its timeout is killed with its process tree and
+    /// <see cref="SandboxTimeoutException"/> is thrown.</summary>
+    [ProviderCapability(Capability.Ids.CommandsRun)]
+    public abstract Task<CommandResult> RunCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Runs a command, yielding its output as it is produced and its exit last.</summary>
+    [ProviderCapability(Capability.Ids.CommandsStream)]
+    public abstract IAsyncEnumerable<CommandEvent> StreamCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Starts a command in the background and returns at once.</summary>
+    [ProviderCapability(Capability.Ids.CommandsBackground)]
+    public abstract Task<CommandHandle> StartCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Waits for a background command and returns its result.</summary>
+    [ProviderCapability(Capability.Ids.CommandsBackground)]
+    public abstract Task<CommandResult> WaitForHandleAsync(string sandboxId, string handleId, CancellationToken cancellationToken);
+
+    /// <summary>Follows a background command's output from its start, from any client, ending with its exit.</summary>
+    [ProviderCapability(Capability.Ids.CommandsBackground)]
+    public abstract IAsyncEnumerable<CommandEvent> AttachCommandAsync(string sandboxId, string handleId, CancellationToken cancellationToken);
+
+    /// <summary>Writes to the stdin of a background command started with <see cref="RunCommandRequest.KeepStdinOpen"/>.</summary>
+    [ProviderCapability(Capability.Ids.CommandsStdin)]
+    public abstract Task WriteStdinAsync(string sandboxId, string handleId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>Closes the stdin of a background command.</summary>
+    [ProviderCapability(Capability.Ids.CommandsStdin)]
+    public abstract Task CloseStdinAsync(string sandboxId, string handleId, CancellationToken cancellationToken);
+
+    /// <summary>Sends a signal to a process of the sandbox.</summary>
+    [ProviderCapability(Capability.Ids.CommandsKill)]
+    public abstract Task KillProcessAsync(string sandboxId, int pid, ProcessSignal signal, CancellationToken cancellationToken);
+
+    /// <summary>Lists the processes running in the sandbox.</summary>
+    [ProviderCapability(Capability.Ids.CommandsList)]
+    public abstract Task<IReadOnlyList<ProcessInfo>> ListProcessesAsync(string sandboxId, CancellationToken cancellationToken);
+
+    // ---- Files ----
+
+    /// <summary>Opens a sandbox file for reading. The stream is read incrementally; large files are never buffered whole.</summary>
+    [ProviderCapability(Capability.Ids.FilesRead)]
+    public abstract Task<Stream> OpenReadAsync(string sandboxId, string path, CancellationToken cancellationToken);
+
+    /// <summary>Writes a file (creating parent directories), replacing what was there.</summary>
+    [ProviderCapability(Capability.Ids.FilesWrite)]
+    public abstract Task WriteFileAsync(string sandboxId, string path, Stream content, WriteFileOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Lists a directory.</summary>
+    [ProviderCapability(Capability.Ids.FilesList)]
+    public abstract Task<IReadOnlyList<FileEntry>> ListDirectoryAsync(string sandboxId, string path, CancellationToken cancellationToken);
+
+    /// <summary>Creates a directory and its parents.</summary>
+    [ProviderCapability(Capability.Ids.FilesMakeDir)]
+    public abstract Task MakeDirAsync(string sandboxId, string path, CancellationToken cancellationToken);
+
+    /// <summary>Removes a file, or a directory with everything in it.</summary>
+    [ProviderCapability(Capability.Ids.FilesRemove)]
+    public abstract Task RemoveAsync(string sandboxId, string path, CancellationToken cancellationToken);
+
+    /// <summary>Tells whether a path exists.</summary>
+    [ProviderCapability(Capability.Ids.FilesExists)]
+    public abstract Task<bool> ExistsAsync(string sandboxId, string path, CancellationToken cancellationToken);
+
+    // ---- PTY ----
+
+    /// <summary>Opens a pseudo-terminal running a shell or the requested command.</summary>
+    [ProviderCapability(Capability.Ids.Pty)]
+    public abstract Task<PtySession> CreatePtyAsync(string sandboxId, CreatePtyRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Resizes the terminal of the program with this pid.</summary>
+    [ProviderCapability(Capability.Ids.Pty)]
+    public abstract Task ResizePtyAsync(string sandboxId, int pid, int rows, int cols, CancellationToken cancellationToken);
+
+    /// <summary>Kills the program on a terminal and closes it.</summary>
+    [ProviderCapability(Capability.Ids.Pty)]
+    public abstract Task KillPtyAsync(string sandboxId, int pid, CancellationToken cancellationToken);
+
+    /// <summary>Lists the terminals open in the sandbox.</summary>
+    [ProviderCapability(Capability.Ids.Pty)]
+    public abstract Task<IReadOnlyList<PtyInfo>> ListPtyAsync(string sandboxId, CancellationToken cancellationToken);
+
+    // ---- Lifecycle extras ----
+
+    /// <summary>Freezes every process of the sandbox.</summary>
+    [ProviderCapability(Capability.Ids.PauseResume)]
+    public abstract Task PauseAsync(string sandboxId, CancellationToken cancellationToken);
+
+    /// <summary>Continues a paused sandbox.</summary>
+    [ProviderCapability(Capability.Ids.PauseResume)]
+    public abstract Task ResumeAsync(string sandboxId, CancellationToken cancellationToken);
+
+    /// <summary>Saves the sandbox's state; new sandboxes can start from it through <see cref="CreateSandboxRequest.Snapshot"/>.</summary>
+    [ProviderCapability(Capability.Ids.Snapshot)]
+    public abstract Task<SnapshotInfo> CreateSnapshotAsync(string sandboxId, string? name, CancellationToken cancellationToken);
+
+    /// <summary>Lists the snapshots of this provider.</summary>
+    [ProviderCapability(Capability.Ids.Snapshot)]
+    public abstract Task<IReadOnlyList<SnapshotInfo>> ListSnapshotsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Deletes a snapshot.</summary>
+    [ProviderCapability(Capability.Ids.Snapshot)]
+    public abstract Task DeleteSnapshotAsync(string snapshotId, CancellationToken cancellationToken);
+
+    /// <summary>Returns a URL at which a server listening on <paramref name="port"/> inside the sandbox is reachable.</summary>
+    [ProviderCapability(Capability.Ids.Ports)]
+    public abstract Task<Uri> GetPortUrlAsync(string sandboxId, int port, CancellationToken cancellationToken);
+
+    // ---- Disposal ----
+
+    /// <summary>Releases the adapter's resources (HTTP clients, forwarders). Sandboxes themselves are not killed.</summary>
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => SyncBridge.Run(_ => DisposeAsync().AsTask(), CancellationToken.None);
+
+    /// <summary>Throws <see cref="FeatureNotSupportedException"/> for a capability this provider lacks; used by generated stubs.</summary>
+    protected FeatureNotSupportedException NotSupported(Capability capability, string member) =>
+        new(Name, capability, $"{member} is not available. " + SupportedByText(capability));
+
+    private static string SupportedByText(Capability capability)
+    {
+        var supporters = SandboxProviders.ProvidersSupporting(capability);
+        return supporters.Count == 0 ? "No registered provider supports it." : "Supported by: " + string.Join(", ", supporters) + ".";
+    }
+}
