@@ -86,6 +86,8 @@ public readonly struct Capability : IEquatable<Capability>
         public const string Lifetime = "lifetime";
         /// <summary>Environment variables for the sandbox and per command.</summary>
         public const string Environment = "env";
+        /// <summary>Start sandboxes from a container image (<see cref="CreateSandboxRequest.Image"/>).</summary>
+        public const string Images = "images";
     }
 
     /// <summary>Create, attach, list, kill and describe sandboxes.</summary>
@@ -148,11 +150,13 @@ public readonly struct Capability : IEquatable<Capability>
     public static Capability Lifetime { get; } = new(Ids.Lifetime);
     /// <summary>Environment variables for the sandbox and per command.</summary>
     public static Capability Environment { get; } = new(Ids.Environment);
+    /// <summary>Start sandboxes from a container image.</summary>
+    public static Capability Images { get; } = new(Ids.Images);
 
     /// <summary>Every well-known capability, in a stable order.</summary>
     public static IReadOnlyList<Capability> WellKnown { get; } =
     [
-        Lifecycle, Labels, Lifetime, Environment, CommandsRun, CommandsBackground, CommandsStream, CommandsStdin, CommandsKill,
+        Lifecycle, Labels, Lifetime, Environment, Images, CommandsRun, CommandsBackground, CommandsStream, CommandsStdin, CommandsKill,
         CommandsList, RunAsUser, FilesRead, FilesWrite, FilesList, FilesMakeDir, FilesRemove, FilesExists, FilesTransfer,
         FilesWatch, Pty, Snapshot, PauseResume, Ports, NetworkPolicy, CpuLimit, MemoryLimit, ProcessLimit, DiskLimit, Gpu, CodeContext,
     ];

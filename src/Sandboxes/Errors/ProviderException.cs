@@ -29,5 +29,7 @@ public class ProviderException : SandboxException
     public string? ResponseBody { get; }
 
     /// <inheritdoc />
-    public override bool IsTransient => StatusCode is null or 408 or 502 or 503 or 504;
+    /// <remarks>Transient for timeouts and gateway errors (408, 502, 503, 504) and for failures to reach the provider at all.</remarks>
+    public override bool IsTransient =>
+        StatusCode is 408 or 502 or 503 or 504 || (StatusCode is null && InnerException is HttpRequestException or IOException or TimeoutException);
 }

@@ -29,6 +29,7 @@ internal static class RequestValidator
         RequireIf(capabilities, !string.IsNullOrEmpty(request.Gpu), Capability.Gpu, "CreateSandboxRequest.Gpu");
         RequireIf(capabilities, request.Network is not null, Capability.NetworkPolicy, "CreateSandboxRequest.Network");
         RequireIf(capabilities, !string.IsNullOrEmpty(request.Snapshot), Capability.Snapshot, "CreateSandboxRequest.Snapshot");
+        RequireIf(capabilities, !string.IsNullOrEmpty(request.Image), Capability.Images, "CreateSandboxRequest.Image");
     }
 
     public static void Validate(ProviderCapabilities capabilities, RunCommandRequest request)

@@ -1,0 +1,241 @@
+using System.Runtime.InteropServices;
+
+namespace Sandboxes.Providers.Local;
+
+/// <summary>
+/// The Linux system calls the local provider needs and .NET does not expose: FIFOs and poll for the agent protocol,
+/// openat2 with RESOLVE_IN_ROOT so file paths resolve exactly as the sandbox sees them, setns for port forwarding,
+/// and the pseudo-terminal calls.
+/// </summary>
+internal static unsafe partial class LibC
+{
+    private const string Lib = "libc";
+
+    public const int O_RDONLY = 0x0;
+    public const int O_WRONLY = 0x1;
+    public const int O_RDWR = 0x2;
+    public const int O_CREAT = 0x40;
+    public const int O_EXCL = 0x80;
+    public const int O_NOCTTY = 0x100;
+    public const int O_TRUNC = 0x200;
+    public const int O_NONBLOCK = 0x800;
+    public const int O_DIRECTORY = 0x10000;
+    public const int O_NOFOLLOW = 0x20000;
+    public const int O_CLOEXEC = 0x80000;
+    public const int O_PATH = 0x200000;
+
+    public const ulong RESOLVE_NO_MAGICLINKS = 0x02;
+    public const ulong RESOLVE_IN_ROOT = 0x10;
+
+    public const int AT_REMOVEDIR = 0x200;
+    public const int AT_SYMLINK_NOFOLLOW = 0x100;
+    public const int AT_EMPTY_PATH = 0x1000;
+
+    public const short POLLIN = 0x1;
+    public const short POLLERR = 0x8;
+    public const short POLLHUP = 0x10;
+    public const short POLLNVAL = 0x20;
+
+    public const int F_GETFL = 3;
+    public const int F_SETFL = 4;
+
+    public const int CLONE_NEWNET = 0x40000000;
+
+    public const int EINTR = 4;
+    public const int ENOENT = 2;
+    public const int EEXIST = 17;
+    public const int EAGAIN = 11;
+    public const int EISDIR = 21;
+    public const int ENOTDIR = 20;
+    public const int ENOTEMPTY = 39;
+    public const int EROFS = 30;
+    public const int EACCES = 13;
+    public const int EPERM = 1;
+    public const int ELOOP = 40;
+    public const int EXDEV = 18;
+    public const int ESRCH = 3;
+    public const int ENXIO = 6;
+    public const int ENOSPC = 28;
+    public const int ENAMETOOLONG = 36;
+
+    private const long SYS_openat2 = 437;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct OpenHow
+    {
+        public ulong Flags;
+        public ulong Mode;
+        public ulong Resolve;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct WinSize
+    {
+        public ushort Rows;
+        public ushort Cols;
+        public ushort XPixel;
+        public ushort YPixel;
+    }
+
+    [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall4(long number, int dirfd, byte* path, OpenHow* how, nuint size);
+
+    /// <summary>openat2(2): returns a descriptor or -1 with errno set.</summary>
+    public static int OpenAt2(int dirfd, string path, int flags, int mode, ulong resolve)
+    {
+        var how = new OpenHow { Flags = (ulong)(flags | O_CLOEXEC), Mode = (ulong)mode, Resolve = resolve };
+        var bytes = NullTerminated(path);
+        fixed (byte* p = bytes)
+        {
+            while (true)
+            {
+                var fd = Syscall4(SYS_openat2, dirfd, p, &how, (nuint)sizeof(OpenHow));
+                if (fd >= 0 || Marshal.GetLastPInvokeError() != EINTR)
+                {
+                    return (int)fd;
+                }
+            }
+        }
+    }
+
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int OpenRaw(string path, int flags, int mode);
+
+    /// <summary>open(2) with O_CLOEXEC, retried on EINTR.</summary>
+    public static int Open(string path, int flags, int mode = 0)
+    {
+        while (true)
+        {
+            var fd = OpenRaw(path, flags | O_CLOEXEC, mode);
+            if (fd >= 0 || Marshal.GetLastPInvokeError() != EINTR)
+            {
+                return fd;
+            }
+        }
+    }
+
+    [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
+
+    [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport(Lib, EntryPoint = "mkfifo", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int MkFifo(string path, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int MkDirAt(int dirfd, string path, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int UnlinkAt(int dirfd, string path, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "fchmod", SetLastError = true)]
+    public static partial int FChmod(int fd, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "ftruncate", SetLastError = true)]
+    public static partial int FTruncate(int fd, long length);
+
+    [LibraryImport(Lib, EntryPoint = "chmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Chmod(string path, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Chown(string path, int uid, int gid);
+
+    [LibraryImport(Lib, EntryPoint = "fchown", SetLastError = true)]
+    public static partial int FChown(int fd, int uid, int gid);
+
+    [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
+    [LibraryImport(Lib, EntryPoint = "setns", SetLastError = true)]
+    public static partial int SetNs(int fd, int nstype);
+
+    [LibraryImport(Lib, EntryPoint = "geteuid")]
+    public static partial int GetEuid();
+
+    [LibraryImport(Lib, EntryPoint = "getegid")]
+    public static partial int GetEgid();
+
+    [LibraryImport(Lib, EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, nuint request, WinSize* size);
+
+    [LibraryImport(Lib, EntryPoint = "posix_openpt", SetLastError = true)]
+    public static partial int PosixOpenPt(int flags);
+
+    [LibraryImport(Lib, EntryPoint = "grantpt", SetLastError = true)]
+    public static partial int GrantPt(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "unlockpt", SetLastError = true)]
+    public static partial int UnlockPt(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "ptsname_r", SetLastError = true)]
+    public static partial int PtsNameR(int fd, byte* buffer, nuint length);
+
+    public const nuint TIOCSWINSZ = 0x5414;
+
+    /// <summary>statx(2) into <paramref name="result"/>.</summary>
+    [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Statx(int dirfd, string path, int flags, uint mask, out StatxBuffer result);
+
+    public const uint STATX_BASIC_STATS = 0x7ff;
+
+    /// <summary>The leading part of struct statx the provider reads (the kernel's layout, 256 bytes in all).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    public struct StatxBuffer
+    {
+        [FieldOffset(0)] public uint Mask;
+        [FieldOffset(4)] public uint BlockSize;
+        [FieldOffset(8)] public ulong Attributes;
+        [FieldOffset(16)] public uint Nlink;
+        [FieldOffset(20)] public uint Uid;
+        [FieldOffset(24)] public uint Gid;
+        [FieldOffset(28)] public ushort Mode;
+        [FieldOffset(40)] public ulong Size;
+        [FieldOffset(112)] public long MtimeSeconds;
+        [FieldOffset(120)] public uint MtimeNanoseconds;
+    }
+
+    public const int S_IFMT = 0xF000;
+    public const int S_IFDIR = 0x4000;
+    public const int S_IFLNK = 0xA000;
+    public const int S_IFREG = 0x8000;
+    public const int S_IFIFO = 0x1000;
+
+    public static int LastError => Marshal.GetLastPInvokeError();
+
+    public static string ErrorText(int errno) => Marshal.GetPInvokeErrorMessage(errno);
+
+    /// <summary>Clears O_NONBLOCK so that reads block (used once a FIFO's writer is known to be connected).</summary>
+    public static void SetBlocking(int fd)
+    {
+        var flags = Fcntl(fd, F_GETFL, 0);
+        if (flags >= 0)
+        {
+            Fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+        }
+    }
+
+    private static byte[] NullTerminated(string text)
+    {
+        var bytes = new byte[System.Text.Encoding.UTF8.GetByteCount(text) + 1];
+        System.Text.Encoding.UTF8.GetBytes(text, bytes);
+        return bytes;
+    }
+}

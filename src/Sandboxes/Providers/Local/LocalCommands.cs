@@ -1,0 +1,612 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading.Channels;
+
+namespace Sandboxes.Providers.Local;
+
+/// <summary>
+/// Runs commands in one local sandbox through its agent: foreground jobs stream over FIFOs read by <see cref="OutputPump"/>,
+/// background jobs write plain files any client can follow, wait for and feed.
+/// </summary>
+internal sealed class LocalCommands
+{
+    private readonly LocalSandbox _sandbox;
+
+    public LocalCommands(LocalSandbox sandbox) => _sandbox = sandbox;
+
+    public async Task<CommandResult> RunAsync(RunCommandRequest request, CancellationToken cancellationToken)
+    {
+        var stdout = new MemoryStream();
+        var stderr = new MemoryStream();
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await RunForegroundAsync(request, (stream, data) => (stream == 1 ? stdout : stderr).Write(data), cancellationToken)
+            .ConfigureAwait(false);
+        if (outcome.TimedOut)
+        {
+            throw TimedOut(request.TimeoutSeconds!.Value, Decode(stdout), Decode(stderr));
+        }
+
+        return ToResult(outcome, Decode(stdout), Decode(stderr), Stopwatch.GetElapsedTime(started), request);
+    }
+
+    public async IAsyncEnumerable<CommandEvent> StreamAsync(RunCommandRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Bounded: when the consumer is slow the pump blocks, the pipe fills and the command waits. Memory stays flat.
+        var channel = Channel.CreateBounded<CommandEvent>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        var decoders = new[] { Encoding.UTF8.GetDecoder(), Encoding.UTF8.GetDecoder() };
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var stdoutTail = new StringBuilder();
+        var stderrTail = new StringBuilder();
+        var pump = Task.Run(async () =>
+        {
+            try
+            {
+                var outcome = await RunForegroundAsync(request, (stream, data) =>
+                {
+                    var text = DecodeChunk(decoders[stream - 1], data);
+                    if (text.Length > 0)
+                    {
+                        Remember(stream == 1 ? stdoutTail : stderrTail, text);
+                        var e = stream == 1 ? CommandEvent.Stdout(text) : CommandEvent.Stderr(text);
+                        while (!channel.Writer.TryWrite(e))
+                        {
+                            if (!channel.Writer.WaitToWriteAsync(stop.Token).AsTask().GetAwaiter().GetResult())
+                            {
+                                return;
+                            }
+                        }
+                    }
+                }, stop.Token).ConfigureAwait(false);
+                if (outcome.TimedOut)
+                {
+                    throw TimedOut(request.TimeoutSeconds!.Value, stdoutTail.ToString(), stderrTail.ToString());
+                }
+
+                var result = ToResult(outcome, string.Empty, string.Empty, TimeSpan.Zero, request);
+                await channel.Writer.WriteAsync(CommandEvent.Exited(result.ExitCode, result.Error), stop.Token).ConfigureAwait(false);
+                channel.Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                channel.Writer.TryComplete(e);
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return e;
+            }
+        }
+        finally
+        {
+            // The consumer stopped early (break or cancellation): stop the pump, which kills the command.
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await pump.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    public async Task<CommandHandle> StartAsync(RunCommandRequest request, CancellationToken cancellationToken)
+    {
+        var job = Prepare(request, background: true);
+        int? stdinWriter = null;
+        if (request.KeepStdinOpen)
+        {
+            // Opened read-write, so the agent's open for reading finds a writer at once; closing it later is end-of-file.
+            stdinWriter = LibC.Open(job.Stdin, LibC.O_RDWR);
+            if (stdinWriter < 0)
+            {
+                throw new SandboxIOException(LocalProvider.ProviderId, job.Stdin, LibC.ErrorText(LibC.LastError));
+            }
+
+            _sandbox.StdinWriters[job.Id] = stdinWriter.Value;
+        }
+
+        try
+        {
+            _sandbox.Submit(job, request.User);
+            var pid = await WaitForPidAsync(job, cancellationToken).ConfigureAwait(false);
+            return new CommandHandle(pid, job.Id);
+        }
+        catch
+        {
+            if (stdinWriter is { } fd && _sandbox.StdinWriters.TryRemove(job.Id, out _))
+            {
+                LibC.Close(fd);
+            }
+
+            throw;
+        }
+    }
+
+    public async Task<CommandResult> WaitAsync(string handleId, CancellationToken cancellationToken)
+    {
+        var job = _sandbox.ExistingJob(handleId);
+        var started = File.GetCreationTimeUtc(job.Run);
+        var deadline = ReadTimeout(job) is { } seconds ? started.AddSeconds(seconds) : (DateTime?)null;
+        var delay = 2;
+        while (!TryReadExit(job, out _))
+        {
+            _sandbox.EnsureAlive();
+            if (deadline is { } d && DateTime.UtcNow > d && !File.Exists(job.TimedOut))
+            {
+                File.WriteAllText(job.TimedOut, "1");
+                _sandbox.KillJob(job);
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = Math.Min(50, delay * 2);
+        }
+
+        TryReadExit(job, out var exitCode);
+        var stdout = ReadAllText(job.Stdout);
+        var stderr = ReadAllText(job.Stderr);
+        var finished = File.GetLastWriteTimeUtc(job.Exit);
+        CloseStdinWriter(handleId);
+        if (File.Exists(job.TimedOut))
+        {
+            throw TimedOut(ReadTimeout(job) ?? 0, stdout, stderr);
+        }
+
+        return ToResult(new Outcome(exitCode, OomDelta(job), false), stdout, stderr, finished - started, null);
+    }
+
+    public async IAsyncEnumerable<CommandEvent> AttachAsync(string handleId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var job = _sandbox.ExistingJob(handleId);
+        var offsets = new long[2];
+        var decoders = new[] { Encoding.UTF8.GetDecoder(), Encoding.UTF8.GetDecoder() };
+        var buffer = new byte[64 * 1024];
+        var delay = 2;
+        while (true)
+        {
+            var exited = TryReadExit(job, out var exitCode);
+            var any = false;
+            foreach (var (path, index) in new[] { (job.Stdout, 0), (job.Stderr, 1) })
+            {
+                while (ReadAt(path, offsets[index], buffer) is var n and > 0)
+                {
+                    offsets[index] += n;
+                    any = true;
+                    var text = DecodeChunk(decoders[index], buffer.AsSpan(0, n));
+                    if (text.Length > 0)
+                    {
+                        yield return index == 0 ? CommandEvent.Stdout(text) : CommandEvent.Stderr(text);
+                    }
+                }
+            }
+
+            if (exited)
+            {
+                if (File.Exists(job.TimedOut))
+                {
+                    throw TimedOut(ReadTimeout(job) ?? 0, string.Empty, string.Empty);
+                }
+
+                var result = ToResult(new Outcome(exitCode, OomDelta(job), false), string.Empty, string.Empty, TimeSpan.Zero, null);
+                yield return CommandEvent.Exited(result.ExitCode, result.Error);
+                yield break;
+            }
+
+            _sandbox.EnsureAlive();
+            delay = any ? 2 : Math.Min(50, delay * 2);
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task WriteStdinAsync(string handleId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var job = _sandbox.ExistingJob(handleId);
+        if (TryReadExit(job, out _))
+        {
+            throw new SandboxStateException(LocalProvider.ProviderId, _sandbox.Id, SandboxStatus.Running,
+                $"The command {handleId} has already exited; its stdin is closed.");
+        }
+
+        if (_sandbox.StdinWriters.TryGetValue(handleId, out var fd))
+        {
+            WriteAll(fd, data.Span, job.Stdin);
+            return Task.CompletedTask;
+        }
+
+        // Another client started the command: open the FIFO for writing (the command holds the reading end).
+        if (!IsFifo(job.Stdin))
+        {
+            throw new BadConfigException(LocalProvider.ProviderId,
+                $"The command {handleId} was not started with KeepStdinOpen, so its stdin cannot be written.");
+        }
+
+        var writer = LibC.Open(job.Stdin, LibC.O_WRONLY | LibC.O_NONBLOCK);
+        if (writer < 0)
+        {
+            throw new SandboxStateException(LocalProvider.ProviderId, _sandbox.Id, SandboxStatus.Running,
+                $"The stdin of command {handleId} is closed.");
+        }
+
+        try
+        {
+            LibC.SetBlocking(writer);
+            WriteAll(writer, data.Span, job.Stdin);
+        }
+        finally
+        {
+            LibC.Close(writer);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task CloseStdinAsync(string handleId)
+    {
+        _sandbox.ExistingJob(handleId);
+        if (!CloseStdinWriter(handleId))
+        {
+            throw new BadConfigException(LocalProvider.ProviderId,
+                $"This client does not hold the stdin of command {handleId}: only the client that started it with KeepStdinOpen can close it.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private bool CloseStdinWriter(string handleId)
+    {
+        if (_sandbox.StdinWriters.TryRemove(handleId, out var fd))
+        {
+            LibC.Close(fd);
+            return true;
+        }
+
+        return false;
+    }
+
+    private async Task<Outcome> RunForegroundAsync(RunCommandRequest request, OutputPump.ChunkSink sink, CancellationToken cancellationToken)
+    {
+        var job = Prepare(request, background: false);
+        var stdoutFd = OpenReader(job.Stdout);
+        var stderrFd = OpenReader(job.Stderr);
+        var statusFd = OpenReader(job.Status);
+        try
+        {
+            _sandbox.Submit(job, request.User);
+            var deadline = request.TimeoutSeconds is { } t ? Stopwatch.GetTimestamp() + (long)(t * Stopwatch.Frequency) : long.MaxValue;
+            var nextLivenessCheck = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 5);
+            var timedOut = false;
+            var cancelled = false;
+            var completion = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    var code = OutputPump.Run(stdoutFd, stderrFd, statusFd, sink, () =>
+                    {
+                        var now = Stopwatch.GetTimestamp();
+                        if (!timedOut && !cancelled && (now > deadline || cancellationToken.IsCancellationRequested))
+                        {
+                            timedOut = now > deadline;
+                            cancelled = !timedOut;
+                            // Kill the whole tree; the agent then reports the exit and the pump ends normally.
+                            _sandbox.KillJob(job);
+                        }
+
+                        if (now > nextLivenessCheck)
+                        {
+                            nextLivenessCheck = now + (Stopwatch.Frequency / 5);
+                            _sandbox.EnsureAlive();
+                        }
+
+                        return PumpCheck.Continue;
+                    });
+                    completion.TrySetResult(code);
+                }
+                catch (Exception e)
+                {
+                    completion.TrySetException(e);
+                }
+            })
+            {
+                IsBackground = true,
+                Name = "sandbox-output",
+            };
+            thread.Start();
+            var exitCode = await completion.Task.ConfigureAwait(false);
+            if (cancelled)
+            {
+                throw new OperationCanceledException("The command was cancelled and its processes killed.", cancellationToken);
+            }
+
+            return new Outcome(exitCode ?? -1, OomDelta(job), timedOut);
+        }
+        finally
+        {
+            LibC.Close(stdoutFd);
+            LibC.Close(stderrFd);
+            LibC.Close(statusFd);
+            _sandbox.RemoveJob(job);
+        }
+    }
+
+    private JobFiles Prepare(RunCommandRequest request, bool background)
+    {
+        _sandbox.EnsureRunnable();
+        var cwd = request.Cwd is { Length: > 0 } c ? SandboxPath.Normalize(c).Absolute : SandboxPath.Workspace;
+        if (!_sandbox.Files.IsDirectory(cwd))
+        {
+            throw new BadConfigException(LocalProvider.ProviderId, $"RunCommandRequest.Cwd '{cwd}' is not a directory in the sandbox.");
+        }
+
+        (int Uid, int Gid)? user = request.User is { Length: > 0 } u ? _sandbox.ResolveUser(u) : null;
+        var job = _sandbox.NewJob();
+        Directory.CreateDirectory(job.HostDir);
+        var script = new StringBuilder();
+        script.Append("echo $$ >").Append(ShellQuote.Quote(job.AgentDir + "/pid")).Append('\n');
+        script.Append("cd ").Append(ShellQuote.Quote(_sandbox.CommandPath(cwd))).Append(" || exit 126\n");
+        if (user is { Uid: not 0 })
+        {
+            script.Append("export HOME=/home/user USER=").Append(ShellQuote.Quote(request.User!)).Append('\n');
+        }
+
+        foreach (var (key, value) in request.Env ?? new Dictionary<string, string>())
+        {
+            if (!ShellQuote.IsVariableName(key))
+            {
+                throw new BadConfigException(LocalProvider.ProviderId, $"'{key}' is not a valid environment variable name.");
+            }
+
+            script.Append("export ").Append(key).Append('=').Append(ShellQuote.Quote(value)).Append('\n');
+        }
+
+        script.Append(request.Cmd).Append('\n');
+        File.WriteAllText(job.Run, script.ToString());
+        File.WriteAllText(job.Command, request.Cmd);
+        File.WriteAllText(job.OomBaseline, SandboxCgroups.OomKills(_sandbox.Record.MemoryCgroup).ToString(CultureInfo.InvariantCulture));
+        if (request.TimeoutSeconds is { } timeout)
+        {
+            File.WriteAllText(job.Timeout, timeout.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (request.KeepStdinOpen)
+        {
+            MakeFifo(job.Stdin);
+        }
+        else if (request.Stdin is { } stdin)
+        {
+            File.WriteAllText(job.Stdin, stdin);
+        }
+        else
+        {
+            File.CreateSymbolicLink(job.Stdin, "/dev/null");
+        }
+
+        if (!background)
+        {
+            MakeFifo(job.Stdout);
+            MakeFifo(job.Stderr);
+            MakeFifo(job.Status);
+        }
+
+        if (user is { } owner)
+        {
+            // The job script writes its pid here as the requested user.
+            LibC.Chown(job.HostDir, owner.Uid, owner.Gid);
+        }
+
+        return job;
+    }
+
+    private async Task<int> WaitForPidAsync(JobFiles job, CancellationToken cancellationToken)
+    {
+        var delay = 1;
+        for (var waited = 0; waited < 10_000; waited += delay)
+        {
+            if (TryReadInt(job.Pid) is { } pid)
+            {
+                return pid;
+            }
+
+            if (TryReadExit(job, out _))
+            {
+                // Exited before its first line ran (the shell could not start): report the agent's pid-less handle.
+                return TryReadInt(job.Pid) ?? 0;
+            }
+
+            _sandbox.EnsureAlive();
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = Math.Min(20, delay * 2);
+        }
+
+        throw new ProviderException(LocalProvider.ProviderId, "The background command did not start within 10 seconds.");
+    }
+
+    private long OomDelta(JobFiles job)
+    {
+        var baseline = TryReadInt(job.OomBaseline) ?? 0;
+        return SandboxCgroups.OomKills(_sandbox.Record.MemoryCgroup) - baseline;
+    }
+
+    private CommandResult ToResult(Outcome outcome, string stdout, string stderr, TimeSpan duration, RunCommandRequest? request)
+    {
+        string? error = null;
+        var oom = false;
+        if (outcome.ExitCode > 128 && outcome.ExitCode < 128 + 65)
+        {
+            var signal = outcome.ExitCode - 128;
+            if (signal == 9 && outcome.OomKills > 0)
+            {
+                oom = true;
+                error = $"Killed for exceeding the sandbox's memory limit ({_sandbox.Record.MemoryMb} MiB).";
+            }
+            else
+            {
+                error = $"Killed by signal {signal} ({SignalName(signal)}).";
+            }
+        }
+
+        return new CommandResult { Stdout = stdout, Stderr = stderr, ExitCode = outcome.ExitCode, Duration = duration, Error = error, OutOfMemory = oom };
+    }
+
+    private SandboxTimeoutException TimedOut(double seconds, string? stdout, string? stderr) =>
+        new(LocalProvider.ProviderId,
+            $"The command exceeded its timeout of {seconds.ToString(CultureInfo.InvariantCulture)} s; it and every process it started were killed.",
+            TimeSpan.FromSeconds(seconds), stdout, stderr);
+
+    private static string SignalName(int signal) => signal switch
+    {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        6 => "SIGABRT",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        13 => "SIGPIPE",
+        15 => "SIGTERM",
+        _ => "signal " + signal.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static int OpenReader(string fifo)
+    {
+        // Non-blocking, so the open does not wait for the writer; poll reports data once the command writes.
+        var fd = LibC.Open(fifo, LibC.O_RDONLY | LibC.O_NONBLOCK);
+        return fd >= 0 ? fd : throw new SandboxIOException(LocalProvider.ProviderId, fifo, LibC.ErrorText(LibC.LastError));
+    }
+
+    private static void MakeFifo(string path)
+    {
+        if (LibC.MkFifo(path, 0x1B6) != 0)
+        {
+            throw new SandboxIOException(LocalProvider.ProviderId, path, LibC.ErrorText(LibC.LastError));
+        }
+    }
+
+    private static unsafe void WriteAll(int fd, ReadOnlySpan<byte> data, string path)
+    {
+        fixed (byte* p = data)
+        {
+            var written = 0;
+            while (written < data.Length)
+            {
+                var n = (int)LibC.Write(fd, p + written, (nuint)(data.Length - written));
+                if (n < 0)
+                {
+                    if (LibC.LastError == LibC.EINTR)
+                    {
+                        continue;
+                    }
+
+                    throw new SandboxIOException(LocalProvider.ProviderId, path, LibC.ErrorText(LibC.LastError));
+                }
+
+                written += n;
+            }
+        }
+    }
+
+    internal static bool TryReadExit(JobFiles job, out int exitCode)
+    {
+        exitCode = -1;
+        string text;
+        try
+        {
+            text = File.ReadAllText(job.Exit);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+
+        // The agent writes "N\n" in one write; without the newline the write has not finished.
+        if (!text.EndsWith('\n'))
+        {
+            return false;
+        }
+
+        exitCode = int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : -1;
+        return true;
+    }
+
+    private static double? ReadTimeout(JobFiles job)
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText(job.Timeout), CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    internal static int? TryReadInt(string path)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(path).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsFifo(string path) =>
+        LibC.Statx(-100, path, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, out var st) == 0 && (st.Mode & LibC.S_IFMT) == LibC.S_IFIFO;
+
+    private static int ReadAt(string path, long offset, byte[] buffer)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return RandomAccess.Read(handle, buffer, offset);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static string ReadAllText(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private static string Decode(MemoryStream stream) =>
+        Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+
+    private static string DecodeChunk(Decoder decoder, ReadOnlySpan<byte> data)
+    {
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(data.Length)];
+        var count = decoder.GetChars(data, chars, flush: false);
+        return new string(chars, 0, count);
+    }
+
+    // Keeps the last part of a stream, for the timeout message of a streamed command.
+    private static void Remember(StringBuilder tail, string text)
+    {
+        tail.Append(text);
+        if (tail.Length > 64 * 1024)
+        {
+            tail.Remove(0, tail.Length - 32 * 1024);
+        }
+    }
+
+    private readonly record struct Outcome(int ExitCode, long OomKills, bool TimedOut);
+}

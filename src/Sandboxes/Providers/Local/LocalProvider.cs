@@ -1,0 +1,580 @@
+using System.Collections.Concurrent;
+using System.Formats.Tar;
+using System.Runtime.CompilerServices;
+
+namespace Sandboxes.Providers.Local;
+
+/// <summary>
+/// The embedded provider: each sandbox is a workspace directory and a process tree isolated with bubblewrap namespaces
+/// (pid, mount, ipc, uts, net), a read-only view of the system and its own cgroups. Sandboxes live in a per-user state
+/// directory and outlive the process that created them; any process can attach to, list and destroy them.
+/// </summary>
+[SandboxProvider(ProviderId)]
+internal sealed partial class LocalProvider : SandboxProvider
+{
+    /// <summary>The provider's registered name.</summary>
+    public const string ProviderId = "local";
+
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(15);
+    private readonly LocalOptions _options;
+    private readonly LocalStateStore _store;
+    private readonly Lazy<(string? Bubblewrap, bool Namespaces)> _isolation;
+    private readonly Lazy<CgroupHierarchy> _cgroups = new(CgroupHierarchy.Detect);
+    private readonly ConcurrentDictionary<string, LocalSandbox> _sandboxes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Sandbox, int Port), PortForwarder> _forwarders = new();
+    private readonly ConcurrentDictionary<(string Sandbox, int Pid), LocalPtySession> _terminals = new();
+
+    /// <summary>Creates the adapter; the isolation requested in the config is checked here.</summary>
+    /// <exception cref="BadConfigException">Namespace isolation was asked for and bubblewrap cannot provide it.</exception>
+    public LocalProvider(ProviderConfig config)
+        : base(config)
+    {
+        _options = LocalOptions.From(config);
+        _store = new LocalStateStore(_options.StateRoot);
+        _isolation = new Lazy<(string?, bool)>(ChooseIsolation);
+        if (_options.Isolation == IsolationMode.Namespaces)
+        {
+            _ = _isolation.Value; // fail at construction, not at first use
+        }
+    }
+
+    /// <summary>The state directory (for tests and the CLI).</summary>
+    internal LocalStateStore Store => _store;
+
+    /// <summary>True when sandboxes are namespace-isolated.</summary>
+    internal bool UsesNamespaces => _isolation.Value.Namespaces;
+
+    public override async Task<SandboxInfo> CreateSandboxAsync(CreateSandboxRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ReapExpired();
+        var (bubblewrap, namespaces) = _isolation.Value;
+        var network = request.Network ?? NetworkPolicy.None;
+        if (network == NetworkPolicy.Internet && (!namespaces || BubblewrapProbe.Locate("slirp4netns") is null))
+        {
+            throw new FeatureNotSupportedException(ProviderId, Capability.NetworkPolicy,
+                namespaces ? "NetworkPolicy.Internet needs slirp4netns, which is not installed." : "NetworkPolicy.Internet needs namespace isolation.");
+        }
+
+        if (!namespaces && network != NetworkPolicy.All && request.Network is not null)
+        {
+            throw new FeatureNotSupportedException(ProviderId, Capability.NetworkPolicy,
+                "without bubblewrap a sandbox shares the host's network; only NetworkPolicy.All can be honoured.");
+        }
+
+        var snapshot = ResolveSnapshot(request.Snapshot ?? request.Template);
+        var id = LocalStateStore.NewSandboxId();
+        var paths = _store.PathsFor(id);
+        var now = DateTimeOffset.UtcNow;
+        var metadata = new Dictionary<string, string>(snapshot?.Metadata ?? new Dictionary<string, string>());
+        foreach (var (key, value) in request.Metadata ?? new Dictionary<string, string>())
+        {
+            metadata[key] = value;
+        }
+
+        var envs = new Dictionary<string, string>(snapshot?.Envs ?? new Dictionary<string, string>());
+        foreach (var (key, value) in request.Envs ?? new Dictionary<string, string>())
+        {
+            if (!ShellQuote.IsVariableName(key))
+            {
+                throw new BadConfigException(ProviderId, $"'{key}' is not a valid environment variable name.");
+            }
+
+            envs[key] = value;
+        }
+
+        SandboxCgroups.Placement? cgroups = null;
+        try
+        {
+            Directory.CreateDirectory(paths.Dir);
+            LibC.Chmod(paths.Dir, 0x1C0);
+            cgroups = SandboxCgroups.Create(_cgroups.Value, id, request.Cpus, request.MemoryMb, request.MaxProcesses);
+            var record = new LocalSandboxRecord
+            {
+                Id = id, Name = request.Name, Template = request.Template, CreatedAt = now,
+                ExpiresAt = request.TimeoutSeconds is { } t ? now.AddSeconds(t) : null,
+                Metadata = metadata, Envs = envs, Cpus = request.Cpus, MemoryMb = request.MemoryMb, MaxProcesses = request.MaxProcesses,
+                Network = network, Namespaces = namespaces, Cgroups = cgroups.Dirs, FreezerCgroup = cgroups.Freezer,
+                MemoryCgroup = cgroups.Memory, Snapshot = snapshot?.Id,
+            };
+            _store.Write(record); // written before the launch, so a crash mid-create leaves something destroy can clean
+            if (snapshot is not null)
+            {
+                Directory.CreateDirectory(paths.WorkspaceDir);
+                await TarFile.ExtractToDirectoryAsync(Path.Combine(_store.SnapshotDir(snapshot.Id), "workspace.tar"), paths.WorkspaceDir,
+                    overwriteFiles: true, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!namespaces)
+            {
+                Directory.CreateDirectory(Path.Combine(paths.RootDir, "tmp"));
+            }
+
+            var initPid = SandboxLauncher.Launch(paths, record, bubblewrap, cgroups.Dirs, ReadyTimeout);
+            record = record with { InitPid = initPid, InitStartTime = ProcessTable.StartTime(initPid) ?? 0 };
+            _store.Write(record);
+            if (network == NetworkPolicy.Internet)
+            {
+                StartSlirp(record, paths);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var sandbox = new LocalSandbox(record, paths);
+            _sandboxes[id] = sandbox;
+            return Describe(sandbox);
+        }
+        catch
+        {
+            // A failed or cancelled create leaves nothing behind: no process, no cgroup, no state.
+            Destroy(id, cgroups?.Dirs);
+            throw;
+        }
+    }
+
+    public override Task<SandboxInfo> GetSandboxAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        ReapExpired();
+        return Task.FromResult(Describe(Find(sandboxId, requireAlive: false)));
+    }
+
+    public override Task<IReadOnlyList<SandboxInfo>> ListSandboxesAsync(ListSandboxesFilter filter, CancellationToken cancellationToken)
+    {
+        ReapExpired();
+        var list = new List<SandboxInfo>();
+        foreach (var id in _store.SandboxIds())
+        {
+            var info = TryLoad(id) is { } sandbox
+                ? Describe(sandbox)
+                : new SandboxInfo { Id = id, Provider = ProviderId, Status = SandboxStatus.Error };
+            if (filter.Matches(info))
+            {
+                list.Add(info);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<SandboxInfo>>(list.OrderBy(i => i.StartedAt).ToList());
+    }
+
+    public override async Task KillSandboxAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        if (!LocalStateStore.IsValidId(sandboxId))
+        {
+            return;
+        }
+
+        foreach (var key in _forwarders.Keys.Where(k => k.Sandbox == sandboxId).ToList())
+        {
+            if (_forwarders.TryRemove(key, out var forwarder))
+            {
+                await forwarder.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        foreach (var key in _terminals.Keys.Where(k => k.Sandbox == sandboxId).ToList())
+        {
+            if (_terminals.TryRemove(key, out var terminal))
+            {
+                await terminal.KillAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        Destroy(sandboxId, null);
+    }
+
+    public override Task<CommandResult> RunCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken) =>
+        Find(sandboxId).Commands.RunAsync(request, cancellationToken);
+
+    public override IAsyncEnumerable<CommandEvent> StreamCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken) =>
+        Find(sandboxId).Commands.StreamAsync(request, cancellationToken);
+
+    public override Task<CommandHandle> StartCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken) =>
+        Find(sandboxId).Commands.StartAsync(request, cancellationToken);
+
+    public override Task<CommandResult> WaitForHandleAsync(string sandboxId, string handleId, CancellationToken cancellationToken) =>
+        Find(sandboxId, requireAlive: false).Commands.WaitAsync(handleId, cancellationToken);
+
+    public override IAsyncEnumerable<CommandEvent> AttachCommandAsync(string sandboxId, string handleId, CancellationToken cancellationToken) =>
+        Find(sandboxId, requireAlive: false).Commands.AttachAsync(handleId, cancellationToken);
+
+    public override Task WriteStdinAsync(string sandboxId, string handleId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        Find(sandboxId).Commands.WriteStdinAsync(handleId, data, cancellationToken);
+
+    public override Task CloseStdinAsync(string sandboxId, string handleId, CancellationToken cancellationToken) =>
+        Find(sandboxId).Commands.CloseStdinAsync(handleId);
+
+    public override Task KillProcessAsync(string sandboxId, int pid, ProcessSignal signal, CancellationToken cancellationToken)
+    {
+        Find(sandboxId).Signal(pid, signal);
+        return Task.CompletedTask;
+    }
+
+    public override Task<IReadOnlyList<ProcessInfo>> ListProcessesAsync(string sandboxId, CancellationToken cancellationToken) =>
+        Task.FromResult(Find(sandboxId).ListProcesses());
+
+    public override Task<Stream> OpenReadAsync(string sandboxId, string path, CancellationToken cancellationToken) =>
+        Task.FromResult(Find(sandboxId).Files.OpenRead(path));
+
+    public override Task WriteFileAsync(string sandboxId, string path, Stream content, WriteFileOptions options, CancellationToken cancellationToken) =>
+        Find(sandboxId).Files.WriteAsync(path, content, options, cancellationToken);
+
+    public override Task<IReadOnlyList<FileEntry>> ListDirectoryAsync(string sandboxId, string path, CancellationToken cancellationToken) =>
+        Task.FromResult(Find(sandboxId).Files.List(path));
+
+    public override Task MakeDirAsync(string sandboxId, string path, CancellationToken cancellationToken)
+    {
+        Find(sandboxId).Files.MakeDirs(path);
+        return Task.CompletedTask;
+    }
+
+    public override Task RemoveAsync(string sandboxId, string path, CancellationToken cancellationToken)
+    {
+        Find(sandboxId).Files.Remove(path);
+        return Task.CompletedTask;
+    }
+
+    public override Task<bool> ExistsAsync(string sandboxId, string path, CancellationToken cancellationToken) =>
+        Task.FromResult(Find(sandboxId).Files.Exists(path));
+
+    public override Task<PtySession> CreatePtyAsync(string sandboxId, CreatePtyRequest request, CancellationToken cancellationToken)
+    {
+        var sandbox = Find(sandboxId);
+        sandbox.EnsureRunnable();
+        var session = LocalTerminals.Start(sandbox, request, session => _terminals.TryRemove((sandboxId, session.Pid), out _));
+        _terminals[(sandboxId, session.Pid)] = session;
+        return Task.FromResult<PtySession>(session);
+    }
+
+    public override async Task ResizePtyAsync(string sandboxId, int pid, int rows, int cols, CancellationToken cancellationToken) =>
+        await Terminal(sandboxId, pid).ResizeAsync(rows, cols, cancellationToken).ConfigureAwait(false);
+
+    public override async Task KillPtyAsync(string sandboxId, int pid, CancellationToken cancellationToken)
+    {
+        var terminal = Terminal(sandboxId, pid);
+        await terminal.KillAsync(cancellationToken).ConfigureAwait(false);
+        await terminal.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public override Task<IReadOnlyList<PtyInfo>> ListPtyAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        Find(sandboxId);
+        return Task.FromResult<IReadOnlyList<PtyInfo>>(_terminals.Where(t => t.Key.Sandbox == sandboxId).Select(t => t.Value.Info).OrderBy(i => i.Pid).ToList());
+    }
+
+    public override Task PauseAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        var sandbox = Find(sandboxId);
+        if (sandbox.Record.FreezerCgroup is { } freezer)
+        {
+            SandboxCgroups.SetFrozen(freezer, frozen: true);
+        }
+        else
+        {
+            SignalAll(sandbox, ProcessSignal.Stop);
+        }
+
+        Save(sandbox, sandbox.Record with { Paused = true });
+        return Task.CompletedTask;
+    }
+
+    public override Task ResumeAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        var sandbox = Find(sandboxId);
+        if (sandbox.Record.FreezerCgroup is { } freezer)
+        {
+            SandboxCgroups.SetFrozen(freezer, frozen: false);
+        }
+        else
+        {
+            SignalAll(sandbox, ProcessSignal.Continue);
+        }
+
+        Save(sandbox, sandbox.Record with { Paused = false });
+        return Task.CompletedTask;
+    }
+
+    public override async Task<SnapshotInfo> CreateSnapshotAsync(string sandboxId, string? name, CancellationToken cancellationToken)
+    {
+        var sandbox = Find(sandboxId);
+        var snapshotId = LocalStateStore.NewSnapshotId();
+        var dir = _store.SnapshotDir(snapshotId);
+        Directory.CreateDirectory(dir);
+        var tar = Path.Combine(dir, "workspace.tar");
+        var wasPaused = sandbox.IsPaused;
+        try
+        {
+            // Frozen while copied, so the snapshot is one consistent moment of the workspace.
+            if (!wasPaused)
+            {
+                await PauseAsync(sandboxId, cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await TarFile.CreateFromDirectoryAsync(sandbox.Paths.WorkspaceDir, tar, includeBaseDirectory: false, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            finally
+            {
+                if (!wasPaused)
+                {
+                    await ResumeAsync(sandboxId, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            var record = new LocalSnapshotRecord
+            {
+                Id = snapshotId, Name = name, SandboxId = sandboxId, CreatedAt = DateTimeOffset.UtcNow,
+                SizeBytes = new FileInfo(tar).Length, Metadata = new(sandbox.Record.Metadata), Envs = new(sandbox.Record.Envs),
+            };
+            _store.WriteSnapshot(record);
+            return ToInfo(record);
+        }
+        catch
+        {
+            TryDeleteDirectory(dir);
+            throw;
+        }
+    }
+
+    public override Task<IReadOnlyList<SnapshotInfo>> ListSnapshotsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SnapshotInfo>>(_store.Snapshots().OrderBy(s => s.CreatedAt).Select(ToInfo).ToList());
+
+    public override Task DeleteSnapshotAsync(string snapshotId, CancellationToken cancellationToken)
+    {
+        var dir = _store.SnapshotDir(snapshotId);
+        if (!Directory.Exists(dir))
+        {
+            throw new NotFoundException(ProviderId, $"No local snapshot has the id '{snapshotId}'.");
+        }
+
+        TryDeleteDirectory(dir);
+        return Task.CompletedTask;
+    }
+
+    public override Task<Uri> GetPortUrlAsync(string sandboxId, int port, CancellationToken cancellationToken)
+    {
+        var sandbox = Find(sandboxId);
+        if (sandbox.Record.Network == NetworkPolicy.All || !sandbox.Record.Namespaces)
+        {
+            return Task.FromResult(new Uri($"http://127.0.0.1:{port}/")); // the sandbox shares the host's network
+        }
+
+        var forwarder = _forwarders.GetOrAdd((sandboxId, port), key => new PortForwarder($"/proc/{sandbox.Record.InitPid}/ns/net", key.Port));
+        return Task.FromResult(forwarder.Url);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        foreach (var forwarder in _forwarders.Values)
+        {
+            await forwarder.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _forwarders.Clear();
+        foreach (var terminal in _terminals.Values)
+        {
+            await terminal.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var sandbox in _sandboxes.Values)
+        {
+            foreach (var fd in sandbox.StdinWriters.Values)
+            {
+                LibC.Close(fd);
+            }
+
+            sandbox.StdinWriters.Clear();
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Kills every sandbox whose lifetime has ended. Runs on each use of the provider.</summary>
+    internal void ReapExpired()
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var id in _store.SandboxIds())
+        {
+            if (_store.TryRead(id) is { ExpiresAt: { } expires } && expires <= now)
+            {
+                Destroy(id, null);
+            }
+        }
+    }
+
+    private LocalSandbox Find(string sandboxId, bool requireAlive = true)
+    {
+        var sandbox = TryLoad(sandboxId) ?? throw new NotFoundException(ProviderId, $"No local sandbox has the id '{sandboxId}'.");
+        if (requireAlive)
+        {
+            sandbox.EnsureAlive();
+        }
+
+        return sandbox;
+    }
+
+    private LocalSandbox? TryLoad(string sandboxId)
+    {
+        var record = _store.TryRead(sandboxId);
+        if (record is null || record.InitPid == 0)
+        {
+            _sandboxes.TryRemove(sandboxId, out _);
+            return null;
+        }
+
+        if (_sandboxes.TryGetValue(sandboxId, out var cached) && cached.Record.InitPid == record.InitPid)
+        {
+            cached.Record = record; // another process may have paused or resumed it
+            return cached;
+        }
+
+        var sandbox = new LocalSandbox(record, _store.PathsFor(sandboxId));
+        _sandboxes[sandboxId] = sandbox;
+        return sandbox;
+    }
+
+    private SandboxInfo Describe(LocalSandbox sandbox) => new()
+    {
+        Id = sandbox.Id,
+        Provider = ProviderId,
+        Name = sandbox.Record.Name,
+        Template = sandbox.Record.Template,
+        Status = sandbox.Status,
+        StartedAt = sandbox.Record.CreatedAt,
+        ExpiresAt = sandbox.Record.ExpiresAt,
+        Metadata = sandbox.Record.Metadata,
+        Cpus = sandbox.Record.Cpus,
+        MemoryMb = sandbox.Record.MemoryMb,
+    };
+
+    private void Save(LocalSandbox sandbox, LocalSandboxRecord record)
+    {
+        sandbox.Record = record;
+        _store.Write(record);
+    }
+
+    private void Destroy(string id, IReadOnlyList<string>? extraCgroups)
+    {
+        _sandboxes.TryRemove(id, out _);
+        var record = _store.TryRead(id);
+        var cgroups = (record?.Cgroups ?? []).Concat(extraCgroups ?? []).Distinct().ToList();
+        if (cgroups.Count > 0)
+        {
+            SandboxCgroups.KillAll(cgroups);
+        }
+
+        if (record is { InitPid: > 0 } r && ProcessTable.IsAlive(r.InitPid, r.InitStartTime))
+        {
+            // Without cgroups: killing pid 1 of the namespace kills everything in it. In process isolation the tree goes.
+            if (r.Namespaces)
+            {
+                LibC.Kill(r.InitPid, (int)ProcessSignal.Continue);
+                LibC.Kill(r.InitPid, (int)ProcessSignal.Kill);
+            }
+            else
+            {
+                ProcessTable.KillTree(r.InitPid, namespaces: false, r.InitPid);
+            }
+
+            for (var i = 0; i < 500 && ProcessTable.IsAlive(r.InitPid, r.InitStartTime); i++)
+            {
+                Thread.Sleep(1);
+            }
+        }
+
+        SandboxCgroups.Remove(cgroups);
+        TryDeleteDirectory(Path.Combine(_store.SandboxesDir, id));
+    }
+
+    private static void SignalAll(LocalSandbox sandbox, ProcessSignal signal)
+    {
+        foreach (var process in ProcessTable.SandboxProcesses(sandbox.Record.InitPid, sandbox.Record.Namespaces))
+        {
+            LibC.Kill(process.HostPid, (int)signal);
+        }
+    }
+
+    private LocalPtySession Terminal(string sandboxId, int pid) =>
+        _terminals.TryGetValue((sandboxId, pid), out var terminal)
+            ? terminal
+            : throw new NotFoundException(ProviderId, $"This client has no terminal with pid {pid} in sandbox {sandboxId}.");
+
+    private LocalSnapshotRecord? ResolveSnapshot(string? idOrName)
+    {
+        if (string.IsNullOrEmpty(idOrName))
+        {
+            return null;
+        }
+
+        return _store.TryReadSnapshot(idOrName)
+               ?? _store.Snapshots().Where(s => s.Name == idOrName).OrderByDescending(s => s.CreatedAt).FirstOrDefault()
+               ?? throw new NotFoundException(ProviderId,
+                   $"No local snapshot has the id or name '{idOrName}' (local sandboxes start from snapshots; there are no other templates).");
+    }
+
+    private static SnapshotInfo ToInfo(LocalSnapshotRecord record) => new()
+    {
+        Id = record.Id, Name = record.Name, SandboxId = record.SandboxId, CreatedAt = record.CreatedAt, SizeBytes = record.SizeBytes,
+        Metadata = record.Metadata,
+    };
+
+    private (string? Bubblewrap, bool Namespaces) ChooseIsolation()
+    {
+        if (_options.Isolation == IsolationMode.Process)
+        {
+            return (null, false);
+        }
+
+        var bubblewrap = BubblewrapProbe.Find(_options.BubblewrapPath, out var reason);
+        if (bubblewrap is not null)
+        {
+            return (bubblewrap, true);
+        }
+
+        if (_options.Isolation == IsolationMode.Namespaces)
+        {
+            throw new BadConfigException(ProviderId, $"Namespace isolation was requested, but {reason}. Install bubblewrap (apt-get install bubblewrap).");
+        }
+
+        SandboxWarnings.Once("local-isolation",
+            $"{reason}: local sandboxes fall back to process isolation. Commands run as plain processes of this user and can " +
+            "see the host's files and network; only the file API stays confined. Install bubblewrap for namespace isolation.");
+        return (null, false);
+    }
+
+    private static void StartSlirp(LocalSandboxRecord record, SandboxPaths paths)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        // Detached like the sandbox itself; it exits when the namespace's last process does.
+        start.ArgumentList.Add("""exec setsid slirp4netns --configure --mtu=65520 --disable-host-loopback "$1" tap0 </dev/null >>"$2" 2>&1""");
+        start.ArgumentList.Add("slirp");
+        start.ArgumentList.Add(record.InitPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(paths.LogFile);
+        using var process = System.Diagnostics.Process.Start(start);
+    }
+
+    private static void TryDeleteDirectory(string dir)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(dir))
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+
+                return;
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(10);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return;
+            }
+        }
+    }
+}

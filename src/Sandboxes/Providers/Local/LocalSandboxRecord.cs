@@ -1,0 +1,49 @@
+namespace Sandboxes.Providers.Local;
+
+/// <summary>What the state directory remembers about a sandbox (<c>sandbox.json</c>), so any process can use it.</summary>
+internal sealed record LocalSandboxRecord
+{
+    public required string Id { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? Template { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    public Dictionary<string, string> Metadata { get; init; } = new();
+
+    public Dictionary<string, string> Envs { get; init; } = new();
+
+    public double? Cpus { get; init; }
+
+    public int? MemoryMb { get; init; }
+
+    public int? MaxProcesses { get; init; }
+
+    public NetworkPolicy Network { get; init; }
+
+    /// <summary>True for namespace isolation, false for process isolation.</summary>
+    public bool Namespaces { get; init; }
+
+    /// <summary>Host pid of the sandbox's first process (pid 1 of its namespace, or the agent in process mode).</summary>
+    public int InitPid { get; init; }
+
+    /// <summary>The init process's start time (clock ticks since boot), which tells a reused pid from ours.</summary>
+    public ulong InitStartTime { get; init; }
+
+    /// <summary>The cgroup directories made for the sandbox (one per hierarchy used).</summary>
+    public List<string> Cgroups { get; init; } = [];
+
+    /// <summary>The cgroup directory holding <c>cgroup.freeze</c>, when there is one.</summary>
+    public string? FreezerCgroup { get; init; }
+
+    /// <summary>The v1 memory cgroup, for out-of-memory reporting, when there is one.</summary>
+    public string? MemoryCgroup { get; init; }
+
+    public bool Paused { get; init; }
+
+    public string? Snapshot { get; init; }
+}
