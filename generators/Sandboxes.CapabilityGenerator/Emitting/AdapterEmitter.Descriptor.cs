@@ -23,33 +23,44 @@ namespace Sandboxes.Generators.Capabilities
                                  + SupportName(row.Support) + ", " + (row.Note is null ? "null" : Literal(row.Note)) + "),");
             }
 
+            // Closes the array at the arguments' indentation, then the initializer (if any) at the member's.
             writer.Unindent();
-            writer.WriteLine("})");
+            var inits = new List<string>();
+            AddInit(inits, "Description", provider.Description is null ? null : Literal(provider.Description));
+            AddInit(inits, "DetectionOrder", provider.DetectionOrder?.ToString(CultureInfo.InvariantCulture));
+            AddInit(inits, "CredentialsOptional", provider.CredentialsOptional ? "true" : null);
+            AddInit(inits, "CredentialVariables", Strings(provider.CredentialVariables));
+            AddInit(inits, "CredentialKeys", Strings(provider.CredentialKeys));
+            AddInit(inits, "SettingVariables", Strings(provider.SettingVariables));
+            AddInit(inits, "SettingKeys", Strings(provider.SettingKeys));
+            AddInit(inits, "DefaultBaseUrl", provider.DefaultBaseUrl is null ? null : "new global::System.Uri(" + Literal(provider.DefaultBaseUrl) + ")");
+            AddInit(inits, "Specs", Strings(provider.Specs));
+            writer.WriteLine(inits.Count == 0 ? "});" : "})");
             writer.Unindent();
-            writer.WriteLine("{");
-            writer.Indent();
-            WriteInit(writer, "Description", provider.Description is null ? null : Literal(provider.Description));
-            WriteInit(writer, "DetectionOrder", provider.DetectionOrder?.ToString(CultureInfo.InvariantCulture));
-            WriteInit(writer, "CredentialsOptional", provider.CredentialsOptional ? "true" : null);
-            WriteInit(writer, "CredentialVariables", Strings(provider.CredentialVariables));
-            WriteInit(writer, "CredentialKeys", Strings(provider.CredentialKeys));
-            WriteInit(writer, "SettingVariables", Strings(provider.SettingVariables));
-            WriteInit(writer, "SettingKeys", Strings(provider.SettingKeys));
-            WriteInit(writer, "DefaultBaseUrl", provider.DefaultBaseUrl is null ? null : "new global::System.Uri(" + Literal(provider.DefaultBaseUrl) + ")");
-            WriteInit(writer, "Specs", Strings(provider.Specs));
-            writer.Unindent();
-            writer.WriteLine("};");
+            if (inits.Count > 0)
+            {
+                writer.WriteLine("{");
+                writer.Indent();
+                foreach (var init in inits)
+                {
+                    writer.WriteLine(init + ",");
+                }
+
+                writer.Unindent();
+                writer.WriteLine("};");
+            }
+
             writer.WriteLine();
             writer.WriteLine("/// <inheritdoc />");
             writer.WriteLine("public override global::Sandboxes.ProviderDescriptor Descriptor => TableDescriptor;");
         }
 
-        /// <summary>Writes an object-initializer line, leaving out values that keep the descriptor's default.</summary>
-        private static void WriteInit(SourceWriter writer, string name, string? value)
+        /// <summary>Adds an object-initializer assignment, leaving out values that keep the descriptor's default.</summary>
+        private static void AddInit(List<string> inits, string name, string? value)
         {
             if (value is not null)
             {
-                writer.WriteLine(name + " = " + value + ",");
+                inits.Add(name + " = " + value);
             }
         }
 

@@ -68,7 +68,7 @@ namespace Sandboxes.Generators.Capabilities
         {
             var note = plan.Rows.FirstOrDefault(r => r.Id == stub.CapabilityId)?.Note;
             writer.WriteLine("/// <summary>Not supported by '" + plan.Provider.Id + "' (capability <c>" + Xml(stub.CapabilityId) + "</c>"
-                             + (note is null ? string.Empty : ": " + Xml(note)) + "); throws <see cref=\"global::Sandboxes.FeatureNotSupportedException\"/> when called.</summary>");
+                             + (note is null ? string.Empty : ": " + Xml(note.TrimEnd('.'))) + "); throws <see cref=\"global::Sandboxes.FeatureNotSupportedException\"/> when called.</summary>");
             writer.WriteLine(GeneratedCodeAttribute);
             var parameters = string.Join(", ", stub.Parameters.Select(p => p.Modifier + p.Type + " " + p.Name));
             writer.WriteLine(stub.Accessibility + " override " + stub.ReturnType + " " + stub.Name + "(" + parameters + ")");
