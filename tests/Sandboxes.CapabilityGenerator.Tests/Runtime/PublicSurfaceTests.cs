@@ -39,7 +39,9 @@ public sealed class PublicSurfaceTests
             Assert.That(() => sandbox.CreatePty(),
                 Throws.InstanceOf<FeatureNotSupportedException>()
                     .With.Message.Contain("'test-partial' provider does not support pty")
-                    .And.Message.Contain("test-complete"));
+                    .And.Message.Contain("CreatePtyAsync is not available")
+                    .And.Message.Contain("The partial test provider lacks pty.")
+                    .And.Message.Contain("Supported by: ").And.Message.Contain("test-complete"));
             Assert.That(() => sandbox.Pause(), Throws.InstanceOf<FeatureNotSupportedException>().With.Property(nameof(FeatureNotSupportedException.Capability)).EqualTo(Capability.PauseResume));
         }
     }
