@@ -56,11 +56,12 @@ public sealed class RegisteredProviderTests
             Assert.That(ProviderContract.IsGeneratedStub(ProviderContract.ImplementationOf(adapter.GetType(), member)), Is.True, $"{member.Name} is not the generated stub");
 
             // The stub throws at the call itself: no task or enumerator is returned first.
-            var error = Assert.Throws<FeatureNotSupportedException>(() => ProviderContract.Invoke(adapter, member));
-            Assert.That(error!.Capability, Is.EqualTo(new Capability(capability)));
-            Assert.That(error.Provider, Is.EqualTo(provider));
-            Assert.That(error.Message, Does.Contain(member.Name));
-            Assert.That(error.Message, supporters.Count == 0 ? Does.Contain("No registered provider supports it") : Does.Contain("Supported by: " + string.Join(", ", supporters)));
+            var supportedBy = supporters.Count == 0 ? "No registered provider supports it" : "Supported by: " + string.Join(", ", supporters);
+            Assert.That(() => ProviderContract.Invoke(adapter, member), Throws.InstanceOf<FeatureNotSupportedException>()
+                .With.Property(nameof(FeatureNotSupportedException.Capability)).EqualTo(new Capability(capability))
+                .And.Property(nameof(FeatureNotSupportedException.Provider)).EqualTo(provider)
+                .And.Message.Contain(member.Name + " is not available")
+                .And.Message.Contain(supportedBy));
         }
 
         Assert.That(() => descriptor.Capabilities.Require(capability), Throws.InstanceOf<FeatureNotSupportedException>());
