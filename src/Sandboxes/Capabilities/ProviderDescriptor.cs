@@ -25,20 +25,32 @@ public sealed class ProviderDescriptor
     /// <summary>A one-line description.</summary>
     public string? Description { get; init; }
 
-    /// <summary>Environment variables that carry the credentials, in the order they are consulted; empty when none are needed.</summary>
+    /// <summary>
+    /// Environment variables that carry the credentials, in the order they are consulted; any one of them being set counts
+    /// as credentials configured. Empty when none are needed.
+    /// </summary>
     public IReadOnlyList<string> CredentialVariables { get; init; } = [];
 
     /// <summary>Configuration keys (in <see cref="ProviderConfig.Extra"/> or config files) that carry credentials.</summary>
     public IReadOnlyList<string> CredentialKeys { get; init; } = [];
 
+    /// <summary>
+    /// True when the provider works without credentials but uses them when present (for example Jupyter, which starts its
+    /// own server unless <c>JUPYTER_URL</c> and <c>JUPYTER_TOKEN</c> name one).
+    /// </summary>
+    public bool CredentialsOptional { get; init; }
+
     /// <summary>Other environment variables the provider reads (base URL overrides, targets, organisation ids).</summary>
     public IReadOnlyList<string> SettingVariables { get; init; } = [];
+
+    /// <summary>Other configuration keys (in <see cref="ProviderConfig.Extra"/>) the provider reads.</summary>
+    public IReadOnlyList<string> SettingKeys { get; init; } = [];
 
     /// <summary>The position of this provider in auto-detection (lower first); null when it is never auto-selected.</summary>
     public int? DetectionOrder { get; init; }
 
-    /// <summary>True when the provider needs no credentials at all (local engines).</summary>
-    public bool NeedsNoCredentials => CredentialVariables.Count == 0 && CredentialKeys.Count == 0;
+    /// <summary>True when the provider can run without credentials (local engines, or credentials that are optional).</summary>
+    public bool NeedsNoCredentials => CredentialsOptional || (CredentialVariables.Count == 0 && CredentialKeys.Count == 0);
 
     /// <summary>The default API endpoint, or null for local providers.</summary>
     public Uri? DefaultBaseUrl { get; init; }
@@ -50,8 +62,20 @@ public sealed class ProviderDescriptor
     public ProviderCapabilities Capabilities { get; }
 
     /// <summary>True when credentials for this provider are present in the environment (or it needs none).</summary>
-    public bool HasCredentialsInEnvironment() =>
-        NeedsNoCredentials || CredentialVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
+    public bool HasCredentialsInEnvironment() => GetCredentialStatus() != CredentialStatus.Missing;
+
+    /// <summary>Whether credentials for this provider are set in the environment, are not needed, or are missing.</summary>
+    /// <param name="environment">Reads an environment variable; null for the process environment (tests pass their own).</param>
+    public CredentialStatus GetCredentialStatus(Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        if (CredentialVariables.Any(v => !string.IsNullOrEmpty(environment(v))))
+        {
+            return CredentialStatus.Configured;
+        }
+
+        return NeedsNoCredentials ? CredentialStatus.NotNeeded : CredentialStatus.Missing;
+    }
 
     /// <inheritdoc />
     public override string ToString() => Id;

@@ -169,9 +169,16 @@ public abstract class SandboxProvider : IAsyncDisposable, IDisposable
     /// <inheritdoc />
     public void Dispose() => SyncBridge.Run(_ => DisposeAsync().AsTask(), CancellationToken.None);
 
-    /// <summary>Throws <see cref="FeatureNotSupportedException"/> for a capability this provider lacks; used by generated stubs.</summary>
-    protected FeatureNotSupportedException NotSupported(Capability capability, string member) =>
-        new(Name, capability, $"{member} is not available. " + SupportedByText(capability));
+    /// <summary>
+    /// Builds the <see cref="FeatureNotSupportedException"/> for a capability this provider lacks: the member asked for,
+    /// the table's note on why it is absent, and the providers that do support it. Used by generated stubs.
+    /// </summary>
+    protected FeatureNotSupportedException NotSupported(Capability capability, string member)
+    {
+        var note = Descriptor.Capabilities.Get(capability).Note;
+        var why = string.IsNullOrWhiteSpace(note) ? string.Empty : note.TrimEnd('.') + ". ";
+        return new(Name, capability, $"{member} is not available. {why}{SupportedByText(capability)}");
+    }
 
     private static string SupportedByText(Capability capability)
     {

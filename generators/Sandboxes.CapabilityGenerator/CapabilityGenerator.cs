@@ -1,0 +1,73 @@
+using System;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Sandboxes.Generators.Capabilities
+{
+    /// <summary>
+    /// Maps every provider adapter (a <c>partial</c> class marked <c>[SandboxProvider("id")]</c>) onto its capability table
+    /// (<c>specs/&lt;id&gt;/provider.json</c>, an AdditionalFile): emits its descriptor and registration, throwing stubs for
+    /// the capabilities it lacks, and errors where the adapter and the table disagree.
+    /// </summary>
+    /// <remarks>
+    /// The pipeline never combines with the CompilationProvider: adapters come from ForAttributeWithMetadataName, tables
+    /// from the AdditionalTextsProvider, and both become equatable models, so an unrelated edit re-runs nothing downstream.
+    /// </remarks>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class CapabilityGenerator : IIncrementalGenerator
+    {
+        /// <inheritdoc />
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var adapters = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    KnownNames.SandboxProviderAttribute,
+                    static (node, _) => node is ClassDeclarationSyntax,
+                    static (syntaxContext, cancellationToken) => AdapterParser.Parse(syntaxContext, cancellationToken))
+                .WithTrackingName(StepNames.Adapters);
+
+            var tables = context.AdditionalTextsProvider
+                .Where(static text => TableParser.IsTable(text.Path))
+                .Select(static (text, cancellationToken) => TableParser.Parse(text.Path, text.GetText(cancellationToken), cancellationToken))
+                .WithTrackingName(StepNames.Tables);
+
+            // Sorted by path so the order (and what "the first of two duplicates" means) does not depend on the build.
+            var tableSet = tables.Collect()
+                .Select(static (all, _) => all.OrderBy(t => t.Path, StringComparer.Ordinal).ToEquatableArray())
+                .WithTrackingName(StepNames.TableSet);
+
+            var bound = adapters.Combine(tableSet)
+                .Select(static (pair, _) => AdapterBinder.Bind(pair.Left, pair.Right))
+                .WithTrackingName(StepNames.Bound);
+
+            var plans = bound.Select(static (result, _) => result.Plan).WithTrackingName(StepNames.Plans);
+            context.RegisterSourceOutput(plans, static (output, plan) =>
+            {
+                if (plan is not null)
+                {
+                    output.AddSource(plan.HintName, AdapterEmitter.Emit(plan));
+                }
+            });
+
+            var adapterDiagnostics = bound.Select(static (result, _) => result.Diagnostics).WithTrackingName(StepNames.AdapterDiagnostics);
+            context.RegisterSourceOutput(adapterDiagnostics, static (output, diagnostics) => Report(output, diagnostics));
+
+            var tableDiagnostics = tableSet.Select(static (all, _) => TableChecks.Check(all)).WithTrackingName(StepNames.TableDiagnostics);
+            context.RegisterSourceOutput(tableDiagnostics, static (output, diagnostics) => Report(output, diagnostics));
+
+            var providerIds = adapters.Collect()
+                .Select(static (all, _) => TableChecks.CheckProviderIds(all))
+                .WithTrackingName(StepNames.ProviderIds);
+            context.RegisterSourceOutput(providerIds, static (output, diagnostics) => Report(output, diagnostics));
+        }
+
+        private static void Report(SourceProductionContext output, EquatableArray<DiagnosticInfo> diagnostics)
+        {
+            foreach (var diagnostic in diagnostics)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        }
+    }
+}

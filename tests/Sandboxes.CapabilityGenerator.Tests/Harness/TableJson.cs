@@ -1,0 +1,47 @@
+using System.Reflection;
+using System.Text;
+
+namespace Sandboxes.CapabilityGenerator.Tests;
+
+/// <summary>Writes capability tables for tests: every known capability listed, each unsupported unless said otherwise.</summary>
+internal static class TableJson
+{
+    /// <summary>The ids of <see cref="Capability.Ids"/>, read by reflection as the generator reads them from the compilation.</summary>
+    public static IReadOnlyList<string> KnownIds { get; } = typeof(Capability.Ids)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToList();
+
+    /// <summary>
+    /// A table for <paramref name="id"/>: capabilities in <paramref name="native"/> are native, all others unsupported
+    /// (with a note). <paramref name="extraCapabilities"/> is spliced into the capabilities object verbatim.
+    /// </summary>
+    public static string Create(string id, IEnumerable<string> native, string extraRoot = "", string extraCapabilities = "", IEnumerable<string>? omit = null)
+    {
+        var nativeSet = native.ToHashSet(StringComparer.Ordinal);
+        var omitted = (omit ?? []).ToHashSet(StringComparer.Ordinal);
+        var json = new StringBuilder();
+        json.Append("{\n");
+        json.Append($"  \"id\": \"{id}\",\n");
+        json.Append($"  \"displayName\": \"Test {id}\",\n");
+        json.Append(extraRoot);
+        json.Append("  \"capabilities\": {\n");
+        var rows = KnownIds.Where(c => !omitted.Contains(c))
+            .Select(c => nativeSet.Contains(c)
+                ? $"    \"{c}\": {{ \"support\": \"native\" }}"
+                : $"    \"{c}\": {{ \"support\": \"unsupported\", \"note\": \"Not in the {id} test provider.\" }}")
+            .ToList();
+        if (extraCapabilities.Length > 0)
+        {
+            rows.Add(extraCapabilities);
+        }
+
+        json.Append(string.Join(",\n", rows)).Append('\n');
+        json.Append("  }\n}\n");
+        return json.ToString();
+    }
+
+    /// <summary>A table where every known capability is native.</summary>
+    public static string AllNative(string id, string extraRoot = "") => Create(id, KnownIds, extraRoot);
+}
