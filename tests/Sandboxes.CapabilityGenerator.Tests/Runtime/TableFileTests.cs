@@ -33,13 +33,15 @@ public sealed class TableFileTests
     }
 
     [Test]
-    public void Local_declares_everything_native_but_gpu_and_disk()
+    public void Local_declares_everything_native_but_gpu_disk_and_images()
     {
         var local = TableFiles.ToDescriptor(TableFiles.Find("local")!);
 
         foreach (var capability in Capability.WellKnown)
         {
-            var expected = capability == Capability.Gpu || capability == Capability.DiskLimit ? CapabilitySupport.NotSupported : CapabilitySupport.Native;
+            var expected = capability == Capability.Gpu || capability == Capability.DiskLimit || capability == Capability.Images
+                ? CapabilitySupport.NotSupported
+                : CapabilitySupport.Native;
             Assert.That(local.Capabilities.Get(capability).Support, Is.EqualTo(expected), capability.Id);
         }
 
