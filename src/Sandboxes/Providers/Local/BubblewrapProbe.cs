@@ -11,11 +11,10 @@ internal static class BubblewrapProbe
     public static string? Find(string? configuredPath, out string reason)
     {
         var path = configuredPath is null ? Default.Value : Probe(configuredPath);
-        reason = path is not null
-            ? string.Empty
-            : configuredPath is null && Locate("bwrap") is null
-                ? "bubblewrap (bwrap) is not installed"
-                : "bubblewrap is installed but cannot create namespaces here (user namespaces disabled, or a seccomp policy forbids them)";
+        reason = path is not null ? string.Empty
+            : configuredPath is not null && !File.Exists(configuredPath) ? $"bubblewrap was not found at {configuredPath}"
+            : configuredPath is null && Locate("bwrap") is null ? "bubblewrap (bwrap) is not installed"
+            : "bubblewrap is installed but cannot create namespaces here (user namespaces disabled, or a seccomp policy forbids them)";
         return path;
     }
 

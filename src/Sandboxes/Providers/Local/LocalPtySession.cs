@@ -16,6 +16,7 @@ internal sealed class LocalPtySession : PtySession
     private readonly object _sizeLock = new();
     private PtyInfo _info;
     private int _closed;
+    private int? _exitCode;
 
     private LocalPtySession(int master, Process process, int pid, int rows, int cols, Action<LocalPtySession> onClosed)
     {
@@ -39,6 +40,8 @@ internal sealed class LocalPtySession : PtySession
     }
 
     /// <summary>Opens a terminal and starts <paramref name="argv"/> on it through <paramref name="launcher"/>.</summary>
+    /// <param name="devRoot">Where the terminal's /dev is: the sandbox's (<c>/proc/PID/root/dev</c>), so that the program
+    /// finds its terminal by name (<c>tty</c>), or the host's <c>/dev</c>.</param>
     /// <param name="launcher">A shell script run by /bin/sh with the slave path as $1 and argv after it.</param>
     /// <param name="argv">The launch command and its arguments.</param>
     /// <param name="environment">The program's environment.</param>
@@ -46,10 +49,10 @@ internal sealed class LocalPtySession : PtySession
     /// <param name="cols">Columns.</param>
     /// <param name="findPid">Maps the launcher's host pid to the program's pid inside the sandbox, once it exists.</param>
     /// <param name="onClosed">Called once the session ends.</param>
-    public static unsafe LocalPtySession Start(string launcher, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment,
+    public static unsafe LocalPtySession Start(string devRoot, string launcher, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment,
         int rows, int cols, Func<int, int?> findPid, Action<LocalPtySession> onClosed)
     {
-        var master = LibC.PosixOpenPt(LibC.O_RDWR | LibC.O_NOCTTY | LibC.O_CLOEXEC);
+        var master = LibC.Open(devRoot + "/ptmx", LibC.O_RDWR | LibC.O_NOCTTY);
         if (master < 0 || LibC.GrantPt(master) != 0 || LibC.UnlockPt(master) != 0)
         {
             throw new ProviderException(LocalProvider.ProviderId, "Could not open a pseudo-terminal: " + LibC.ErrorText(LibC.LastError));
@@ -66,7 +69,8 @@ internal sealed class LocalPtySession : PtySession
                 }
             }
 
-            var slave = System.Text.Encoding.ASCII.GetString(name, 0, Array.IndexOf(name, (byte)0));
+            // ptsname names the slave as the process that owns the devpts instance sees it: "/dev/pts/N".
+            var slave = devRoot + System.Text.Encoding.ASCII.GetString(name, 0, Array.IndexOf(name, (byte)0))["/dev".Length..];
             SetSize(master, rows, cols);
             var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
             start.Environment.Clear();
@@ -181,18 +185,28 @@ internal sealed class LocalPtySession : PtySession
 
     public override async Task<int> WaitForExitAsync(CancellationToken cancellationToken = default)
     {
+        if (_exitCode is { } known)
+        {
+            return known;
+        }
+
         await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        return _process.ExitCode;
+        _exitCode ??= _process.ExitCode;
+        return _exitCode.Value;
     }
 
     public override ValueTask KillAsync(CancellationToken cancellationToken = default)
     {
-        try
+        if (_exitCode is null)
         {
-            _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // already exited
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -215,8 +229,10 @@ internal sealed class LocalPtySession : PtySession
         catch (OperationCanceledException)
         {
             await KillAsync(CancellationToken.None).ConfigureAwait(false);
+            await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
+        _exitCode ??= _process.ExitCode;
         _process.Dispose();
         _onClosed(this);
         GC.SuppressFinalize(this);

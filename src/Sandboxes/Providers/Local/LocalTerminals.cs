@@ -79,7 +79,8 @@ internal static class LocalTerminals
             argv.AddRange(record.Namespaces ? ["/bin/sh", "-i"] : ["/bin/sh", "-c", $"cd {ShellQuote.Quote(sandbox.CommandPath(cwd))} && exec /bin/sh -i"]);
         }
 
-        return LocalPtySession.Start(Launcher, argv, environment, request.Rows, request.Cols, launcherPid =>
+        var devRoot = record.Namespaces ? $"/proc/{record.InitPid}/root/dev" : "/dev";
+        return LocalPtySession.Start(devRoot, Launcher, argv, environment, request.Rows, request.Cols, launcherPid =>
         {
             if (!record.Namespaces)
             {

@@ -147,6 +147,8 @@ internal static class SandboxLauncher
             }
         }
 
+        // Made explicitly: directories bubblewrap creates on the way to a bind are private (0700) to other users.
+        args.AddRange(["--perms", "0755", "--dir", "/etc", "--perms", "0755", "--dir", "/var"]);
         foreach (var entry in SandboxEtc.HostEntries)
         {
             args.AddRange(["--ro-bind-try", "/etc/" + entry, "/etc/" + entry]);

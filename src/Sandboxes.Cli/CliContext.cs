@@ -1,0 +1,52 @@
+using System.CommandLine;
+
+namespace Sandboxes.Cli;
+
+/// <summary>Options shared by several verbs, and how they become a client.</summary>
+internal static class CliContext
+{
+    public static Option<string?> Provider { get; } = new("--provider", "-p")
+    {
+        Description = "Provider name (default: $SANDBOXES_PROVIDER, else local)",
+    };
+
+    public static Option<string[]> Env { get; } = new("--env", "-e")
+    {
+        Description = "Environment variable KEY=VALUE (repeatable)",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Option<string[]> Labels { get; } = new("--label", "-l")
+    {
+        Description = "Label KEY=VALUE (repeatable)",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Option<bool> Json { get; } = new("--json") { Description = "Print JSON instead of a table" };
+
+    public static Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print nothing but the command's own output" };
+
+    /// <summary>The provider to use: the option, else SANDBOXES_PROVIDER, else local.</summary>
+    public static string ResolveProvider(string? option) =>
+        option ?? (Environment.GetEnvironmentVariable("SANDBOXES_PROVIDER") is { Length: > 0 } fromEnv ? fromEnv : "local");
+
+    public static Sandboxer CreateClient(string? provider) => new(ResolveProvider(provider));
+
+    /// <summary>Parses KEY=VALUE pairs; a pair without '=' is a usage error naming the option.</summary>
+    public static Dictionary<string, string> ParsePairs(IEnumerable<string>? pairs, string option)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs ?? [])
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new BadConfigException(string.Empty, $"{option} expects KEY=VALUE, not '{pair}'.");
+            }
+
+            result[pair[..eq]] = pair[(eq + 1)..];
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,155 @@
+using NUnit.Framework;
+
+namespace Sandboxes.Tests.Conformance;
+
+/// <summary>Creating, describing, listing, attaching, killing and disposing sandboxes.</summary>
+[TestFixtureSource(typeof(ProviderTargets), nameof(ProviderTargets.Fixtures))]
+public sealed class LifecycleTests(ProviderTarget target, ApiMode mode) : ConformanceTest(target, mode)
+{
+    [Test]
+    public async Task Info_describes_the_sandbox()
+    {
+        var sandbox = await CreateAsync(new CreateSandboxRequest { Metadata = new Dictionary<string, string> { ["project"] = "demo" } });
+
+        var info = await Call(() => sandbox.Info(), () => sandbox.InfoAsync());
+
+        Assert.That(info.Id, Is.EqualTo(sandbox.Id));
+        Assert.That(info.Provider, Is.EqualTo(Target.Provider));
+        Assert.That(info.Status, Is.EqualTo(SandboxStatus.Running));
+        Assert.That(info.StartedAt, Is.Not.Null);
+        Assert.That(info.Metadata, Does.ContainKey("project").WithValue("demo"));
+        Assert.That(await Call(() => sandbox.IsRunning(), () => sandbox.IsRunningAsync()), Is.True);
+    }
+
+    [Test]
+    public async Task Listing_filters_by_labels()
+    {
+        if (!Supports(Capability.Labels))
+        {
+            return;
+        }
+
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var a = await CreateAsync(new CreateSandboxRequest { Metadata = new Dictionary<string, string> { ["tag"] = tag, ["role"] = "a" } });
+        var b = await CreateAsync(new CreateSandboxRequest { Metadata = new Dictionary<string, string> { ["tag"] = tag, ["role"] = "b" } });
+
+        var both = await Call(() => Client.ListSandboxes(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["tag"] = tag } }),
+            () => Client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["tag"] = tag } }));
+        var onlyB = await Client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["tag"] = tag, ["role"] = "b" } });
+        var none = await Client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["tag"] = tag, ["role"] = "c" } });
+
+        Assert.That(both.Select(i => i.Id), Is.EquivalentTo(new[] { a.Id, b.Id }));
+        Assert.That(onlyB.Select(i => i.Id), Is.EqualTo(new[] { b.Id }));
+        Assert.That(none, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_sandbox_can_be_attached_by_id_and_killed_from_another_client()
+    {
+        var sandbox = await CreateAsync();
+        await using var other = new Sandboxer(Target.Provider, Target.Config);
+
+        var attached = await Call(() => other.AttachSandbox(sandbox.Id), () => other.AttachSandboxAsync(sandbox.Id));
+        var result = await Run("echo attached", attached);
+        await Call(() => other.KillSandbox(sandbox.Id), () => other.KillSandboxAsync(sandbox.Id));
+
+        Assert.That(result.Stdout, Is.EqualTo("attached\n"));
+        Assert.That(await sandbox.IsRunningAsync(), Is.False);
+        await Call(() => other.KillSandbox(sandbox.Id), () => other.KillSandboxAsync(sandbox.Id)); // twice: not an error
+    }
+
+    [Test]
+    public void Attaching_an_unknown_id_is_not_found()
+    {
+        Assert.That(async () => await Call(() => Client.AttachSandbox("sbx-does-not-exist"), () => Client.AttachSandboxAsync("sbx-does-not-exist")),
+            Throws.InstanceOf<NotFoundException>());
+        Assert.That(async () => await Client.AttachSandboxAsync("../../etc"), Throws.InstanceOf<NotFoundException>());
+    }
+
+    [Test]
+    public async Task Disposing_a_handle_kills_the_sandbox_unless_it_is_kept()
+    {
+        var disposed = await CreateAsync();
+        var kept = await CreateAsync(new CreateSandboxRequest { Keep = true });
+
+        await Call(() => disposed.Dispose(), async () => await disposed.DisposeAsync());
+        await Call(() => kept.Dispose(), async () => await kept.DisposeAsync());
+
+        Assert.That(await disposed.IsRunningAsync(), Is.False);
+        Assert.That(await kept.IsRunningAsync(), Is.True);
+        await Client.KillSandboxAsync(kept.Id);
+    }
+
+    [Test]
+    public async Task Disposing_the_client_kills_what_it_created_and_did_not_keep()
+    {
+        var client = new Sandboxer(Target.Provider, Target.Config);
+        var (owned, _) = await client.CreateSandboxAsync(Target.CreateRequest);
+        var (kept, _) = await client.CreateSandboxAsync(Target.CreateRequest with { Keep = true });
+        LeakCheck.Record(owned.Id);
+        LeakCheck.Record(kept.Id);
+
+        await Call(() => client.Dispose(), async () => await client.DisposeAsync());
+
+        Assert.That(await Client.ListSandboxesAsync(), Has.None.Matches<SandboxInfo>(i => i.Id == owned.Id && i.Status == SandboxStatus.Running));
+        var keptInfo = await Client.AttachSandboxAsync(kept.Id);
+        Assert.That(await keptInfo.IsRunningAsync(), Is.True);
+        await Client.KillSandboxAsync(kept.Id);
+    }
+
+    [Test]
+    public async Task A_sandbox_past_its_lifetime_is_reaped()
+    {
+        if (!Supports(Capability.Lifetime))
+        {
+            return;
+        }
+
+        var sandbox = await CreateAsync(new CreateSandboxRequest { TimeoutSeconds = 1 });
+        var info = await sandbox.InfoAsync();
+        Assert.That(info.ExpiresAt, Is.Not.Null.And.GreaterThan(DateTimeOffset.UtcNow));
+
+        await Task.Delay(2500);
+        var listed = await Client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = FixtureLabels });
+
+        Assert.That(listed.Where(i => i.Status == SandboxStatus.Running).Select(i => i.Id), Does.Not.Contain(sandbox.Id));
+        Assert.That(await sandbox.IsRunningAsync(), Is.False);
+    }
+
+    [Test]
+    public async Task Commands_on_a_killed_sandbox_fail_with_a_typed_error()
+    {
+        var sandbox = await CreateAsync();
+        await sandbox.KillAsync();
+
+        Assert.That(async () => await Run("echo", sandbox), Throws.InstanceOf<SandboxException>()
+            .And.Matches<SandboxException>(e => e is NotFoundException or SandboxStateException));
+    }
+
+    [Test]
+    public void Invalid_requests_are_refused_before_anything_is_created()
+    {
+        Assert.That(async () => await Client.CreateSandboxAsync(new CreateSandboxRequest { TimeoutSeconds = -1 }), Throws.InstanceOf<BadConfigException>());
+        Assert.That(async () => await Client.CreateSandboxAsync(new CreateSandboxRequest { MemoryMb = 0 }), Throws.InstanceOf<BadConfigException>());
+    }
+
+    [Test]
+    public void Fields_the_provider_cannot_honour_fail_loudly()
+    {
+        foreach (var (capability, request) in new (Capability, CreateSandboxRequest)[]
+                 {
+                     (Capability.Gpu, new CreateSandboxRequest { Gpu = "T4" }),
+                     (Capability.DiskLimit, new CreateSandboxRequest { DiskMb = 1024 }),
+                     (Capability.Images, new CreateSandboxRequest { Image = "python:3.12" }),
+                     (Capability.CpuLimit, new CreateSandboxRequest { Cpus = 1 }),
+                 })
+        {
+            if (!Supports(capability))
+            {
+                Assert.That(async () => await Client.CreateSandboxAsync(request), Throws.InstanceOf<FeatureNotSupportedException>()
+                    .With.Property(nameof(FeatureNotSupportedException.Capability)).EqualTo(capability)
+                    .And.Message.Contains(capability.Id), capability.Id);
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+namespace Sandboxes.Tests;
+
+/// <summary>Finds what a test run's local sandboxes left behind: processes, cgroups, state entries, temporary files.</summary>
+public static class LeakCheck
+{
+    /// <summary>Describes every leftover of sandboxes whose state lived under <paramref name="stateDir"/>.</summary>
+    public static List<string> Find(string stateDir)
+    {
+        var leaks = new List<string>();
+        var sandboxesDir = Path.Combine(stateDir, "local", "sandboxes");
+        if (Directory.Exists(sandboxesDir))
+        {
+            leaks.AddRange(Directory.EnumerateDirectories(sandboxesDir).Select(d => "state entry " + Path.GetFileName(d)));
+        }
+
+        // Processes: anything whose command line or working directory points into the run's state directory.
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                var cwd = new DirectoryInfo(Path.Combine(dir, "cwd")).LinkTarget ?? string.Empty;
+                if (cmdline.Contains(stateDir, StringComparison.Ordinal) || cwd.StartsWith(stateDir, StringComparison.Ordinal))
+                {
+                    leaks.Add($"process {pid}: {cmdline.Trim()}");
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        leaks.AddRange(SandboxCgroupsCreatedBy(stateDir));
+        return leaks;
+    }
+
+    private static IEnumerable<string> SandboxCgroupsCreatedBy(string stateDir)
+    {
+        // Sandbox cgroups are named by sandbox id under a "sandboxes" directory; ids of this run are recorded in the
+        // ids file the tests append to (the state directory itself is gone once a sandbox is destroyed).
+        var idsFile = Path.Combine(stateDir, "created-ids");
+        if (!File.Exists(idsFile))
+        {
+            yield break;
+        }
+
+        var ids = File.ReadAllLines(idsFile).Where(l => l.Length > 0).ToHashSet();
+        foreach (var root in new[] { "/sys/fs/cgroup" })
+        {
+            if (!Directory.Exists(root))
+            {
+                continue;
+            }
+
+            foreach (var dir in SafeEnumerate(root, depth: 6))
+            {
+                if (Path.GetFileName(Path.GetDirectoryName(dir)) == "sandboxes" && ids.Contains(Path.GetFileName(dir)))
+                {
+                    yield return "cgroup " + dir;
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> SafeEnumerate(string root, int depth)
+    {
+        if (depth == 0)
+        {
+            yield break;
+        }
+
+        string[] children;
+        try
+        {
+            children = Directory.GetDirectories(root);
+        }
+        catch (IOException)
+        {
+            yield break;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            yield break;
+        }
+
+        foreach (var child in children)
+        {
+            yield return child;
+            foreach (var grandChild in SafeEnumerate(child, depth - 1))
+            {
+                yield return grandChild;
+            }
+        }
+    }
+
+    /// <summary>Remembers a sandbox id so the leak check can look for its cgroups.</summary>
+    public static void Record(string sandboxId)
+    {
+        lock (typeof(LeakCheck))
+        {
+            File.AppendAllText(Path.Combine(TestEnvironment.StateDir, "created-ids"), sandboxId + "\n");
+        }
+    }
+}
