@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every test from a fresh clone: installs the real components the tests need (scripts/setup.sh), builds the
+# solution once, runs all test projects (in parallel), and ends with a line "N passed, N failed, N skipped" taken
+# from the TRX results. Exits non-zero when anything failed or did not build.
+#   SANDBOXES_REQUIRE_ALL=1   a test whose component is missing fails instead of reporting why it did not run
+#   TEST_FILTER=...           passed to dotnet test --filter
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+results="$root/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+summary() {
+  local passed=0 failed=0 skipped=0
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    local line
+    line=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    get() { echo "$line" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+    passed=$((passed + $(get passed)))
+    failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+    skipped=$((skipped + $(get notExecuted) + $(get inconclusive)))
+  done
+  failed=$((failed + ${1:-0}))
+  echo "$passed passed, $failed failed, $skipped skipped"
+}
+
+if ! bash scripts/setup.sh; then
+  echo "setup failed" >&2
+  summary 1
+  exit 1
+fi
+
+if ! dotnet build Sandboxes.sln -c Release -nologo -clp:ErrorsOnly; then
+  echo "build failed" >&2
+  summary 1
+  exit 1
+fi
+
+args=(test Sandboxes.sln -c Release --no-build --logger "trx" --results-directory "$results" -nologo)
+if [ -n "${TEST_FILTER:-}" ]; then
+  args+=(--filter "$TEST_FILTER")
+fi
+dotnet "${args[@]}"
+status=$?
+
+line=$(summary 0)
+case "$line" in
+  *" 0 failed"*) [ $status -ne 0 ] && line=$(summary 1) ;;
+esac
+echo "$line"
+[[ "$line" == *" 0 failed"* ]]
