@@ -146,8 +146,8 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
 
     private async Task<IReadOnlyList<SandboxInfo>> FindCreatedAsync(string creationId)
     {
-        // Its own short deadline, not the attempt's: the attempt may be the one that timed out.
-        using var cts = new CancellationTokenSource(Bounded(_timeouts.Attempt), _time);
+        // Its own deadline (one attempt's), not the failed attempt's token: that attempt may be the one that timed out.
+        using var cts = new CancellationTokenSource(_timeouts.Attempt, _time);
         var filter = new ListSandboxesFilter { Metadata = new Dictionary<string, string> { [CreationLabel] = creationId } };
         try
         {
@@ -162,7 +162,7 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
 
     private async Task SweepAsync(string creationId, string? keep)
     {
-        using var cts = new CancellationTokenSource(Bounded(_timeouts.Attempt) * 2, _time);
+        using var cts = new CancellationTokenSource(_timeouts.Attempt == Infinite ? Infinite : _timeouts.Attempt * 2, _time);
         var filter = new ListSandboxesFilter { Metadata = new Dictionary<string, string> { [CreationLabel] = creationId } };
         try
         {
@@ -439,8 +439,6 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
 
         return activity;
     }
-
-    private static TimeSpan Bounded(TimeSpan timeout) => timeout == Infinite ? TimeSpan.FromSeconds(30) : timeout;
 
     private static async Task<bool> Unit(Task task)
     {
