@@ -100,6 +100,15 @@ public sealed class SandboxPool : IAsyncDisposable, IDisposable
         }
 
         await Task.WhenAll(tasks).ConfigureAwait(false);
+
+        // Creations the constructor started in the background count towards the minimum too: wait for them.
+        Task[] background;
+        lock (_gate)
+        {
+            background = [.. _background];
+        }
+
+        await Task.WhenAll(background).ConfigureAwait(false);
     }
 
     /// <summary>
