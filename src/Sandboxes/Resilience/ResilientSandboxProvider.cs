@@ -71,7 +71,7 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
                 : Descriptor.Capabilities.Supports(Capability.Labels)
                     ? await CreateWithLabelAsync(request, cancellationToken).ConfigureAwait(false)
                     : await ExecuteAsync("create", Idempotency.NotIdempotent, _timeouts.Create, Infinite,
-                        ct => _inner.CreateSandboxAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                        ct => _inner.CreateSandboxAsync(request, ct), cancellationToken, traced: false).ConfigureAwait(false);
             activity?.SetTag("sandboxes.sandbox.id", info.Id);
             outcome = "success";
             return info;
@@ -91,7 +91,7 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
     {
         var key = Guid.NewGuid().ToString("N");
         return ExecuteAsync("create", Idempotency.Idempotent, _timeouts.Create, Infinite,
-            ct => idempotent.CreateSandboxAsync(request, key, ct), cancellationToken);
+            ct => idempotent.CreateSandboxAsync(request, key, ct), cancellationToken, traced: false);
     }
 
     /// <summary>
@@ -128,7 +128,7 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
 
                     throw;
                 }
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, traced: false).ConfigureAwait(false);
         }
         catch (Exception) when (Volatile.Read(ref ambiguous) > 0)
         {
@@ -205,7 +205,7 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
             }
 
             var result = await ExecuteAsync("command", Idempotency.NotIdempotent, attempt, Infinite,
-                ct => _inner.RunCommandAsync(sandboxId, request, ct), cancellationToken, isCommand: true).ConfigureAwait(false);
+                ct => _inner.RunCommandAsync(sandboxId, request, ct), cancellationToken, isCommand: true, traced: false).ConfigureAwait(false);
             outcome = result.Succeeded ? "success" : "nonzero_exit";
             activity?.SetTag("process.exit.code", result.ExitCode);
             return result;
@@ -358,8 +358,10 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
         ExecuteAsync(operation, Idempotency.Idempotent, _timeouts.Attempt, _timeouts.Operation, ct => Unit(call(ct)), cancellationToken);
 
     private async Task<T> ExecuteAsync<T>(string operation, Idempotency idempotency, TimeSpan attemptTimeout, TimeSpan operationTimeout,
-        Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, bool isCommand = false)
+        Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, bool isCommand = false, bool traced = true)
     {
+        // Create and run-command start their own, richer activity; every other operation gets one here.
+        using var activity = traced ? Start(operation) : null;
         var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
         context.Properties.Set(ResilienceKeys.Operation, operation);
         context.Properties.Set(ResilienceKeys.Idempotency, idempotency);
@@ -385,6 +387,11 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
             }
 
             throw new ProviderException(Name, message, innerException: new TimeoutException(message, e));
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
         }
         finally
         {
