@@ -415,6 +415,12 @@ internal sealed partial class LocalProvider : SandboxProvider
 
     private LocalSandbox? TryLoad(string sandboxId)
     {
+        // The record changes rarely (pause, resume) and maybe from another process: re-read it only when it changed.
+        if (_sandboxes.TryGetValue(sandboxId, out var known) && known.RecordIsCurrent())
+        {
+            return known;
+        }
+
         var record = _store.TryRead(sandboxId);
         if (record is null || record.InitPid == 0)
         {
