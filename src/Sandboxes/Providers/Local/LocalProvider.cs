@@ -88,7 +88,13 @@ internal sealed partial class LocalProvider : SandboxProvider
         {
             Directory.CreateDirectory(paths.Dir);
             LibC.Chmod(paths.Dir, 0x1C0);
-            cgroups = SandboxCgroups.Create(_cgroups.Value, id, request.Cpus, request.MemoryMb, request.MaxProcesses);
+            // Moving a process into a cgroup waits for an RCU grace period (10-25 ms here), more than everything else a
+            // create does; so cgroups are made only when limits need them (or always, when configured). Without them,
+            // killing pid 1 of the sandbox's namespace kills everything in it, and pause uses stop signals.
+            var wantsCgroups = request.Cpus is not null || request.MemoryMb is not null || request.MaxProcesses is not null || _options.AlwaysCgroups;
+            cgroups = wantsCgroups
+                ? SandboxCgroups.Create(_cgroups.Value, id, request.Cpus, request.MemoryMb, request.MaxProcesses)
+                : new SandboxCgroups.Placement([], null, null);
             var record = new LocalSandboxRecord
             {
                 Id = id, Name = request.Name, Template = request.Template, CreatedAt = now,
