@@ -1,0 +1,10 @@
+using BenchmarkDotNet.Running;
+using Sandboxes.Benchmarks;
+
+if (args is ["figures", ..])
+{
+    await Figures.RunAsync(args[1..]);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ExecBenchmarks).Assembly).Run(args);
