@@ -221,15 +221,20 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
         }
     }
 
-    public override async IAsyncEnumerable<CommandEvent> StreamCommandAsync(string sandboxId, RunCommandRequest request,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    public override IAsyncEnumerable<CommandEvent> StreamCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken)
+    {
+        // Called now, not on first iteration: a capability gap throws at call time, as the adapter contract says.
+        var source = _inner.StreamCommandAsync(sandboxId, request, cancellationToken);
+        return MeasureCommandAsync(StreamThroughPipelineAsync("command.stream", Idempotency.NotIdempotent, source, cancellationToken), cancellationToken);
+    }
+
+    private async IAsyncEnumerable<CommandEvent> MeasureCommandAsync(IAsyncEnumerable<CommandEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var outcome = "error";
         try
         {
-            await foreach (var e in StreamThroughPipelineAsync("command.stream", Idempotency.NotIdempotent,
-                               ct => _inner.StreamCommandAsync(sandboxId, request, ct), cancellationToken).ConfigureAwait(false))
+            await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 if (e.Kind == CommandEventKind.Exit)
                 {
@@ -254,7 +259,7 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
             ct => _inner.WaitForHandleAsync(sandboxId, handleId, ct), cancellationToken);
 
     public override IAsyncEnumerable<CommandEvent> AttachCommandAsync(string sandboxId, string handleId, CancellationToken cancellationToken) =>
-        StreamThroughPipelineAsync("command.attach", Idempotency.Idempotent, ct => _inner.AttachCommandAsync(sandboxId, handleId, ct), cancellationToken);
+        StreamThroughPipelineAsync("command.attach", Idempotency.Idempotent, _inner.AttachCommandAsync(sandboxId, handleId, cancellationToken), cancellationToken);
 
     public override Task WriteStdinAsync(string sandboxId, string handleId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         ExecuteAsync("command.stdin", Idempotency.NotIdempotent, _timeouts.Attempt, _timeouts.Operation,
@@ -404,11 +409,12 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
     /// operation's idempotency allows) inside it, and the rest flows to the caller without re-entering it.
     /// </summary>
     private async IAsyncEnumerable<CommandEvent> StreamThroughPipelineAsync(string operation, Idempotency idempotency,
-        Func<CancellationToken, IAsyncEnumerable<CommandEvent>> open, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncEnumerable<CommandEvent> source, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (enumerator, first) = await ExecuteAsync(operation, idempotency, Infinite, Infinite, async _ =>
         {
-            var e = open(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            // Each attempt enumerates the source afresh, which sends the request again.
+            var e = source.GetAsyncEnumerator(cancellationToken);
             try
             {
                 return (e, await e.MoveNextAsync().ConfigureAwait(false) ? e.Current : null);

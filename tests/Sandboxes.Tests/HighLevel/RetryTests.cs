@@ -140,6 +140,17 @@ public sealed class RetryTests
     }
 
     [Test]
+    public void Capability_gaps_pass_through_the_pipeline_at_call_time_and_unretried()
+    {
+        var adapter = _client.GetSandboxer().Adapter;
+
+        Assert.That(() => adapter.StreamCommandAsync("id", new RunCommandRequest("true"), CancellationToken.None),
+            Throws.InstanceOf<FeatureNotSupportedException>());
+        Assert.That(() => adapter.AttachCommandAsync("id", "h", CancellationToken.None), Throws.InstanceOf<FeatureNotSupportedException>());
+        Assert.ThrowsAsync<FeatureNotSupportedException>(() => adapter.PauseAsync("id", CancellationToken.None));
+    }
+
+    [Test]
     public async Task Bad_input_is_never_retried()
     {
         await using var sandbox = await _client.CreateAsync();
