@@ -21,6 +21,7 @@ public sealed class FaultInjectingServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _executions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _sandboxes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JsonObject> _byIdempotencyKey = new(StringComparer.Ordinal);
     private readonly Lock _randomGate = new();
     private Random _random = new(1);
     private int _nextId;
@@ -104,12 +105,23 @@ public sealed class FaultInjectingServer : IAsyncDisposable
         app.MapPost("/sandboxes", (HttpContext http) => Handle(http, "create", async () =>
         {
             var body = await JsonNode.ParseAsync(http.Request.Body) as JsonObject ?? [];
+            var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+            if (key is not null && _byIdempotencyKey.TryGetValue(key, out var earlier))
+            {
+                return Results.Json(earlier, statusCode: 201); // the same request again: the same sandbox
+            }
+
             var id = "sbx-" + Interlocked.Increment(ref _nextId);
             var sandbox = new JsonObject
             {
                 ["id"] = id, ["labels"] = body["labels"]?.DeepClone() ?? new JsonObject(), ["startedAt"] = DateTimeOffset.UtcNow.ToString("O"),
             };
             _sandboxes[id] = sandbox;
+            if (key is not null)
+            {
+                _byIdempotencyKey[key] = sandbox;
+            }
+
             return Results.Json(sandbox, statusCode: 201);
         }));
         app.MapGet("/sandboxes", (HttpContext http) => Handle(http, "list", () =>

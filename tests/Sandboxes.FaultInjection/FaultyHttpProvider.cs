@@ -10,7 +10,7 @@ namespace Sandboxes.FaultInjection;
 /// way the vendor adapters do (429 with Retry-After, 404, 5xx, connection failures). Only lifecycle, labels and
 /// commands are offered; everything else throws <see cref="FeatureNotSupportedException"/>.
 /// </summary>
-public sealed class FaultyHttpProvider : SandboxProvider
+public class FaultyHttpProvider : SandboxProvider
 {
     private readonly ProviderDescriptor _descriptor;
     private readonly HttpClient _http;
@@ -30,7 +30,11 @@ public sealed class FaultyHttpProvider : SandboxProvider
     }
 
     /// <summary>Registers a provider of this kind under a unique name and returns the name.</summary>
-    public static string Register(string prefix = "faulty", int? detectionOrder = null, IReadOnlyList<string>? credentialVariables = null)
+    /// <param name="prefix">The name's prefix.</param>
+    /// <param name="detectionOrder">Its auto-detection position; null never auto-selects it.</param>
+    /// <param name="credentialVariables">The environment variables that count as its credentials.</param>
+    /// <param name="idempotent">True to send an idempotency key on creation (<see cref="IIdempotentSandboxCreation"/>).</param>
+    public static string Register(string prefix = "faulty", int? detectionOrder = null, IReadOnlyList<string>? credentialVariables = null, bool idempotent = false)
     {
         var id = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
         var descriptor = new ProviderDescriptor(id, "Faulty " + id,
@@ -42,7 +46,7 @@ public sealed class FaultyHttpProvider : SandboxProvider
         {
             DetectionOrder = detectionOrder, CredentialVariables = credentialVariables ?? [],
         };
-        SandboxProviders.Register(descriptor, config => new FaultyHttpProvider(descriptor, config));
+        SandboxProviders.Register(descriptor, config => idempotent ? new IdempotentFaultyHttpProvider(descriptor, config) : new FaultyHttpProvider(descriptor, config));
         return id;
     }
 
@@ -50,10 +54,14 @@ public sealed class FaultyHttpProvider : SandboxProvider
     public override ProviderDescriptor Descriptor => _descriptor;
 
     /// <inheritdoc />
-    public override async Task<SandboxInfo> CreateSandboxAsync(CreateSandboxRequest request, CancellationToken cancellationToken)
+    public override Task<SandboxInfo> CreateSandboxAsync(CreateSandboxRequest request, CancellationToken cancellationToken) =>
+        CreateCoreAsync(request, null, cancellationToken);
+
+    /// <summary>Creates a sandbox, with an <c>Idempotency-Key</c> header when a key is given.</summary>
+    protected async Task<SandboxInfo> CreateCoreAsync(CreateSandboxRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["labels"] = ToJson(request.Metadata) };
-        var json = await SendAsync(HttpMethod.Post, "sandboxes", body, cancellationToken).ConfigureAwait(false);
+        var json = await SendAsync(HttpMethod.Post, "sandboxes", body, cancellationToken, idempotencyKey).ConfigureAwait(false);
         return ToInfo(json!);
     }
 
@@ -190,9 +198,14 @@ public sealed class FaultyHttpProvider : SandboxProvider
         return base.DisposeAsync();
     }
 
-    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken)
+    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
         if (body is not null)
         {
             request.Content = JsonContent.Create(body);

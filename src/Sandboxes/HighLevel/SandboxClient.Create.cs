@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Sandboxes;
 
 public partial class SandboxClient
@@ -168,7 +166,7 @@ public partial class SandboxClient
         }
         catch (SandboxException e)
         {
-            _logger.LogWarning(e, "Could not kill sandbox {SandboxId} after a failed setup", sandbox.Id);
+            Log.KillAfterSetupFailed(_logger, sandbox.Id, e.Message);
         }
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Sandboxes;
 
 public partial class SandboxClient
@@ -36,7 +34,7 @@ public partial class SandboxClient
         }
 
         var before = slot.Adapter.Pipeline.CircuitState;
-        var started = Stopwatch.GetTimestamp();
+        var started = _options.TimeProvider.GetTimestamp();
         try
         {
             await slot.Adapter.ProbeAsync(cancellationToken).ConfigureAwait(false);
@@ -46,7 +44,7 @@ public partial class SandboxClient
                 Provider = name,
                 Status = state == ProviderCircuitState.Closed && before == ProviderCircuitState.Closed ? ProviderHealthStatus.Healthy : ProviderHealthStatus.Degraded,
                 Description = before == ProviderCircuitState.Closed ? "The provider answered." : $"The provider answered a probe after its circuit was {before}.",
-                Duration = Stopwatch.GetElapsedTime(started),
+                Duration = _options.TimeProvider.GetElapsedTime(started),
                 CircuitState = state,
             };
         }
@@ -55,7 +53,7 @@ public partial class SandboxClient
             return new ProviderHealth
             {
                 Provider = name, Status = ProviderHealthStatus.Unhealthy, Description = e.Message, Error = e,
-                Duration = Stopwatch.GetElapsedTime(started), CircuitState = slot.Adapter.Pipeline.CircuitState,
+                Duration = _options.TimeProvider.GetElapsedTime(started), CircuitState = slot.Adapter.Pipeline.CircuitState,
             };
         }
     }

@@ -12,14 +12,17 @@ namespace Sandboxes;
 /// </summary>
 public partial class SandboxClient : IAsyncDisposable, IDisposable
 {
-    private readonly SandboxClientOptions _options = null!;
-    private readonly ProviderResolver _resolver = null!;
-    private readonly ILogger _logger = null!;
+    private readonly SandboxClientOptions _options;
+    private readonly ProviderResolver _resolver;
+    private readonly ILogger _logger;
     private readonly Dictionary<string, ProviderSlot> _slots = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _slotsLock = new();
     private int _disposed;
 
-    /// <summary>Creates a client configured from the environment and the configuration file.</summary>
+    /// <summary>
+    /// Creates a client configured from the environment and the configuration file. Nothing is read or contacted until
+    /// first use, so this is also the constructor a mock derives through (every service method is virtual).
+    /// </summary>
     public SandboxClient()
         : this(new SandboxClientOptions())
     {
@@ -35,12 +38,6 @@ public partial class SandboxClient : IAsyncDisposable, IDisposable
         _options = options;
         _resolver = new ProviderResolver(options);
         _logger = options.LoggerFactory.CreateLogger("Sandboxes");
-    }
-
-    /// <summary>For mocking only.</summary>
-    protected SandboxClient(bool forMocking)
-    {
-        _ = forMocking;
     }
 
     /// <summary>The options this client was built with (frozen).</summary>

@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Warning, "Pool {Pool}: {Action} failed: {Error}")]
     public static partial void PoolFailure(ILogger logger, string pool, string action, string error);
 
+    [LoggerMessage(16, LogLevel.Warning, "Could not kill sandbox {SandboxId} after its preset's setup failed: {Error}")]
+    public static partial void KillAfterSetupFailed(ILogger logger, string sandboxId, string error);
+
     [LoggerMessage(15, LogLevel.Debug, "Preset {Preset}: running setup command `{Command}` on {SandboxId}")]
     public static partial void PresetSetup(ILogger logger, string preset, string command, string sandboxId);
 }

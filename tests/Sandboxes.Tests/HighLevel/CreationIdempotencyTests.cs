@@ -76,4 +76,27 @@ public sealed class CreationIdempotencyTests
         Assert.That(_server.Requests("create"), Is.EqualTo(4));
         Assert.That(_server.Sandboxes, Is.Empty, "the final sweep by creation label killed all of them");
     }
+
+    [Test]
+    public async Task An_adapter_with_idempotency_keys_retries_creation_with_the_same_key()
+    {
+        var provider = FaultyHttpProvider.Register("idem", idempotent: true);
+        try
+        {
+            await using var client = new SandboxClient(TestClients.Faulty(provider, _server, _clock));
+            _server.Plan("create", Fault.LostResponse, new Fault { Abort = true, AfterProcessing = true });
+
+            var create = client.CreateAsync();
+            await TestClients.DriveAsync(create, _clock);
+            await using var sandbox = await create;
+
+            Assert.That(_server.Requests("create"), Is.EqualTo(3), "retried freely: the key makes a repeat harmless");
+            Assert.That(_server.Requests("list"), Is.EqualTo(0), "no label look-up is needed");
+            Assert.That(_server.Sandboxes, Is.EqualTo(new[] { sandbox.Id }), "one sandbox, whatever the number of attempts");
+        }
+        finally
+        {
+            SandboxProviders.Unregister(provider);
+        }
+    }
 }
