@@ -23,6 +23,7 @@ internal sealed partial class LocalProvider : SandboxProvider
     private readonly ConcurrentDictionary<string, LocalSandbox> _sandboxes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Sandbox, int Port), PortForwarder> _forwarders = new();
     private readonly ConcurrentDictionary<(string Sandbox, int Pid), LocalPtySession> _terminals = new();
+    private long _lastReapTicks;
 
     /// <summary>Creates the adapter; the isolation requested in the config is checked here.</summary>
     /// <exception cref="BadConfigException">Namespace isolation was asked for and bubblewrap cannot provide it.</exception>
@@ -395,10 +396,16 @@ internal sealed partial class LocalProvider : SandboxProvider
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Kills every sandbox whose lifetime has ended. Runs on each use of the provider.</summary>
+    /// <summary>Kills every sandbox whose lifetime has ended. Runs on each use of the provider (at most every 250 ms).</summary>
     internal void ReapExpired()
     {
         var now = DateTimeOffset.UtcNow;
+        var last = Interlocked.Read(ref _lastReapTicks);
+        if (now.UtcTicks - last < TimeSpan.TicksPerMillisecond * 250 || Interlocked.CompareExchange(ref _lastReapTicks, now.UtcTicks, last) != last)
+        {
+            return;
+        }
+
         foreach (var id in _store.SandboxIds())
         {
             if (_store.TryRead(id) is { ExpiresAt: { } expires } && expires <= now)
