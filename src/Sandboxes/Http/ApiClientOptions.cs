@@ -1,0 +1,27 @@
+namespace Sandboxes.Http;
+
+/// <summary>
+/// Options of a generated client. Defaults: the spec's first server (or the <c>SandboxesBaseUrl</c> metadata), no
+/// credentials, the spec's server-variable defaults, and <see cref="TimeProvider.System"/>. A client copies what it
+/// needs when it is built, so changing an options object later does not change a client.
+/// </summary>
+public sealed record ApiClientOptions
+{
+    /// <summary>Overrides the base address (the spec's server URL); null keeps the spec's default.</summary>
+    public Uri? BaseAddress { get; init; }
+
+    /// <summary>The credentials security schemes are filled from; null sends none.</summary>
+    public ApiCredentials? Credentials { get; init; }
+
+    /// <summary>Values for the variables of the spec's server URL (for example <c>{region}</c>); missing ones keep their defaults.</summary>
+    public IReadOnlyDictionary<string, string> ServerVariables { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The provider name errors carry (<see cref="SandboxException.Provider"/>); null for the client's default.</summary>
+    public string? ProviderName { get; init; }
+
+    /// <summary>Headers sent with every request (for example a <c>User-Agent</c>).</summary>
+    public IReadOnlyDictionary<string, string> DefaultHeaders { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The clock used to interpret an HTTP-date <c>Retry-After</c>; default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
