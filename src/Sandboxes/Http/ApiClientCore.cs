@@ -40,6 +40,15 @@ public class ApiClientCore
         _baseAddress = ResolveBaseAddress(httpClient, options, defaultBaseUrl ?? string.Empty, serverVariableDefaults);
     }
 
+    /// <summary>
+    /// The <see cref="HttpClient"/> generated clients use when none is given: one per process, with pooled connections that
+    /// are renewed every few minutes so DNS changes are seen.
+    /// </summary>
+    public static HttpClient SharedHttpClient { get; } = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
     /// <summary>The provider name errors carry.</summary>
     public string ProviderName { get; }
 

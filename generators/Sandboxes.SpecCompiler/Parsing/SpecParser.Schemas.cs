@@ -1,0 +1,659 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Sandboxes.Generators.Model;
+using Sandboxes.Generators.Reading;
+
+namespace Sandboxes.Generators.Parsing
+{
+    internal sealed partial class SpecParser
+    {
+        private static readonly string[] ReservedMemberNames = { "EqualityContract", "Equals", "GetHashCode", "ToString", "GetType", "Deconstruct", "PrintMembers", "Clone", "MemberwiseClone", "Finalize" };
+
+        private readonly List<TypeBuilder> _types = new List<TypeBuilder>();
+        private readonly Dictionary<string, TypeBuilder> _buildersByName = new Dictionary<string, TypeBuilder>(StringComparer.Ordinal);
+        private readonly HashSet<string> _typeNames = new HashSet<string>(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _schemaNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        private readonly Dictionary<SpecNode, Resolved> _resolved = new Dictionary<SpecNode, Resolved>(ReferenceComparer.Instance);
+        private readonly HashSet<SpecNode> _resolving = new HashSet<SpecNode>(ReferenceComparer.Instance);
+        private readonly HashSet<string> _claimedVariants = new HashSet<string>(StringComparer.Ordinal);
+        private MapNode? _schemas;
+
+        private MapNode? Schemas => _schemas ??= _swagger2 ? _root.Map("definitions") : _root.Map("components")?.Map("schemas");
+
+        private void ReserveTypeNames()
+        {
+            _typeNames.Add(_clientName + "Client");
+            _typeNames.Add("I" + _clientName + "Api");
+            _typeNames.Add(_clientName + "JsonContext");
+            foreach (var entry in Schemas?.Entries ?? new List<KeyValuePair<string, SpecNode>>())
+            {
+                _schemaNames[entry.Key] = Naming.Unique(Naming.Pascal(entry.Key, "Schema"), _typeNames);
+            }
+        }
+
+        private void ReadComponentSchemas()
+        {
+            foreach (var entry in Schemas?.Entries ?? new List<KeyValuePair<string, SpecNode>>())
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                ResolveNamed(entry.Key);
+            }
+        }
+
+        private Resolved ResolveNamed(string key)
+        {
+            var node = Schemas![key]!;
+            return ResolveSchema(node, _schemaNames[key], exactName: true);
+        }
+
+        /// <summary>The C# type of a schema and whether the schema allows null. Generated types are created on first use.</summary>
+        private Resolved ResolveSchema(SpecNode? node, string hint, bool exactName = false)
+        {
+            if (node is not MapNode map)
+            {
+                return new Resolved(TypeRef.Json, true);
+            }
+
+            if (_resolved.TryGetValue(map, out var cached))
+            {
+                return cached;
+            }
+
+            if (map.String("$ref") is { } reference)
+            {
+                var siblingNullable = IsNullable(map);
+                var key = SchemaKey(reference);
+                Resolved target;
+                if (key is not null && Schemas?.Has(key) == true)
+                {
+                    // A chain of $refs that comes back to itself has no type: JsonElement.
+                    if (!_resolving.Add(map))
+                    {
+                        return new Resolved(TypeRef.Json, true);
+                    }
+
+                    try
+                    {
+                        target = ResolveNamed(key);
+                    }
+                    finally
+                    {
+                        _resolving.Remove(map);
+                    }
+                }
+                else
+                {
+                    var resolvedNode = Resolve(reference, map);
+                    target = resolvedNode is null || !_resolving.Add(map)
+                        ? new Resolved(TypeRef.Json, true)
+                        : ResolveAndRelease(map, resolvedNode, LastSegment(reference) ?? hint);
+                }
+
+                return siblingNullable ? new Resolved(target.Type, true) : target;
+            }
+
+            var nullable = IsNullable(map);
+            var types = TypeList(map);
+
+            var composition = map.Seq("oneOf") ?? map.Seq("anyOf");
+            if (composition is not null)
+            {
+                return ResolveComposition(map, composition, hint, exactName, nullable);
+            }
+
+            if (map.Seq("allOf") is { } allOf)
+            {
+                var parts = allOf.Items;
+                if (parts.Count == 1 && !map.Has("properties") && !_resolving.Contains(map))
+                {
+                    _resolving.Add(map);
+                    var single = ResolveAndRelease(map, parts[0], hint);
+                    return Remember(map, new Resolved(single.Type, single.Nullable || nullable));
+                }
+
+                if (!parts.Any(p => IsObjectLike(Deref(p) as MapNode)) && !map.Has("properties"))
+                {
+                    var first = ResolveSchema(parts.FirstOrDefault(), hint);
+                    return Remember(map, new Resolved(first.Type, first.Nullable || nullable));
+                }
+
+                return BuildObject(map, hint, exactName, nullable);
+            }
+
+            if (map.Seq("enum") is { } values)
+            {
+                var strings = values.Items.OfType<ScalarNode>().Where(v => v.Kind != ScalarKind.Null).ToList();
+                if (strings.Count > 0 && (types.Contains("string") || (types.Count == 0 && strings.All(v => v.Kind == ScalarKind.String))))
+                {
+                    return BuildEnum(map, strings, hint, exactName, nullable || values.Items.OfType<ScalarNode>().Any(v => v.Kind == ScalarKind.Null));
+                }
+            }
+
+            if (types.Count > 1)
+            {
+                return Remember(map, new Resolved(TypeRef.Json, nullable));
+            }
+
+            var type = types.FirstOrDefault();
+            if (type is null)
+            {
+                if (map.Has("properties") || map.Has("additionalProperties"))
+                {
+                    type = "object";
+                }
+                else if (map.Has("items"))
+                {
+                    type = "array";
+                }
+                else if (map["const"] is ScalarNode constant)
+                {
+                    type = constant.Kind switch { ScalarKind.Bool => "boolean", ScalarKind.Number => "number", _ => "string" };
+                }
+            }
+
+            switch (type)
+            {
+                case "string":
+                    return Remember(map, new Resolved(StringType(map.String("format")), nullable));
+                case "integer":
+                    return Remember(map, new Resolved(map.String("format") == "int32" ? TypeRef.Int32 : TypeRef.Int64, nullable));
+                case "number":
+                    return Remember(map, new Resolved(map.String("format") == "float" ? TypeRef.Single : TypeRef.Double, nullable));
+                case "boolean":
+                    return Remember(map, new Resolved(TypeRef.Boolean, nullable));
+                case "file":
+                    return Remember(map, new Resolved(TypeRef.String, nullable));
+                case "array":
+                    if (!_resolving.Add(map))
+                    {
+                        return new Resolved(TypeRef.ListOf(TypeRef.Json), nullable);
+                    }
+
+                    var item = ResolveAndRelease(map, map["items"], hint + "Item");
+                    return Remember(map, new Resolved(TypeRef.ListOf(ElementOf(item)), nullable));
+                case "object":
+                    if (map.Map("properties") is { Entries.Count: > 0 })
+                    {
+                        return BuildObject(map, hint, exactName, nullable);
+                    }
+
+                    if (map["additionalProperties"] is MapNode additional && !_resolving.Contains(map))
+                    {
+                        _resolving.Add(map);
+                        var value = ResolveAndRelease(map, additional, hint + "Value");
+                        return Remember(map, new Resolved(TypeRef.MapOf(ElementOf(value)), nullable));
+                    }
+
+                    return Remember(map, new Resolved(TypeRef.Json, nullable));
+                default:
+                    return Remember(map, new Resolved(TypeRef.Json, nullable));
+            }
+        }
+
+        private Resolved ResolveAndRelease(SpecNode owner, SpecNode? node, string hint)
+        {
+            try
+            {
+                return ResolveSchema(node, hint);
+            }
+            finally
+            {
+                _resolving.Remove(owner);
+            }
+        }
+
+        /// <summary>Nullable value types inside collections need their own metadata; reference types stay as they are.</summary>
+        private static TypeRef ElementOf(Resolved resolved) =>
+            resolved.Nullable && resolved.Type.IsValueType && resolved.Type.Kind != TypeKind.NullableValue && resolved.Type != TypeRef.Json
+                ? TypeRef.NullableOf(resolved.Type)
+                : resolved.Type;
+
+        private static TypeRef StringType(string? format) => format switch
+        {
+            "date-time" => TypeRef.DateTimeOffset,
+            "byte" => TypeRef.Bytes,
+            _ => TypeRef.String,
+        };
+
+        private Resolved Remember(MapNode map, Resolved resolved)
+        {
+            _resolved[map] = resolved;
+            return resolved;
+        }
+
+        private Resolved ResolveComposition(MapNode map, SeqNode composition, string hint, bool exactName, bool nullable)
+        {
+            var variants = new List<SpecNode>();
+            foreach (var item in composition.Items)
+            {
+                if (item is MapNode candidate && !candidate.Has("$ref") && TypeList(candidate) is { Count: 0 } && (candidate.String("type") == "null" || IsNullTypeArray(candidate)))
+                {
+                    nullable = true;
+                }
+                else
+                {
+                    variants.Add(item);
+                }
+            }
+
+            if (variants.Count == 0)
+            {
+                return Remember(map, new Resolved(TypeRef.Json, true));
+            }
+
+            if (variants.Count == 1 && !map.Has("properties"))
+            {
+                if (!_resolving.Add(map))
+                {
+                    return new Resolved(TypeRef.Json, true);
+                }
+
+                var single = ResolveAndRelease(map, variants[0], hint);
+                return Remember(map, new Resolved(single.Type, single.Nullable || nullable));
+            }
+
+            var name = exactName ? hint : Naming.Unique(Naming.Pascal(hint, "Union"), _typeNames);
+            var discriminator = map.Map("discriminator")?.String("propertyName");
+            if (discriminator is not null && CanBuildHierarchy(map, variants, name) is { } variantKeys)
+            {
+                return BuildHierarchy(map, name, discriminator, variantKeys, nullable);
+            }
+
+            var union = new TypeRef(TypeKind.Union, Qualify(name), null, false);
+            Remember(map, new Resolved(union, nullable));
+            var builder = AddBuilder(TypeKind.Union, name, Doc(map));
+            var seen = new HashSet<TypeRef>();
+            var names = new HashSet<string>(StringComparer.Ordinal) { name, "Json", "FromJson", "Kind" };
+            names.UnionWith(ReservedMemberNames);
+            for (var i = 0; i < variants.Count; i++)
+            {
+                var variantHint = variants[i] is MapNode v && v.String("$ref") is { } r ? (LastSegment(r) ?? name + "Variant") : name + "Variant" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var resolved = ResolveSchema(variants[i], variantHint);
+                var type = resolved.Type;
+                if (!seen.Add(type))
+                {
+                    continue;
+                }
+
+                builder.Variants.Add(new VariantModel(Naming.Unique(VariantName(type), names), type, null));
+            }
+
+            return new Resolved(union, nullable);
+        }
+
+        private List<string>? CanBuildHierarchy(MapNode map, List<SpecNode> variants, string name)
+        {
+            var keys = new List<string>();
+            string? reason = null;
+            foreach (var variant in variants)
+            {
+                var key = variant is MapNode v && v.String("$ref") is { } r ? SchemaKey(r) : null;
+                if (key is null || Schemas?.Has(key) != true)
+                {
+                    reason = "a variant is not a $ref to a component schema";
+                    break;
+                }
+
+                if (!IsObjectLike(Deref(Schemas[key]) as MapNode) || (Schemas[key] as MapNode)?.Has("oneOf") == true || (Schemas[key] as MapNode)?.Has("anyOf") == true)
+                {
+                    reason = $"the variant '{key}' is not an object schema";
+                    break;
+                }
+
+                if (_claimedVariants.Contains(key) || keys.Contains(key))
+                {
+                    reason = $"the variant '{key}' already belongs to another hierarchy";
+                    break;
+                }
+
+                keys.Add(key);
+            }
+
+            if (reason is null)
+            {
+                return keys;
+            }
+
+            Report("SBX010", map, name, reason);
+            return null;
+        }
+
+        private Resolved BuildHierarchy(MapNode map, string name, string discriminator, List<string> variantKeys, bool nullable)
+        {
+            var baseRef = new TypeRef(TypeKind.Polymorphic, Qualify(name), null, false);
+            Remember(map, new Resolved(baseRef, nullable));
+            _claimedVariants.UnionWith(variantKeys);
+            var builder = AddBuilder(TypeKind.Polymorphic, name, Doc(map));
+            builder.Discriminator = discriminator;
+            builder.UnknownVariant = Naming.Unique(name + "Unknown", _typeNames);
+
+            var mapping = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var entry in map.Map("discriminator")?.Map("mapping")?.Entries ?? new List<KeyValuePair<string, SpecNode>>())
+            {
+                if (entry.Value is ScalarNode { Value: { } target })
+                {
+                    var key = SchemaKey(target) ?? target;
+                    if (!mapping.ContainsKey(key))
+                    {
+                        mapping[key] = entry.Key;
+                    }
+                }
+            }
+
+            foreach (var key in variantKeys)
+            {
+                var resolved = ResolveNamed(key);
+                if (!_buildersByName.TryGetValue(TypeNameOf(resolved.Type), out var variantBuilder) || variantBuilder.Kind != TypeKind.Object)
+                {
+                    continue;
+                }
+
+                variantBuilder.BaseType = baseRef.Name;
+                var tag = mapping.TryGetValue(key, out var mapped) ? mapped : SingleEnumValue(Deref(Schemas![key]) as MapNode, discriminator) ?? key;
+                builder.Variants.Add(new VariantModel(variantBuilder.Name, resolved.Type, tag));
+            }
+
+            return new Resolved(baseRef, nullable);
+        }
+
+        private string? SingleEnumValue(MapNode? schema, string property)
+        {
+            if (schema is null)
+            {
+                return null;
+            }
+
+            if ((Deref(schema.Map("properties")?[property]) as MapNode)?.Seq("enum") is { Items.Count: 1 } values && values.Items[0] is ScalarNode { Value: { } value })
+            {
+                return value;
+            }
+
+            foreach (var part in schema.Seq("allOf")?.Items ?? new List<SpecNode>())
+            {
+                if (SingleEnumValue(Deref(part) as MapNode, property) is { } found)
+                {
+                    return found;
+                }
+            }
+
+            return null;
+        }
+
+        private Resolved BuildEnum(MapNode map, List<ScalarNode> values, string hint, bool exactName, bool nullable)
+        {
+            var name = exactName ? hint : Naming.Unique(Naming.Pascal(hint, "Enum"), _typeNames);
+            var type = new TypeRef(TypeKind.Enum, Qualify(name), null, true);
+            Remember(map, new Resolved(type, nullable));
+            var builder = AddBuilder(TypeKind.Enum, name, Doc(map));
+            var varNames = (map.Seq("x-enum-varnames") ?? map.Seq("x-enumNames"))?.Items.OfType<ScalarNode>().Select(s => s.Value).ToList();
+            var descriptions = map.Seq("x-enum-descriptions")?.Items.OfType<ScalarNode>().Select(s => s.Value).ToList();
+            var used = new HashSet<string>(StringComparer.Ordinal) { name, "Value", "FromValue" };
+            used.UnionWith(ReservedMemberNames);
+            var seenValues = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < values.Count; i++)
+            {
+                var value = values[i].Value ?? string.Empty;
+                if (!seenValues.Add(value))
+                {
+                    continue;
+                }
+
+                var source = varNames is not null && varNames.Count == values.Count && !string.IsNullOrEmpty(varNames[i]) ? varNames[i] : value;
+                var doc = descriptions is not null && descriptions.Count == values.Count ? descriptions[i] : null;
+                builder.Members.Add(new EnumMemberModel(Naming.Unique(Naming.Pascal(source, "Empty"), used), value, doc));
+            }
+
+            return new Resolved(type, nullable);
+        }
+
+        private Resolved BuildObject(MapNode map, string hint, bool exactName, bool nullable)
+        {
+            var name = exactName ? hint : Naming.Unique(Naming.Pascal(hint, "Model"), _typeNames);
+            var type = new TypeRef(TypeKind.Object, Qualify(name), null, false);
+            Remember(map, new Resolved(type, nullable));
+            var builder = AddBuilder(TypeKind.Object, name, Doc(map));
+
+            var properties = new List<KeyValuePair<string, SpecNode>>();
+            var required = new HashSet<string>(StringComparer.Ordinal);
+            CollectProperties(map, properties, required, 0, new HashSet<SpecNode>(ReferenceComparer.Instance));
+
+            var used = new HashSet<string>(StringComparer.Ordinal) { name };
+            used.UnionWith(ReservedMemberNames);
+            foreach (var property in properties)
+            {
+                var target = Deref(property.Value) as MapNode;
+                var resolved = ResolveSchema(property.Value, name + Naming.Pascal(property.Key));
+                var readOnly = target?.Bool("readOnly") == true || (property.Value as MapNode)?.Bool("readOnly") == true;
+                var writeOnly = target?.Bool("writeOnly") == true || (property.Value as MapNode)?.Bool("writeOnly") == true;
+                var isRequired = required.Contains(property.Key);
+                var propertyType = resolved.Type.Kind == TypeKind.NullableValue ? resolved.Type.Element! : resolved.Type;
+                var propertyName = Naming.Pascal(property.Key, "Property");
+                if (propertyName == name)
+                {
+                    propertyName += "Value";
+                }
+
+                builder.Properties.Add(new PropertyModel(
+                    Naming.Unique(propertyName, used),
+                    property.Key,
+                    propertyType,
+                    resolved.Nullable || resolved.Type.Kind == TypeKind.NullableValue || !isRequired || readOnly || writeOnly,
+                    isRequired,
+                    readOnly,
+                    writeOnly,
+                    target?.Bool("deprecated") == true || (property.Value as MapNode)?.Bool("deprecated") == true,
+                    Doc(property.Value as MapNode) ?? Doc(target)));
+            }
+
+            return new Resolved(type, nullable);
+        }
+
+        private void CollectProperties(MapNode schema, List<KeyValuePair<string, SpecNode>> properties, HashSet<string> required, int depth, HashSet<SpecNode> visited)
+        {
+            if (depth > 32 || !visited.Add(schema))
+            {
+                return;
+            }
+
+            if (schema.String("$ref") is not null)
+            {
+                if (Deref(schema) is MapNode target)
+                {
+                    CollectProperties(target, properties, required, depth + 1, visited);
+                }
+
+                return;
+            }
+
+            foreach (var part in schema.Seq("allOf")?.Items ?? new List<SpecNode>())
+            {
+                if (part is MapNode partMap)
+                {
+                    CollectProperties(partMap, properties, required, depth + 1, visited);
+                }
+            }
+
+            foreach (var name in schema.Seq("required")?.Items.OfType<ScalarNode>() ?? Enumerable.Empty<ScalarNode>())
+            {
+                if (name.Value is not null)
+                {
+                    required.Add(name.Value);
+                }
+            }
+
+            foreach (var entry in schema.Map("properties")?.Entries ?? new List<KeyValuePair<string, SpecNode>>())
+            {
+                var index = properties.FindIndex(p => p.Key == entry.Key);
+                if (index >= 0)
+                {
+                    properties[index] = entry;
+                }
+                else
+                {
+                    properties.Add(entry);
+                }
+            }
+        }
+
+        private bool IsObjectLike(MapNode? schema)
+        {
+            if (schema is null)
+            {
+                return false;
+            }
+
+            if (schema.Has("properties") || TypeList(schema).Contains("object"))
+            {
+                return true;
+            }
+
+            return schema.Seq("allOf")?.Items.Any(p => IsObjectLike(Deref(p) as MapNode)) == true;
+        }
+
+        private TypeBuilder AddBuilder(TypeKind kind, string name, string? doc)
+        {
+            _typeNames.Add(name);
+            var builder = new TypeBuilder(kind, name, doc);
+            _types.Add(builder);
+            _buildersByName[name] = builder;
+            return builder;
+        }
+
+        private string Qualify(string name) => "global::" + _namespace + "." + name;
+
+        private string TypeNameOf(TypeRef type) => type.Name.Substring(("global::" + _namespace + ".").Length);
+
+        private static string VariantName(TypeRef type)
+        {
+            switch (type.Kind)
+            {
+                case TypeKind.List:
+                    return VariantName(type.Element!) + "List";
+                case TypeKind.Map:
+                    return VariantName(type.Element!) + "Map";
+                case TypeKind.NullableValue:
+                    return VariantName(type.Element!);
+                case TypeKind.BuiltIn:
+                    return type.Name switch
+                    {
+                        "string" => "String",
+                        "int" => "Int32",
+                        "long" => "Int64",
+                        "double" => "Double",
+                        "float" => "Single",
+                        "bool" => "Boolean",
+                        "byte[]" => "Bytes",
+                        _ => Naming.Pascal(type.Name.Substring(type.Name.LastIndexOf('.') + 1)),
+                    };
+                default:
+                    return type.Name.Substring(type.Name.LastIndexOf('.') + 1);
+            }
+        }
+
+        private static List<string> TypeList(MapNode map)
+        {
+            var result = new List<string>();
+            switch (map["type"])
+            {
+                case ScalarNode { Value: { } single } when single != "null":
+                    result.Add(single);
+                    break;
+                case SeqNode many:
+                    foreach (var item in many.Items.OfType<ScalarNode>())
+                    {
+                        if (item.Value is not null && item.Value != "null")
+                        {
+                            result.Add(item.Value);
+                        }
+                    }
+
+                    break;
+            }
+
+            return result;
+        }
+
+        private static bool IsNullTypeArray(MapNode map) =>
+            map["type"] is SeqNode many && many.Items.OfType<ScalarNode>().All(s => s.Value == "null");
+
+        private static bool IsNullable(MapNode map) =>
+            map.Bool("nullable") || map.Bool("x-nullable") ||
+            (map["type"] is SeqNode many && many.Items.OfType<ScalarNode>().Any(s => s.Value == "null"));
+
+        private static string? LastSegment(string reference)
+        {
+            var slash = reference.LastIndexOf('/');
+            var segment = slash >= 0 ? reference.Substring(slash + 1) : reference;
+            return segment.Length == 0 ? null : Uri.UnescapeDataString(segment).Replace("~1", "/").Replace("~0", "~");
+        }
+
+        private static string? Doc(MapNode? schema)
+        {
+            var text = schema?.String("description") ?? schema?.String("title");
+            return string.IsNullOrWhiteSpace(text) ? null : text!.Trim();
+        }
+
+        private EquatableArray<TypeModel> FreezeTypes() =>
+            _types.Select(b => new TypeModel(
+                b.Kind,
+                b.Name,
+                b.Doc,
+                b.Properties.ToEquatableArray(),
+                b.Members.ToEquatableArray(),
+                b.Variants.ToEquatableArray(),
+                b.BaseType,
+                b.Discriminator,
+                b.UnknownVariant)).ToEquatableArray();
+
+        private readonly struct Resolved
+        {
+            public Resolved(TypeRef type, bool nullable)
+            {
+                Type = type;
+                Nullable = nullable;
+            }
+
+            public TypeRef Type { get; }
+
+            public bool Nullable { get; }
+        }
+
+        private sealed class TypeBuilder
+        {
+            public TypeBuilder(TypeKind kind, string name, string? doc)
+            {
+                Kind = kind;
+                Name = name;
+                Doc = doc;
+            }
+
+            public TypeKind Kind { get; }
+
+            public string Name { get; }
+
+            public string? Doc { get; }
+
+            public List<PropertyModel> Properties { get; } = new List<PropertyModel>();
+
+            public List<EnumMemberModel> Members { get; } = new List<EnumMemberModel>();
+
+            public List<VariantModel> Variants { get; } = new List<VariantModel>();
+
+            public string? BaseType { get; set; }
+
+            public string? Discriminator { get; set; }
+
+            public string? UnknownVariant { get; set; }
+        }
+
+        private sealed class ReferenceComparer : IEqualityComparer<SpecNode>
+        {
+            public static readonly ReferenceComparer Instance = new ReferenceComparer();
+
+            public bool Equals(SpecNode? x, SpecNode? y) => ReferenceEquals(x, y);
+
+            public int GetHashCode(SpecNode obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+        }
+    }
+}
