@@ -55,8 +55,8 @@ namespace Sandboxes.Generators.Emitting
         private static void WriteClass(SourceWriter writer, ApiModel api)
         {
             var name = api.ClassName;
-            WriteSummary(writer, "The client of " + api.Title + " " + api.Version + " over <see cref=\"global::System.Net.Http.HttpClient\"/>.",
-                "Immutable and thread-safe once built. Failures raise the typed errors of <see cref=\"global::Sandboxes.Http.HttpErrorMapper\"/>.");
+            WriteRawTag(writer, "summary", "The client of " + Escape(api.Title + " " + api.Version) + " over <see cref=\"global::System.Net.Http.HttpClient\"/>.");
+            WriteRawTag(writer, "remarks", "Immutable and thread-safe once built. Failures raise the typed errors of <see cref=\"global::Sandboxes.Http.HttpErrorMapper\"/>.");
             writer.WriteLine(GeneratedCodeAttribute);
             writer.OpenBlock(api.Visibility + " partial class " + name + " : global::" + api.Namespace + "." + api.InterfaceName);
             writer.WriteLine("/// <summary>The server URL the spec names; <see cref=\"global::Sandboxes.Http.ApiClientOptions.BaseAddress\"/> overrides it.</summary>");
@@ -150,12 +150,12 @@ namespace Sandboxes.Generators.Emitting
         private static string DefaultParameterDoc(ParameterModel parameter) => parameter.Location switch
         {
             ParameterLocation.Body => "The request body.",
-            ParameterLocation.Path => "The <c>" + parameter.WireName + "</c> path value.",
-            ParameterLocation.Header => "The <c>" + parameter.WireName + "</c> header.",
-            ParameterLocation.Part => "The <c>" + parameter.WireName + "</c> part.",
-            ParameterLocation.FormField => "The <c>" + parameter.WireName + "</c> field.",
-            ParameterLocation.Cookie => "The <c>" + parameter.WireName + "</c> cookie.",
-            _ => "The <c>" + parameter.WireName + "</c> query value.",
+            ParameterLocation.Path => "The `" + parameter.WireName + "` path value.",
+            ParameterLocation.Header => "The `" + parameter.WireName + "` header.",
+            ParameterLocation.Part => "The `" + parameter.WireName + "` part.",
+            ParameterLocation.FormField => "The `" + parameter.WireName + "` field.",
+            ParameterLocation.Cookie => "The `" + parameter.WireName + "` cookie.",
+            _ => "The `" + parameter.WireName + "` query value.",
         };
 
         private static string Signature(OperationModel operation, bool async, bool withAttributes)
@@ -184,7 +184,7 @@ namespace Sandboxes.Generators.Emitting
 
                     break;
                 case ParameterLocation.Query:
-                    attributes.Add(Http + "Query(" + Http + "ParameterStyle." + parameter.Style + ", " + (parameter.Explode ? "true" : "false") + ")");
+                    attributes.Add(parameter.Style == "Form" && parameter.Explode ? Http + "Query" : Http + "Query(" + Http + "ParameterStyle." + parameter.Style + ", " + (parameter.Explode ? "true" : "false") + ")");
                     if (alias is not null)
                     {
                         attributes.Add(alias);

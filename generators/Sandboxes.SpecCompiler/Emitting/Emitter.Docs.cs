@@ -7,6 +7,8 @@ namespace Sandboxes.Generators.Emitting
 {
     internal static partial class Emitter
     {
+        private static readonly System.Text.RegularExpressions.Regex CodeSpan = new System.Text.RegularExpressions.Regex("`([^`]+)`");
+
         private static void WriteSummary(SourceWriter writer, string? summary, string? remarks = null)
         {
             if (string.IsNullOrWhiteSpace(summary) && string.IsNullOrWhiteSpace(remarks))
@@ -30,9 +32,16 @@ namespace Sandboxes.Generators.Emitting
             }
         }
 
-        private static void WriteTag(SourceWriter writer, string tag, string text, string? attribute = null)
+        /// <summary>Writes a doc tag from plain text: XML-escaped, with markdown <c>`code`</c> spans turned into <c>&lt;c&gt;</c>.</summary>
+        private static void WriteTag(SourceWriter writer, string tag, string text, string? attribute = null) =>
+            WriteLines(writer, tag, Lines(text).Select(l => CodeSpan.Replace(l, "<c>$1</c>")).ToList(), attribute);
+
+        /// <summary>Writes a doc tag whose text is already XML (for <c>see</c> references).</summary>
+        private static void WriteRawTag(SourceWriter writer, string tag, string xml) =>
+            WriteLines(writer, tag, new List<string> { xml }, null);
+
+        private static void WriteLines(SourceWriter writer, string tag, List<string> lines, string? attribute)
         {
-            var lines = Lines(text);
             var open = "<" + tag + (attribute is null ? string.Empty : " " + attribute) + ">";
             if (lines.Count == 1)
             {

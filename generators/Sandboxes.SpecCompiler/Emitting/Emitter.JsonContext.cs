@@ -17,8 +17,8 @@ namespace Sandboxes.Generators.Emitting
             var writer = Start(api);
             var context = api.ContextName;
             writer.OpenBlock("namespace " + api.Namespace);
-            WriteSummary(writer, "JSON metadata of every type of " + Escape(api.Title) + ", written at build time: serialization needs no reflection.",
-                "Built on the same <c>JsonMetadataServices</c> API System.Text.Json's own generator emits; use <see cref=\"Default\"/> or <see cref=\"TypeInfo{T}\"/>.");
+            WriteSummary(writer, "JSON metadata of every type of " + api.Title + ", written at build time: serialization needs no reflection.");
+            WriteRawTag(writer, "remarks", "Built on the same <c>JsonMetadataServices</c> API System.Text.Json's own generator emits; use <see cref=\"Default\"/> or <see cref=\"TypeInfo{T}\"/>.");
             writer.WriteLine(GeneratedCodeAttribute);
             writer.OpenBlock(api.Visibility + " sealed partial class " + context + " : global::System.Text.Json.Serialization.JsonSerializerContext, global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver");
             writer.WriteLine("private static " + context + "? s_default;");

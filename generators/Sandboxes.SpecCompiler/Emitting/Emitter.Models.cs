@@ -61,9 +61,9 @@ namespace Sandboxes.Generators.Emitting
                     notes = (notes is null ? string.Empty : notes + " ") + "Deprecated by the API.";
                 }
 
-                WriteSummary(writer, property.Doc ?? "The <c>" + property.JsonName + "</c> value.", notes is null ? null : (property.Doc is null ? notes : property.Doc + "\n" + notes));
+                WriteSummary(writer, property.Doc ?? "The `" + property.JsonName + "` value.", notes is null ? null : (property.Doc is null ? notes : property.Doc + "\n" + notes));
                 var initializer = !property.Nullable && !property.Type.IsValueType ? " = default!;" : string.Empty;
-                writer.WriteLine(api.Visibility == "public" ? "public " + property.CSharpType + " " + property.Name + " { get; set; }" + initializer : "public " + property.CSharpType + " " + property.Name + " { get; set; }" + initializer);
+                writer.WriteLine("public " + property.CSharpType + " " + property.Name + " { get; set; }" + initializer);
             }
 
             writer.CloseBlock();
@@ -72,13 +72,14 @@ namespace Sandboxes.Generators.Emitting
         private static void WriteHierarchyBase(SourceWriter writer, ApiModel api, TypeModel type)
         {
             var tags = string.Join(", ", type.Variants.Select(v => "<c>" + Escape(v.Tag ?? v.Name) + "</c>"));
-            WriteSummary(writer, type.Doc ?? type.Name + " (a schema of " + api.Title + ").",
-                "One of several types, told apart by the <c>" + Escape(type.Discriminator ?? string.Empty) + "</c> property (" + tags + "). A value the spec does not list is read as <see cref=\"" + type.UnknownVariantName + "\"/>.");
+            WriteSummary(writer, type.Doc ?? type.Name + " (a schema of " + api.Title + ").");
+            WriteRawTag(writer, "remarks", "One of several types, told apart by the <c>" + Escape(type.Discriminator ?? string.Empty) + "</c> property (" + tags +
+                "). A value the spec does not list is read as <see cref=\"" + type.UnknownVariantName + "\"/>.");
             writer.WriteLine(GeneratedCodeAttribute);
             writer.OpenBlock(api.Visibility + " abstract partial record " + type.Name);
             writer.CloseBlock();
             writer.WriteLine();
-            WriteTag(writer, "summary", "A <see cref=\"" + type.Name + "\"/> whose <c>" + (type.Discriminator ?? string.Empty) + "</c> value the spec does not list; it keeps the raw JSON, which is written back unchanged.");
+            WriteRawTag(writer, "summary", "A <see cref=\"" + type.Name + "\"/> whose <c>" + Escape(type.Discriminator ?? string.Empty) + "</c> value the spec does not list; it keeps the raw JSON, which is written back unchanged.");
             writer.WriteLine(GeneratedCodeAttribute);
             writer.OpenBlock(api.Visibility + " sealed partial record " + type.UnknownVariantName + " : " + type.QualifiedName(api.Namespace) + ", global::Sandboxes.Http.IUnknownVariant");
             writer.WriteLine("/// <summary>Wraps the raw JSON of the value.</summary>");
@@ -103,7 +104,7 @@ namespace Sandboxes.Generators.Emitting
             foreach (var member in type.EnumMembers)
             {
                 writer.WriteLine();
-                WriteSummary(writer, member.Doc ?? "<c>" + member.Value + "</c>");
+                WriteSummary(writer, member.Doc ?? "`" + member.Value + "`");
                 writer.WriteLine("public static " + name + " " + member.Name + " { get; } = new " + name + "(" + Naming.Literal(member.Value) + ");");
             }
 
@@ -141,7 +142,7 @@ namespace Sandboxes.Generators.Emitting
         {
             var name = type.Name;
             WriteSummary(writer, type.Doc ?? name + " (a schema of " + api.Title + ").",
-                "One of several shapes (" + string.Join(", ", type.Variants.Select(v => "<c>" + Escape(v.Name) + "</c>")) + ") with nothing in the JSON that says which: the raw JSON is kept, the <c>As...</c> accessors read it as one shape or return null.");
+                "One of several shapes (" + string.Join(", ", type.Variants.Select(v => "`" + v.Name + "`")) + ") with nothing in the JSON that says which: the raw JSON is kept, the `As...` accessors read it as one shape or return null.");
             writer.WriteLine(GeneratedCodeAttribute);
             writer.OpenBlock(api.Visibility + " sealed partial class " + name + " : global::Sandboxes.Http.IJsonUnion<" + name + ">");
             writer.WriteLine("/// <summary>Wraps a raw JSON value.</summary>");
