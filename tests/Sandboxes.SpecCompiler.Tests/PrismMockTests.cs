@@ -1,0 +1,77 @@
+using NUnit.Framework;
+using Sandboxes.Http;
+using Sandboxes.Testing;
+using E2B = Sandboxes.SpecCompiler.Tests.Generated.E2B;
+using Daytona = Sandboxes.SpecCompiler.Tests.Generated.Daytona;
+
+namespace Sandboxes.SpecCompiler.Tests;
+
+/// <summary>
+/// Clients generated from the E2B and Daytona specs call <c>prism mock</c> of the same spec: Prism answers 422 to any
+/// request that breaks the spec and serves the spec's example responses, which the generated models must read.
+/// </summary>
+[TestFixture]
+[Category("Prism")]
+[NonParallelizable]
+public sealed class PrismMockTests
+{
+    private static readonly HttpClient Http = new();
+
+    [Test]
+    public async Task E2b_client_lists_gets_and_creates_sandboxes_against_prism_mock()
+    {
+        Requires.Prism();
+        await using var prism = await PrismProcess.StartMockAsync("specs/e2b/openapi.yml");
+        var client = new E2B.E2BClient(Http, new ApiClientOptions
+        {
+            BaseAddress = prism.BaseAddress,
+            Credentials = ApiCredentials.FromApiKey("e2b_test_key_123456"),
+        });
+
+        var listed = await client.GetSandboxesAsync();
+        Assert.That(listed, Is.Not.Empty, prism.Output);
+        Assert.That(listed[0].SandboxID, Is.Not.Empty);
+        Assert.That(listed[0].State, Is.EqualTo(E2B.SandboxState.Running));
+
+        var detail = client.GetSandboxesBySandboxID("sbx-1");
+        Assert.That(detail.StartedAt, Is.Not.EqualTo(default(DateTimeOffset)));
+
+        var created = await client.PostSandboxesAsync(new E2B.NewSandbox { TemplateID = "base", Timeout = 60, Metadata = new() { ["purpose"] = "test" } });
+        Assert.That(created.SandboxID, Is.Not.Empty, prism.Output);
+
+        var v2 = await client.GetV2SandboxesAsync(state: [E2B.SandboxState.Running, E2B.SandboxState.Paused], limit: 10);
+        Assert.That(v2, Is.Not.Null, prism.Output);
+    }
+
+    [Test]
+    public async Task E2b_request_that_breaks_the_spec_is_refused_by_prism()
+    {
+        Requires.Prism();
+        await using var prism = await PrismProcess.StartMockAsync("specs/e2b/openapi.yml");
+        var client = new E2B.E2BClient(Http, new ApiClientOptions { BaseAddress = prism.BaseAddress });
+
+        // No API key: every alternative of the operation's security needs one, so Prism answers 401.
+        Assert.That(async () => await client.GetSandboxesAsync(), Throws.InstanceOf<UnauthorizedException>());
+    }
+
+    [Test]
+    public async Task Daytona_client_lists_gets_and_creates_sandboxes_against_prism_mock()
+    {
+        Requires.Prism();
+        await using var prism = await PrismProcess.StartMockAsync("specs/daytona/api.json");
+        var client = new Daytona.DaytonaClient(Http, new ApiClientOptions
+        {
+            BaseAddress = prism.BaseAddress,
+            Credentials = ApiCredentials.FromBearerToken("dtn_test_key_123456"),
+        });
+
+        var sandbox = await client.GetSandboxAsync("my-sandbox");
+        Assert.That(sandbox.Id, Is.Not.Empty, prism.Output);
+
+        var list = client.ListSandboxes();
+        Assert.That(list, Is.Not.Null, prism.Output);
+
+        var created = await client.CreateSandboxAsync(new Daytona.CreateSandbox { Name = "test", Labels = new() { ["team"] = "core" } });
+        Assert.That(created.Id, Is.Not.Empty, prism.Output);
+    }
+}
