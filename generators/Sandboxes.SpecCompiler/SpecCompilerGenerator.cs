@@ -50,7 +50,15 @@ namespace Sandboxes.Generators
                     production.ReportDiagnostic(ToDiagnostic(item));
                 }
             });
-            context.RegisterSourceOutput(models, static (production, api) => Emit(production, api));
+            // Two specs must not produce one client (same hint names, same types). The collected list holds only names, so
+            // editing a spec without renaming its client leaves it equal and the other specs' outputs cached.
+            var clientNames = models
+                .Select(static (api, _) => new ClientKey(api.ClientName, api.SourceFile))
+                .Collect()
+                .Select(static (keys, _) => keys.ToEquatableArray())
+                .WithTrackingName(StepNames.ClientNames);
+
+            context.RegisterSourceOutput(models.Combine(clientNames), static (production, pair) => Emit(production, pair.Left, pair.Right));
         }
 
         private static bool IsSpecExtension(string path) =>
@@ -94,8 +102,16 @@ namespace Sandboxes.Generators
                 ? EquatableArray<string>.Empty
                 : value.Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries).Select(v => v.Trim()).Where(v => v.Length > 0).ToEquatableArray();
 
-        private static void Emit(SourceProductionContext production, ApiModel api)
+        private static void Emit(SourceProductionContext production, ApiModel api, EquatableArray<ClientKey> clients)
         {
+            // The first spec (by path) keeps a contested name; the others report it and generate nothing.
+            if (clients.Any(c => c.ClientName == api.ClientName && string.CompareOrdinal(c.SourceFile, api.SourceFile) < 0))
+            {
+                production.ReportDiagnostic(ToDiagnostic(new DiagnosticInfo("SBX007", api.SourceFile, 0, 0,
+                    new[] { api.SourceFile, api.ClientName }.ToEquatableArray())));
+                return;
+            }
+
             IReadOnlyList<KeyValuePair<string, string>> files;
             try
             {
@@ -110,17 +126,7 @@ namespace Sandboxes.Generators
 
             foreach (var file in files)
             {
-                try
-                {
-                    production.AddSource(file.Key, SourceText.From(file.Value, System.Text.Encoding.UTF8));
-                }
-                catch (ArgumentException)
-                {
-                    // Another spec already produced this hint name: same client name.
-                    production.ReportDiagnostic(ToDiagnostic(new DiagnosticInfo("SBX007", api.SourceFile, 0, 0,
-                        new[] { api.SourceFile, api.ClientName }.ToEquatableArray())));
-                    return;
-                }
+                production.AddSource(file.Key, SourceText.From(file.Value, System.Text.Encoding.UTF8));
             }
         }
 
@@ -133,6 +139,9 @@ namespace Sandboxes.Generators
         }
     }
 
+    /// <summary>Which spec produced which client name.</summary>
+    internal sealed record ClientKey(string ClientName, string SourceFile);
+
     /// <summary>The names of the tracked pipeline steps (for incremental-caching tests).</summary>
     internal static class StepNames
     {
@@ -140,5 +149,6 @@ namespace Sandboxes.Generators
         public const string ParsedSpecs = "ParsedSpecs";
         public const string Diagnostics = "SpecDiagnostics";
         public const string Models = "SpecModels";
+        public const string ClientNames = "ClientNames";
     }
 }

@@ -63,7 +63,8 @@ namespace Sandboxes.Generators.Emitting
             writer.WriteLine("public const string DefaultBaseUrl = " + Naming.Literal(api.DefaultBaseUrl) + ";");
             writer.WriteLine();
             var variables = string.Join(", ", api.ServerVariables.Select(v => "[" + Naming.Literal(v.Name) + "] = " + Naming.Literal(v.Default)));
-            writer.WriteLine("private static readonly global::System.Collections.Generic.IReadOnlyDictionary<string, string> s_serverVariableDefaults = new global::System.Collections.Generic.Dictionary<string, string> { " + variables + " };");
+            writer.WriteLine("private static readonly global::System.Collections.Generic.IReadOnlyDictionary<string, string> s_serverVariableDefaults = new global::System.Collections.Generic.Dictionary<string, string>" +
+                (variables.Length == 0 ? "();" : " { " + variables + " };"));
             foreach (var scheme in api.SecuritySchemes)
             {
                 var create = scheme.Kind switch

@@ -227,7 +227,7 @@ namespace Sandboxes.Generators.Parsing
             var variants = new List<SpecNode>();
             foreach (var item in composition.Items)
             {
-                if (item is MapNode candidate && !candidate.Has("$ref") && TypeList(candidate) is { Count: 0 } && (candidate.String("type") == "null" || IsNullTypeArray(candidate)))
+                if (item is MapNode candidate && IsNullSchema(candidate))
                 {
                     nullable = true;
                 }
@@ -572,6 +572,27 @@ namespace Sandboxes.Generators.Parsing
             }
 
             return result;
+        }
+
+        /// <summary>A variant that only admits null: <c>{type: null}</c>, <c>{type: [null]}</c>, <c>{enum: [null]}</c> or a bare <c>{nullable: true}</c>.</summary>
+        private static bool IsNullSchema(MapNode candidate)
+        {
+            if (candidate.Has("$ref") || TypeList(candidate).Count > 0)
+            {
+                return false;
+            }
+
+            if (candidate.String("type") == "null" || IsNullTypeArray(candidate))
+            {
+                return true;
+            }
+
+            if (candidate.Seq("enum") is { } values)
+            {
+                return values.Items.All(v => v is ScalarNode { Kind: ScalarKind.Null });
+            }
+
+            return candidate.Bool("nullable") && !candidate.Has("properties") && !candidate.Has("items") && !candidate.Has("allOf") && !candidate.Has("oneOf") && !candidate.Has("anyOf");
         }
 
         private static bool IsNullTypeArray(MapNode map) =>

@@ -63,9 +63,14 @@ public static class GeneratorHarness
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     /// <summary>Creates a driver for the given specs, tracking incremental steps.</summary>
-    public static GeneratorDriver CreateDriver(IEnumerable<SpecFile> specs, string? rootNamespace = "TestApp")
+    public static GeneratorDriver CreateDriver(IEnumerable<SpecFile> specs, string? rootNamespace = "TestApp") =>
+        CreateDriver(specs, out _, rootNamespace);
+
+    /// <summary>Creates a driver for the given specs and hands out the AdditionalTexts it holds (to replace one later).</summary>
+    public static GeneratorDriver CreateDriver(IEnumerable<SpecFile> specs, out IReadOnlyList<AdditionalText> additionalTexts, string? rootNamespace = "TestApp")
     {
         var texts = specs.Select(s => (AdditionalText)new InMemoryAdditionalText(s.Path, s.Text)).ToList();
+        additionalTexts = texts;
         var metadata = specs.ToDictionary(s => s.Path, s => s.Metadata ?? new Dictionary<string, string>());
         return CSharpGeneratorDriver.Create(
             new[] { new SpecCompilerGenerator().AsSourceGenerator() },
@@ -98,7 +103,8 @@ public static class GeneratorHarness
     public static string Describe(IEnumerable<Diagnostic> diagnostics, int max = 40) =>
         string.Join("\n", diagnostics.Take(max).Select(d => d.ToString()));
 
-    private sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+    /// <summary>An AdditionalText held in memory.</summary>
+    public sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
     {
         private readonly SourceText _text = SourceText.From(text);
 
