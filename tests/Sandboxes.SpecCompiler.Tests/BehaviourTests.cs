@@ -138,6 +138,16 @@ public sealed class BehaviourTests(bool useAsync)
     }
 
     [Test]
+    public void Declared_response_headers_are_readable_through_the_WithResponse_twin()
+    {
+        var client = Client();
+        var response = Call(() => client.SearchWithResponseAsync(tags: ["a"]), () => client.SearchWithResponse(tags: ["a"]));
+        Assert.That(response.StatusCode, Is.EqualTo(200));
+        Assert.That(response.Header("x-next-token"), Is.EqualTo("page-2"));
+        Assert.That(response.Value.Query, Is.EqualTo("?tags=a"));
+    }
+
+    [Test]
     public void Null_query_values_are_left_out()
     {
         var client = Client();

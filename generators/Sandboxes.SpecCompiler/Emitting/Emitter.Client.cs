@@ -47,6 +47,24 @@ namespace Sandboxes.Generators.Emitting
 
                     writer.WriteLine(Signature(operation, async, withAttributes: true) + ";");
                 }
+
+                if (operation.HasResponseTwin)
+                {
+                    foreach (var async in new[] { true, false })
+                    {
+                        writer.WriteLine();
+                        WriteSummary(writer, (operation.Summary ?? operation.Method + " " + operation.Path) + " With the response's status and headers ("
+                            + string.Join(", ", operation.ResponseHeaders.Select(h => "`" + h + "`")) + ").");
+                        foreach (var parameter in operation.Parameters)
+                        {
+                            WriteTag(writer, "param", parameter.Doc ?? DefaultParameterDoc(parameter), "name=\"" + parameter.Name.TrimStart('@') + "\"");
+                        }
+
+                        writer.WriteLine("/// <param name=\"cancellationToken\">Cancels the call.</param>");
+                        writer.WriteLine("[" + Http + Pascal(operation.Method) + "(" + Naming.Literal(operation.Path) + ")]");
+                        writer.WriteLine(ResponseTwinSignature(operation, async, withAttributes: true) + ";");
+                    }
+                }
             }
 
             writer.CloseBlock();
@@ -104,7 +122,7 @@ namespace Sandboxes.Generators.Emitting
             writer.WriteLine("public " + Http + "ApiClientCore Core => _core;");
 
             var schemeFields = api.SecuritySchemes.ToDictionary(s => s.Key, s => s.FieldName);
-            var memberNames = new HashSet<string>(api.Operations.SelectMany(o => new[] { o.Name, o.Name + "Async" }));
+            var memberNames = new HashSet<string>(api.Operations.SelectMany(o => new[] { o.Name, o.Name + "Async", o.Name + "WithResponse", o.Name + "WithResponseAsync" }));
             foreach (var operation in api.Operations)
             {
                 var builder = "Build" + operation.Name + "Request";
@@ -122,6 +140,21 @@ namespace Sandboxes.Generators.Emitting
                     writer.Indent();
                     writer.WriteLine(Call(operation, async, builder) + ";");
                     writer.Unindent();
+                }
+
+                if (operation.HasResponseTwin)
+                {
+                    var request = builder + "(" + string.Join(", ", operation.Parameters.Select(p => p.Name)) + ")";
+                    var typeInfo = "_json.TypeInfo<" + operation.ResponseType!.CSharp + ">()";
+                    foreach (var async in new[] { true, false })
+                    {
+                        writer.WriteLine();
+                        writer.WriteLine("/// <inheritdoc />");
+                        writer.WriteLine("public virtual " + ResponseTwinSignature(operation, async, withAttributes: false) + " =>");
+                        writer.Indent();
+                        writer.WriteLine("_core.SendForResponse" + (async ? "Async" : string.Empty) + "(" + request + ", " + typeInfo + ", cancellationToken);");
+                        writer.Unindent();
+                    }
                 }
 
                 writer.WriteLine();
@@ -164,6 +197,14 @@ namespace Sandboxes.Generators.Emitting
             var parameters = operation.Parameters.Select(p => (withAttributes ? ParameterAttributes(p, operation) : string.Empty) + p.CSharpType + " " + p.Name + (p.Required ? string.Empty : " = default"))
                 .Concat(new[] { CancellationParameter });
             return ReturnType(operation, async) + " " + operation.Name + (async ? "Async" : string.Empty) + "(" + string.Join(", ", parameters) + ")";
+        }
+
+        private static string ResponseTwinSignature(OperationModel operation, bool async, bool withAttributes)
+        {
+            var parameters = operation.Parameters.Select(p => (withAttributes ? ParameterAttributes(p, operation) : string.Empty) + p.CSharpType + " " + p.Name + (p.Required ? string.Empty : " = default"))
+                .Concat(new[] { CancellationParameter });
+            var result = Http + "ApiResponse<" + operation.ResponseType!.CSharp + ">";
+            return (async ? Task + "<" + result + ">" : result) + " " + operation.Name + "WithResponse" + (async ? "Async" : string.Empty) + "(" + string.Join(", ", parameters) + ")";
         }
 
         private static string ParameterAttributes(ParameterModel parameter, OperationModel operation)

@@ -47,7 +47,12 @@ namespace Sandboxes.Generators.Model
         ResponseKind ResponseKind,
         TypeRef? ResponseType,
         string? ResponseContentType,
-        EquatableArray<EquatableArray<string>> Security);
+        EquatableArray<string> ResponseHeaders,
+        EquatableArray<EquatableArray<string>> Security)
+    {
+        /// <summary>True when a <c>...WithResponse</c> twin is generated: a JSON response whose spec declares headers.</summary>
+        public bool HasResponseTwin => ResponseKind == ResponseKind.Json && ResponseHeaders.Count > 0;
+    }
 
     /// <summary>
     /// A method parameter. <see cref="CSharpType"/> is what the signature says; <see cref="JsonType"/>, when set, is the type

@@ -94,13 +94,15 @@ namespace Sandboxes.Generators.Parsing
             }
 
             var candidate = name;
-            for (var i = 2; used.Contains(candidate) || used.Contains(candidate + "Async"); i++)
+            for (var i = 2; used.Contains(candidate) || used.Contains(candidate + "Async") || used.Contains(candidate + "WithResponse") || used.Contains(candidate + "WithResponseAsync"); i++)
             {
                 candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             used.Add(candidate);
             used.Add(candidate + "Async");
+            used.Add(candidate + "WithResponse");
+            used.Add(candidate + "WithResponseAsync");
             return candidate;
         }
 
@@ -195,7 +197,7 @@ namespace Sandboxes.Generators.Parsing
                 }
             }
 
-            var (responseKind, responseType, responseContentType) = ReadResponse(name, operation);
+            var (responseKind, responseType, responseContentType, responseHeaders) = ReadResponse(name, operation);
             var security = ReadSecurity(operation, schemes);
 
             // Required parameters first (in declaration order), then optional ones, which get defaults.
@@ -214,6 +216,7 @@ namespace Sandboxes.Generators.Parsing
                 responseKind,
                 responseType,
                 responseContentType,
+                responseHeaders,
                 security);
         }
 
@@ -458,12 +461,12 @@ namespace Sandboxes.Generators.Parsing
             return null;
         }
 
-        private (ResponseKind Kind, TypeRef? Type, string? ContentType) ReadResponse(string name, MapNode operation)
+        private (ResponseKind Kind, TypeRef? Type, string? ContentType, EquatableArray<string> Headers) ReadResponse(string name, MapNode operation)
         {
             var responses = operation.Map("responses");
             if (responses is null)
             {
-                return (ResponseKind.None, null, null);
+                return (ResponseKind.None, null, null, EquatableArray<string>.Empty);
             }
 
             foreach (var entry in responses.Entries.Where(e => e.Key.StartsWith("2", StringComparison.Ordinal)))
@@ -476,11 +479,12 @@ namespace Sandboxes.Generators.Parsing
                 var read = _swagger2 ? ReadSwaggerResponse(name, operation, response) : ReadOpenApiResponse(name, response);
                 if (read.Kind != ResponseKind.None)
                 {
-                    return read;
+                    var headers = response.Map("headers")?.Entries.Select(h => h.Key).ToEquatableArray() ?? EquatableArray<string>.Empty;
+                    return (read.Kind, read.Type, read.ContentType, headers);
                 }
             }
 
-            return (ResponseKind.None, null, null);
+            return (ResponseKind.None, null, null, EquatableArray<string>.Empty);
         }
 
         private (ResponseKind Kind, TypeRef? Type, string? ContentType) ReadOpenApiResponse(string name, MapNode response)

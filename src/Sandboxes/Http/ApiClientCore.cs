@@ -68,12 +68,26 @@ public class ApiClientCore
     }
 
     /// <summary>Sends a request and reads its JSON response with the source-generated <paramref name="typeInfo"/>.</summary>
-    public Task<T> SendAsync<T>(ApiRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
-        ReadJsonAsync(request, typeInfo, async: true, cancellationToken).AsTask();
+    public async Task<T> SendAsync<T>(ApiRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
+        (await ReadJsonAsync(request, typeInfo, async: true, cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary>The synchronous twin of <see cref="SendAsync{T}(ApiRequest, JsonTypeInfo{T}, CancellationToken)"/>.</summary>
     public T Send<T>(ApiRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
-        Completed(ReadJsonAsync(request, typeInfo, async: false, cancellationToken));
+        Completed(ReadJsonAsync(request, typeInfo, async: false, cancellationToken)).Value;
+
+    /// <summary>Sends a request and reads its JSON response, keeping the status and headers.</summary>
+    public async Task<ApiResponse<T>> SendForResponseAsync<T>(ApiRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        var (value, response) = await ReadJsonAsync(request, typeInfo, async: true, cancellationToken).ConfigureAwait(false);
+        return ApiResponse<T>.From(value, response);
+    }
+
+    /// <summary>The synchronous twin of <see cref="SendForResponseAsync{T}"/>.</summary>
+    public ApiResponse<T> SendForResponse<T>(ApiRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        var (value, response) = Completed(ReadJsonAsync(request, typeInfo, async: false, cancellationToken));
+        return ApiResponse<T>.From(value, response);
+    }
 
     /// <summary>Sends a request and reads its response as text.</summary>
     public Task<string> SendForTextAsync(ApiRequest request, CancellationToken cancellationToken = default) =>
@@ -337,7 +351,8 @@ public class ApiClientCore
         }
     }
 
-    private async ValueTask<T> ReadJsonAsync<T>(ApiRequest request, JsonTypeInfo<T> typeInfo, bool async, CancellationToken cancellationToken)
+    private async ValueTask<(T Value, HttpResponseMessage Response)> ReadJsonAsync<T>(ApiRequest request, JsonTypeInfo<T> typeInfo, bool async,
+        CancellationToken cancellationToken)
     {
         request.Accept ??= "application/json";
         using var response = await SendCoreAsync(request, HttpCompletionOption.ResponseContentRead, async, cancellationToken).ConfigureAwait(false);
@@ -346,12 +361,13 @@ public class ApiClientCore
             : ReadAll(response.Content.ReadAsStream(cancellationToken));
         if (bytes.Length == 0)
         {
-            return default!;
+            return (default!, response);
         }
 
         try
         {
-            return JsonSerializer.Deserialize(bytes, typeInfo)!;
+            // The response is disposed here; its status and headers stay readable for ApiResponse.
+            return (JsonSerializer.Deserialize(bytes, typeInfo)!, response);
         }
         catch (JsonException e)
         {

@@ -138,6 +138,7 @@ public sealed class BehaviourServer : IAsyncDisposable
         switch (path)
         {
             case "/v1/search":
+                response.Headers["X-Next-Token"] = "page-2";
                 await Json(response, 200, JsonSerializer.Serialize(new { method = context.Request.Method, rawTarget = raw, query = context.Request.QueryString.Value }));
                 return;
             case "/v1/upload":
