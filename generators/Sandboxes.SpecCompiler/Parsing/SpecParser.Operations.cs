@@ -201,7 +201,10 @@ namespace Sandboxes.Generators.Parsing
             var security = ReadSecurity(operation, schemes);
 
             // Required parameters first (in declaration order), then optional ones, which get defaults.
-            var ordered = parameters.Where(p => p.Required).Concat(parameters.Where(p => !p.Required)).ToEquatableArray();
+            var ordered = parameters.Where(p => p.Location == ParameterLocation.Path)
+                .Concat(parameters.Where(p => p.Required && p.Location != ParameterLocation.Path))
+                .Concat(parameters.Where(p => !p.Required && p.Location != ParameterLocation.Path))
+                .ToEquatableArray();
             return new OperationModel(
                 name,
                 method,
@@ -535,12 +538,14 @@ namespace Sandboxes.Generators.Parsing
         private (ResponseKind Kind, TypeRef? Type, string? ContentType) ReadSwaggerResponse(string name, MapNode operation, MapNode response)
         {
             var schema = response["schema"];
+            var produces = Produces(operation);
             if (schema is null)
             {
-                return (ResponseKind.None, null, null);
+                // No schema but only binary media types (a tar archive, Docker's raw stream): the body is still worth a Stream.
+                var binary = produces.Count > 0 && !produces.Any(p => IsJsonMediaType(p) || p.StartsWith("text/", StringComparison.Ordinal));
+                return binary ? (ResponseKind.Stream, null, produces[0]) : (ResponseKind.None, null, null);
             }
 
-            var produces = Produces(operation);
             if (IsBinarySchema(schema))
             {
                 return (ResponseKind.Stream, null, produces.FirstOrDefault());
