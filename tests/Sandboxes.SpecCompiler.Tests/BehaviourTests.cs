@@ -95,6 +95,13 @@ public sealed class BehaviourTests(bool useAsync)
     }
 
     [Test]
+    public void Credentials_in_models_are_masked_in_ToString()
+    {
+        var item = new Item { Id = "x", State = State.Running, Secret = "hunter2-very-secret" };
+        Assert.That(item.ToString(), Does.Contain("Secret = ***").And.Contain("Id = x").And.Not.Contain("hunter2"));
+    }
+
+    [Test]
     public void Catch_all_path_keeps_its_slashes()
     {
         var client = Client();

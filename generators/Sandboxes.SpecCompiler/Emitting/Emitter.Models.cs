@@ -66,6 +66,46 @@ namespace Sandboxes.Generators.Emitting
                 writer.WriteLine("public " + property.CSharpType + " " + property.Name + " { get; set; }" + initializer);
             }
 
+            if (type.Properties.Any(p => IsSensitive(p.JsonName)))
+            {
+                WritePrintMembers(writer, type);
+            }
+
+            writer.CloseBlock();
+        }
+
+        /// <summary>A property whose name says it holds a credential: masked in the record's <c>ToString</c>.</summary>
+        private static bool IsSensitive(string jsonName) => SensitiveName.IsMatch(jsonName);
+
+        private static readonly System.Text.RegularExpressions.Regex SensitiveName = new System.Text.RegularExpressions.Regex(
+            "secret|password|passwd|token|api[_-]?key|access[_-]?key|private[_-]?key|credential", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+        private static void WritePrintMembers(SourceWriter writer, TypeModel type)
+        {
+            // CUSTOM: records print every property; credentials must never reach a log line through ToString.
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>Prints the members for <c>ToString</c>, with credentials masked.</summary>");
+            writer.OpenBlock((type.BaseType is null ? "private" : "protected override") + " bool PrintMembers(global::System.Text.StringBuilder builder)");
+            if (type.BaseType is not null)
+            {
+                writer.OpenBlock("if (base.PrintMembers(builder))");
+                writer.WriteLine("builder.Append(\", \");");
+                writer.CloseBlock();
+                writer.WriteLine();
+            }
+
+            var first = true;
+            foreach (var property in type.Properties)
+            {
+                var label = (first ? string.Empty : ", ") + property.Name + " = ";
+                first = false;
+                var value = IsSensitive(property.JsonName)
+                    ? "((object?)" + property.Name + " is null ? \"null\" : global::Sandboxes.SecretScrubber.Mask)"
+                    : "(object?)" + property.Name;
+                writer.WriteLine("builder.Append(" + Naming.Literal(label) + ").Append(" + value + ");");
+            }
+
+            writer.WriteLine("return true;");
             writer.CloseBlock();
         }
 
