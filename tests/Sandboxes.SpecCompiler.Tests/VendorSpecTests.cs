@@ -35,6 +35,10 @@ public sealed class VendorSpecTests
     {
         var run = GeneratorHarness.Run([SpecFile.FromRepository(path)]);
         TestContext.Out.WriteLine($"{path}: generator {run.Elapsed.TotalMilliseconds:F0} ms, {run.Sources.Sum(s => s.Value.Length) / 1024} KiB of C#");
+        foreach (var diagnostic in run.GeneratorDiagnostics)
+        {
+            TestContext.Out.WriteLine("  " + diagnostic);
+        }
 
         Assert.That(run.Sources, Is.Not.Empty, GeneratorHarness.Describe(run.GeneratorDiagnostics));
         var unexpected = run.GeneratorWarnings.Where(d => !documentedWarnings.Contains(d.Id)).ToList();
