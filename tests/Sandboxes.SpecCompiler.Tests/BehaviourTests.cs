@@ -141,7 +141,7 @@ public sealed class BehaviourTests(bool useAsync)
             () => client.Search(["x", "y z"], [1, 5_000_000_000], filter, metadata, State.Paused, since));
 
         Assert.That(echo.Query, Is.EqualTo(
-            "?tags=x&tags=y%20z&ids=1%2C5000000000&filter[owner]=me&filter[kind]=a%26b&metadata.team=core&state=paused&since=2026-01-02T03%3A04%3A05%2B00%3A00"));
+            "?tags=x&tags=y%20z&ids=1,5000000000&filter[owner]=me&filter[kind]=a%26b&metadata.team=core&state=paused&since=2026-01-02T03%3A04%3A05%2B00%3A00"));
     }
 
     [Test]
@@ -345,6 +345,31 @@ public sealed class BehaviourTests(bool useAsync)
         var client = Client();
         var error = Assert.Catch<NotFoundException>(() => Call(() => client.GetItemAsync("missing"), () => client.GetItem("missing")));
         Assert.That(error!.Message, Is.EqualTo("HTTP 404: no such item (code item_not_found)"));
+    }
+
+    [Test]
+    public void A_call_past_its_timeout_is_a_transient_provider_error()
+    {
+        var client = new BehaviourClient(_http, new ApiClientOptions
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{_server.Port}/v1"),
+            Timeout = TimeSpan.FromMilliseconds(200),
+        });
+        var error = Assert.Catch<ProviderException>(() => Call(
+            () => client.Core.SendForTextAsync(new ApiRequest("GET", "/slow")),
+            () => client.Core.SendForText(new ApiRequest("GET", "/slow"))));
+        Assert.That(error!.StatusCode, Is.EqualTo(408));
+        Assert.That(error.IsTransient, Is.True);
+    }
+
+    [Test]
+    public void The_callers_cancellation_stays_a_cancellation()
+    {
+        var client = Client();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        Assert.That(() => Call(
+            () => client.Core.SendForTextAsync(new ApiRequest("GET", "/slow"), cancel.Token),
+            () => client.Core.SendForText(new ApiRequest("GET", "/slow"), cancel.Token)), Throws.InstanceOf<OperationCanceledException>());
     }
 
     [Test]

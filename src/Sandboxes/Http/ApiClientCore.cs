@@ -20,6 +20,7 @@ public class ApiClientCore
     private readonly KeyValuePair<string, string>[] _defaultHeaders;
     private readonly TimeProvider _timeProvider;
     private readonly string? _baseAddress;
+    private readonly TimeSpan? _timeout;
 
     /// <summary>Creates the core.</summary>
     /// <param name="httpClient">The client requests go through (not disposed here).</param>
@@ -36,6 +37,12 @@ public class ApiClientCore
         _credentials = options.Credentials;
         _defaultHeaders = options.DefaultHeaders.ToArray();
         _timeProvider = options.TimeProvider ?? TimeProvider.System;
+        if (options.Timeout is { } timeout && timeout <= TimeSpan.Zero && timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            throw new BadConfigException(defaultProviderName, $"ApiClientOptions.Timeout must be positive, not {timeout}.");
+        }
+
+        _timeout = options.Timeout;
         ProviderName = options.ProviderName ?? defaultProviderName;
         _baseAddress = ResolveBaseAddress(httpClient, options, defaultBaseUrl ?? string.Empty, serverVariableDefaults);
     }
@@ -233,19 +240,23 @@ public class ApiClientCore
         CancellationToken cancellationToken)
     {
         using var message = CreateMessage(request);
+        using var timeout = _timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout?.CancelAfter(_timeout!.Value);
         HttpResponseMessage response;
         try
         {
+            var token = timeout?.Token ?? cancellationToken;
             response = async
-                ? await _httpClient.SendAsync(message, completion, cancellationToken).ConfigureAwait(false)
-                : _httpClient.Send(message, completion, cancellationToken);
+                ? await _httpClient.SendAsync(message, completion, token).ConfigureAwait(false)
+                : _httpClient.Send(message, completion, token);
         }
         catch (HttpRequestException e)
         {
             throw new ProviderException(ProviderName, $"{request.Method} {request.PathTemplate} failed: {e.Message}", innerException: e);
         }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Our timeout or the HttpClient's: not the caller's cancellation.
             throw new ProviderException(ProviderName, $"{request.Method} {request.PathTemplate} timed out.", statusCode: 408, innerException: e);
         }
 

@@ -22,6 +22,12 @@ public sealed record ApiClientOptions
     /// <summary>Headers sent with every request (for example a <c>User-Agent</c>).</summary>
     public IReadOnlyDictionary<string, string> DefaultHeaders { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// How long one call may wait for the response headers (a streamed body may take longer); null for no limit beyond the
+    /// <see cref="HttpClient"/>'s own. An expired call raises a transient <see cref="ProviderException"/> with status 408.
+    /// </summary>
+    public TimeSpan? Timeout { get; init; }
+
     /// <summary>The clock used to interpret an HTTP-date <c>Retry-After</c>; default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

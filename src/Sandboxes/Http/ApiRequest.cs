@@ -14,6 +14,9 @@ public sealed class ApiRequest
 {
     private readonly Dictionary<string, string> _pathValues = new(StringComparer.Ordinal);
     private readonly List<KeyValuePair<string, string>> _query = [];
+
+    // The escaped form of each query value: a comma that joins array items stays a literal comma, as OpenAPI writes it.
+    private readonly List<string> _escapedQuery = [];
     private readonly List<KeyValuePair<string, string>> _headers = [];
     private MultipartFormDataContent? _multipart;
     private List<KeyValuePair<string, string>>? _form;
@@ -64,7 +67,7 @@ public sealed class ApiRequest
             case null:
                 return this;
             case string or IFormattable or bool:
-                _query.Add(new(name, ApiValueFormatter.Format(value)!));
+                AddQuery(name, ApiValueFormatter.Format(value)!);
                 return this;
             case IEnumerable<KeyValuePair<string, string>> map:
                 AddMap(name, map.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)), style, explode);
@@ -78,7 +81,7 @@ public sealed class ApiRequest
                 {
                     foreach (var text in texts)
                     {
-                        _query.Add(new(name, text));
+                        AddQuery(name, text);
                     }
                 }
                 else if (texts.Count > 0)
@@ -89,12 +92,12 @@ public sealed class ApiRequest
                         ParameterStyle.PipeDelimited => "|",
                         _ => ",",
                     };
-                    _query.Add(new(name, string.Join(separator, texts)));
+                    AddQuery(name, string.Join(separator, texts), string.Join(separator == "," ? "," : Uri.EscapeDataString(separator), texts.Select(Uri.EscapeDataString)));
                 }
 
                 return this;
             default:
-                _query.Add(new(name, ApiValueFormatter.Format(value)!));
+                AddQuery(name, ApiValueFormatter.Format(value)!);
                 return this;
         }
     }
@@ -288,17 +291,33 @@ public sealed class ApiRequest
     public string BuildQuery(IEnumerable<KeyValuePair<string, string>>? extra = null)
     {
         var builder = new StringBuilder();
-        foreach (var (name, value) in extra is null ? _query : _query.Concat(extra))
+        for (var i = 0; i < _query.Count; i++)
+        {
+            Append(builder, _query[i].Key, _escapedQuery[i]);
+        }
+
+        foreach (var (name, value) in extra ?? [])
+        {
+            Append(builder, name, Uri.EscapeDataString(value));
+        }
+
+        return builder.ToString();
+
+        static void Append(StringBuilder builder, string name, string escapedValue)
         {
             if (builder.Length > 0)
             {
                 builder.Append('&');
             }
 
-            builder.Append(EscapeQueryName(name)).Append('=').Append(Uri.EscapeDataString(value));
+            builder.Append(EscapeQueryName(name)).Append('=').Append(escapedValue);
         }
+    }
 
-        return builder.ToString();
+    private void AddQuery(string name, string value, string? escaped = null)
+    {
+        _query.Add(new(name, value));
+        _escapedQuery.Add(escaped ?? Uri.EscapeDataString(value));
     }
 
     private static string EscapeQueryName(string name) =>
@@ -315,14 +334,14 @@ public sealed class ApiRequest
             case ParameterStyle.DeepObject:
                 foreach (var (key, value) in pairs)
                 {
-                    _query.Add(new($"{name}[{key}]", value!));
+                    AddQuery($"{name}[{key}]", value!);
                 }
 
                 break;
             case ParameterStyle.KeyPrefix:
                 foreach (var (key, value) in pairs)
                 {
-                    _query.Add(new($"{name}.{key}", value!));
+                    AddQuery($"{name}.{key}", value!);
                 }
 
                 break;
@@ -331,12 +350,13 @@ public sealed class ApiRequest
                 {
                     foreach (var (key, value) in pairs)
                     {
-                        _query.Add(new(key, value!));
+                        AddQuery(key, value!);
                     }
                 }
                 else if (pairs.Count > 0)
                 {
-                    _query.Add(new(name, string.Join(",", pairs.SelectMany(p => new[] { p.Key, p.Value! }))));
+                    var items = pairs.SelectMany(p => new[] { p.Key, p.Value! }).ToList();
+                    AddQuery(name, string.Join(",", items), string.Join(",", items.Select(Uri.EscapeDataString)));
                 }
 
                 break;

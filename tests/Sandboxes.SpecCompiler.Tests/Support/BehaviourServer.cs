@@ -172,6 +172,9 @@ public sealed class BehaviourServer : IAsyncDisposable
                 response.ContentType = "application/x-ndjson";
                 await response.WriteAsync("{\"step\":1,\"status\":\"a\"}\n\n{\"step\":2,\"status\":\"b\"}\n{\"step\":3,\"status\":\"c\"}");
                 return;
+            case "/v1/slow":
+                await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
             case "/v1/text":
                 response.ContentType = "text/plain";
                 await response.WriteAsync("plain text ✓");
