@@ -314,7 +314,8 @@ namespace Sandboxes.Generators.Emitting
                         writer.WriteLine("request.Path(" + wire + ", " + parameter.Name + (parameter.CatchAll ? ", catchAll: true" : string.Empty) + ");");
                         break;
                     case ParameterLocation.Query:
-                        writer.WriteLine("request.QueryParameter(" + wire + ", " + parameter.Name + ", " + Http + "ParameterStyle." + parameter.Style + ", " + (parameter.Explode ? "true" : "false") + ");");
+                        writer.WriteLine("request.QueryParameter(" + wire + ", " + parameter.Name +
+                            (parameter.Style == "Form" && parameter.Explode ? string.Empty : ", " + Http + "ParameterStyle." + parameter.Style + ", " + (parameter.Explode ? "true" : "false")) + ");");
                         break;
                     case ParameterLocation.Header:
                         writer.WriteLine("request.Header(" + wire + ", " + parameter.Name + ");");
@@ -356,7 +357,9 @@ namespace Sandboxes.Generators.Emitting
 
             if (operation.Security.Count > 0)
             {
-                var alternatives = operation.Security.Select(a => "new " + Http + "ApiSecurityScheme[] { " + string.Join(", ", a.Select(k => schemeFields[k])) + " }");
+                var alternatives = operation.Security.Select(a => a.Count == 0
+                    ? "global::System.Array.Empty<" + Http + "ApiSecurityScheme>()"
+                    : "new " + Http + "ApiSecurityScheme[] { " + string.Join(", ", a.Select(k => schemeFields[k])) + " }");
                 writer.WriteLine("request.Secure(" + string.Join(", ", alternatives) + ");");
             }
 
