@@ -212,6 +212,23 @@ public sealed class DiagnosticTests
     }
 
     [Test]
+    public void Schemas_named_like_generated_members_are_renamed_and_still_build()
+    {
+        var run = Run(Header + """
+            paths: {}
+            components:
+              schemas:
+                Value: { type: string, enum: [a, b] }
+                Json: { oneOf: [{ type: string }, { type: integer }] }
+                Kind: { type: object, properties: { kind: { type: string }, value: { type: string } } }
+                class: { type: object, properties: { "@type": { type: string }, "1st": { type: integer }, "": { type: string } } }
+            """);
+        var models = run.Sources["Probe.Models.g.cs"];
+        Assert.That(models, Does.Contain("struct ValueSchema ").And.Contain("class JsonSchema ").And.Contain("record KindSchema").And.Contain("record Class"));
+        AssertBuilds(run);
+    }
+
+    [Test]
     public void Names_without_operation_id_derive_from_method_and_path()
     {
         var run = Run(Header + """

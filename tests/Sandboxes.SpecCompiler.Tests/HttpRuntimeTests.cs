@@ -135,6 +135,19 @@ public sealed class HttpRuntimeTests
         Assert.That(message.Headers.Authorization, Is.Null);
     }
 
+    [Test]
+    public void Extensible_enums_read_unknown_values_numbers_and_null()
+    {
+        var info = Generated.Behaviour.BehaviourJsonContext.Default.TypeInfo<Generated.Behaviour.Item>();
+        var item = System.Text.Json.JsonSerializer.Deserialize("""{"id":"1","state":null}""", info)!;
+        Assert.That(item.State.Value, Is.Empty);
+        item = System.Text.Json.JsonSerializer.Deserialize("""{"id":"1","state":7}""", info)!;
+        Assert.That(item.State.Value, Is.EqualTo("7"));
+        item = System.Text.Json.JsonSerializer.Deserialize("""{"id":"1","state":"Running"}""", info)!;
+        Assert.That(item.State, Is.Not.EqualTo(Generated.Behaviour.State.Running), "comparison is ordinal");
+        Assert.That(System.Text.Json.JsonSerializer.Serialize(item, info), Does.Contain("\"state\":\"Running\""));
+    }
+
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

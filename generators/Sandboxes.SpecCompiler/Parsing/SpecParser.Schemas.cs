@@ -28,8 +28,23 @@ namespace Sandboxes.Generators.Parsing
             _typeNames.Add(_clientName + "JsonContext");
             foreach (var entry in Schemas?.Entries ?? new List<KeyValuePair<string, SpecNode>>())
             {
-                _schemaNames[entry.Key] = Naming.Unique(Naming.Pascal(entry.Key, "Schema"), _typeNames);
+                _schemaNames[entry.Key] = TypeName(entry.Key, "Schema");
             }
+        }
+
+        /// <summary>
+        /// A free type name for <paramref name="hint"/>. Names that generated members use (an enum's <c>Value</c>, a union's
+        /// <c>Json</c>) get a <c>Schema</c> suffix, since a member may not share its type's name.
+        /// </summary>
+        private string TypeName(string hint, string fallback)
+        {
+            var name = Naming.Pascal(hint, fallback);
+            if (name is "Value" or "FromValue" or "Json" or "FromJson" or "Kind")
+            {
+                name += "Schema";
+            }
+
+            return Naming.Unique(name, _typeNames);
         }
 
         private void ReadComponentSchemas()
@@ -253,7 +268,7 @@ namespace Sandboxes.Generators.Parsing
                 return Remember(map, new Resolved(single.Type, single.Nullable || nullable));
             }
 
-            var name = exactName ? hint : Naming.Unique(Naming.Pascal(hint, "Union"), _typeNames);
+            var name = exactName ? hint : TypeName(hint, "Union");
             var discriminator = map.Map("discriminator")?.String("propertyName");
             if (discriminator is not null && CanBuildHierarchy(map, variants, name) is { } variantKeys)
             {
@@ -382,7 +397,7 @@ namespace Sandboxes.Generators.Parsing
 
         private Resolved BuildEnum(MapNode map, List<ScalarNode> values, string hint, bool exactName, bool nullable)
         {
-            var name = exactName ? hint : Naming.Unique(Naming.Pascal(hint, "Enum"), _typeNames);
+            var name = exactName ? hint : TypeName(hint, "Enum");
             var type = new TypeRef(TypeKind.Enum, Qualify(name), null, true);
             Remember(map, new Resolved(type, nullable));
             var builder = AddBuilder(TypeKind.Enum, name, Doc(map));
@@ -409,7 +424,7 @@ namespace Sandboxes.Generators.Parsing
 
         private Resolved BuildObject(MapNode map, string hint, bool exactName, bool nullable)
         {
-            var name = exactName ? hint : Naming.Unique(Naming.Pascal(hint, "Model"), _typeNames);
+            var name = exactName ? hint : TypeName(hint, "Model");
             var type = new TypeRef(TypeKind.Object, Qualify(name), null, false);
             Remember(map, new Resolved(type, nullable));
             var builder = AddBuilder(TypeKind.Object, name, Doc(map));
