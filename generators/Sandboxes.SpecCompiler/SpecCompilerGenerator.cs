@@ -138,17 +138,4 @@ namespace Sandboxes.Generators
             return Diagnostic.Create(descriptor, location, info.Arguments.Cast<object>().ToArray());
         }
     }
-
-    /// <summary>Which spec produced which client name.</summary>
-    internal sealed record ClientKey(string ClientName, string SourceFile);
-
-    /// <summary>The names of the tracked pipeline steps (for incremental-caching tests).</summary>
-    internal static class StepNames
-    {
-        public const string SpecFiles = "SpecFiles";
-        public const string ParsedSpecs = "ParsedSpecs";
-        public const string Diagnostics = "SpecDiagnostics";
-        public const string Models = "SpecModels";
-        public const string ClientNames = "ClientNames";
-    }
 }
