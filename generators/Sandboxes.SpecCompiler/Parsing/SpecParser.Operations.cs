@@ -275,7 +275,8 @@ namespace Sandboxes.Generators.Parsing
                             explode = false;
                             break;
                         default:
-                            explode = false;
+                            // csv, the Swagger 2 default: only arrays are affected.
+                            explode = parameter.String("type") != "array";
                             break;
                     }
                 }
