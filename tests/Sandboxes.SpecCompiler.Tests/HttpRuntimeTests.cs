@@ -101,6 +101,19 @@ public sealed class HttpRuntimeTests
     }
 
     [Test]
+    public async Task Multipart_names_and_file_names_are_quoted()
+    {
+        var request = new ApiRequest("POST", "/u")
+            .Part("file", new ApiFile(new MemoryStream([1]), "notes.txt"))
+            .Part("other", new ApiFile(new MemoryStream([2]), "résumé.pdf"))
+            .Part("mode", 420);
+        var text = await request.Content!.ReadAsStringAsync();
+        Assert.That(text, Does.Contain("Content-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n"));
+        Assert.That(text, Does.Contain("name=\"other\"; filename=\"r_sum_.pdf\"; filename*=utf-8''r%C3%A9sum%C3%A9.pdf"));
+        Assert.That(text, Does.Contain("Content-Disposition: form-data; name=\"mode\"\r\n"));
+    }
+
+    [Test]
     public void A_client_without_an_absolute_base_address_says_how_to_fix_it()
     {
         var core = new ApiClientCore(new HttpClient(), null, "/relative/api", null, "vendor");

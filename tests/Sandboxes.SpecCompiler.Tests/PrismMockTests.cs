@@ -3,6 +3,7 @@ using Sandboxes.Http;
 using Sandboxes.Testing;
 using E2B = Sandboxes.SpecCompiler.Tests.Generated.E2B;
 using Daytona = Sandboxes.SpecCompiler.Tests.Generated.Daytona;
+using Envd = Sandboxes.SpecCompiler.Tests.Generated.Envd;
 
 namespace Sandboxes.SpecCompiler.Tests;
 
@@ -52,6 +53,29 @@ public sealed class PrismMockTests
 
         // No API key: every alternative of the operation's security needs one, so Prism answers 401.
         Assert.That(async () => await client.GetSandboxesAsync(), Throws.InstanceOf<UnauthorizedException>());
+    }
+
+    [Test]
+    public async Task Envd_client_uploads_multipart_and_downloads_a_stream_against_prism_mock()
+    {
+        Requires.Prism();
+        await using var prism = await PrismProcess.StartMockAsync("specs/e2b/envd/envd.yaml");
+        var client = new Envd.EnvdClient(Http, new ApiClientOptions
+        {
+            BaseAddress = prism.BaseAddress,
+            Credentials = new ApiCredentials { SchemeValues = new Dictionary<string, string> { ["AccessTokenAuth"] = "envd-token-123456" } },
+        });
+
+        var file = new ApiFile(new MemoryStream("print('hi')\n"u8.ToArray()), "main.py", "text/x-python");
+        var entries = await client.PostFilesAsync(path: "/home/user/main.py", username: "user", file: file);
+        Assert.That(entries, Is.Not.Empty, prism.Output);
+
+        using var download = client.GetFiles(path: "/home/user/main.py", username: "user");
+        using var reader = new StreamReader(download);
+        Assert.That(reader.ReadToEnd(), Is.Not.Null, prism.Output);
+
+        var metrics = await client.GetMetricsAsync();
+        Assert.That(metrics, Is.Not.Null, prism.Output);
     }
 
     [Test]

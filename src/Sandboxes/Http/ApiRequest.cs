@@ -180,14 +180,14 @@ public sealed class ApiRequest
             case ApiFile file:
                 var fileContent = new StreamContent(new NonDisposingStream(file.Content));
                 fileContent.Headers.ContentType = new MediaTypeHeaderValue(file.ContentType);
-                Multipart().Add(fileContent, name, file.FileName);
+                AddPart(fileContent, name, file.FileName);
                 return this;
             case Stream stream:
                 return Part(name, new ApiFile(stream));
             case byte[] bytes:
                 return Part(name, ApiFile.FromBytes(bytes));
             case string or IFormattable or bool:
-                Multipart().Add(new StringContent(ApiValueFormatter.Format(value)!, Encoding.UTF8), name);
+                AddPart(new StringContent(ApiValueFormatter.Format(value)!, Encoding.UTF8), name, null);
                 return this;
             case IEnumerable items:
                 foreach (var item in items)
@@ -197,7 +197,7 @@ public sealed class ApiRequest
 
                 return this;
             default:
-                Multipart().Add(new StringContent(ApiValueFormatter.Format(value) ?? string.Empty, Encoding.UTF8), name);
+                AddPart(new StringContent(ApiValueFormatter.Format(value) ?? string.Empty, Encoding.UTF8), name, null);
                 return this;
         }
     }
@@ -210,7 +210,7 @@ public sealed class ApiRequest
         {
             var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            Multipart().Add(content, name);
+            AddPart(content, name, null);
         }
 
         return this;
@@ -362,6 +362,33 @@ public sealed class ApiRequest
                 break;
         }
     }
+
+    /// <summary>
+    /// Adds a part with <c>name</c> and <c>filename</c> quoted, as browsers and curl send them: some servers (and Prism)
+    /// fail on the unquoted tokens .NET writes by default. <c>filename*</c> is added only for a non-ASCII name.
+    /// </summary>
+    private void AddPart(HttpContent content, string name, string? fileName)
+    {
+        var disposition = new ContentDispositionHeaderValue("form-data") { Name = Quote(name) };
+        if (fileName is not null)
+        {
+            if (fileName.All(c => c is >= ' ' and < (char)127))
+            {
+                disposition.FileName = Quote(fileName);
+            }
+            else
+            {
+                disposition.FileName = Quote(new string(fileName.Select(c => c is >= ' ' and < (char)127 ? c : '_').ToArray()));
+                disposition.FileNameStar = fileName;
+            }
+        }
+
+        content.Headers.ContentDisposition = disposition;
+        Multipart().Add(content);
+    }
+
+    private static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     private MultipartFormDataContent Multipart()
     {
