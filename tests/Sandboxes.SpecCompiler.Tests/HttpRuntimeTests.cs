@@ -161,6 +161,20 @@ public sealed class HttpRuntimeTests
         Assert.That(System.Text.Json.JsonSerializer.Serialize(item, info), Does.Contain("\"state\":\"Running\""));
     }
 
+    [Test]
+    public void Options_from_a_provider_config()
+    {
+        var config = new ProviderConfig { ApiKey = "cfg-key-1234567", BaseUrl = new Uri("https://api.example.test"), DefaultTimeout = TimeSpan.FromSeconds(9) };
+        var options = ApiClientOptions.FromConfig(config, "vendor");
+        Assert.That(options.BaseAddress, Is.EqualTo(new Uri("https://api.example.test")));
+        Assert.That(options.Timeout, Is.EqualTo(TimeSpan.FromSeconds(9)));
+        Assert.That(options.ProviderName, Is.EqualTo("vendor"));
+        Assert.That(options.Credentials!.ApiKey, Is.EqualTo("cfg-key-1234567"));
+        Assert.That(options.Credentials.BearerToken, Is.EqualTo("cfg-key-1234567"));
+        Assert.That(ApiClientOptions.FromConfig(new ProviderConfig(), "vendor").Credentials, Is.Null);
+        Assert.That(options.ToString(), Does.Not.Contain("cfg-key-1234567"));
+    }
+
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

@@ -30,4 +30,25 @@ public sealed record ApiClientOptions
 
     /// <summary>The clock used to interpret an HTTP-date <c>Retry-After</c>; default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The options an adapter derives from a <see cref="ProviderConfig"/>: its base URL, its default timeout, the provider
+    /// name, and its API key offered both as an API key and as a bearer token (each operation takes the first of its
+    /// security alternatives that can be filled, so a spec's own scheme decides).
+    /// </summary>
+    /// <param name="config">The provider's configuration.</param>
+    /// <param name="providerName">The provider name errors carry.</param>
+    /// <param name="apiKey">The key to use instead of <see cref="ProviderConfig.ApiKey"/> (for example one read from the environment).</param>
+    public static ApiClientOptions FromConfig(ProviderConfig config, string providerName, string? apiKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var key = apiKey ?? config.ApiKey;
+        return new ApiClientOptions
+        {
+            BaseAddress = config.BaseUrl,
+            Timeout = config.DefaultTimeout,
+            ProviderName = providerName,
+            Credentials = string.IsNullOrEmpty(key) ? null : new ApiCredentials { ApiKey = key, BearerToken = key },
+        };
+    }
 }
