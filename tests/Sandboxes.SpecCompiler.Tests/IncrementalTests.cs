@@ -55,6 +55,10 @@ public sealed class IncrementalTests
         var models = result.TrackedSteps["SpecModels"].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
         Assert.That(models, Is.EquivalentTo(new[] { IncrementalStepRunReason.Modified, IncrementalStepRunReason.Cached }));
         Assert.That(result.GeneratedSources.Single(s => s.HintName == "Alpha.Client.g.cs").SourceText.ToString(), Does.Contain("GetAlphaAsync"));
+
+        // The source output ran again for Alpha only: Beta's combined input (its model and the unchanged list of client names) is cached.
+        var sourceOutputs = result.TrackedOutputSteps["SourceOutput"].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+        Assert.That(sourceOutputs.Count(r => r == IncrementalStepRunReason.Modified || r == IncrementalStepRunReason.New), Is.EqualTo(1), string.Join(", ", sourceOutputs));
     }
 
     [Test]
