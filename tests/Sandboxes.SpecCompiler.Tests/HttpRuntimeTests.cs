@@ -162,6 +162,15 @@ public sealed class HttpRuntimeTests
     }
 
     [Test]
+    public void Numbers_sent_as_strings_are_read()
+    {
+        var info = Generated.Behaviour.BehaviourJsonContext.Default.TypeInfo<Generated.Behaviour.Item>();
+        var item = System.Text.Json.JsonSerializer.Deserialize("""{"id":"1","state":"running","size":"5000000000"}""", info)!;
+        Assert.That(item.Size, Is.EqualTo(5_000_000_000L));
+        Assert.That(System.Text.Json.JsonSerializer.Serialize(item, info), Does.Contain("\"size\":5000000000"));
+    }
+
+    [Test]
     public void Options_from_a_provider_config()
     {
         var config = new ProviderConfig { ApiKey = "cfg-key-1234567", BaseUrl = new Uri("https://api.example.test"), DefaultTimeout = TimeSpan.FromSeconds(9) };

@@ -3,6 +3,7 @@ using Sandboxes.Http;
 using Sandboxes.Testing;
 using E2B = Sandboxes.SpecCompiler.Tests.Generated.E2B;
 using Daytona = Sandboxes.SpecCompiler.Tests.Generated.Daytona;
+using Docker = Sandboxes.SpecCompiler.Tests.Generated.Docker;
 using Envd = Sandboxes.SpecCompiler.Tests.Generated.Envd;
 
 namespace Sandboxes.SpecCompiler.Tests;
@@ -76,6 +77,32 @@ public sealed class PrismMockTests
 
         var metrics = await client.GetMetricsAsync();
         Assert.That(metrics, Is.Not.Null, prism.Output);
+    }
+
+    [Test]
+    public async Task Docker_client_from_swagger_2_creates_inspects_and_streams_logs_against_prism_mock()
+    {
+        Requires.Prism();
+        // Dynamic mode (-d): some of Docker's own examples break its schema (GwPriority's example is [10] for an int64),
+        // so Prism answers with values generated from the schemas instead.
+        await using var prism = await PrismProcess.StartMockAsync("specs/docker/v1.55.yaml", extraArguments: "-d");
+        // Prism serves the paths without the spec's basePath (/v1.55), so the base address is Prism's root.
+        var client = new Docker.DockerClient(Http, new ApiClientOptions { BaseAddress = prism.BaseAddress });
+
+        // Generated data is random (an empty list is valid), so only its shape is checked.
+        var containers = await client.ContainerListAsync(all: true, filters: """{"status":["running"]}""");
+        Assert.That(containers, Is.Not.Null, prism.Output);
+
+        var created = client.ContainerCreate(new Docker.ContainerCreateRequest { Image = "busybox", Cmd = ["sleep", "60"], Labels = new() { ["sandbox"] = "1" } },
+            name: "sandbox-1");
+        Assert.That(created.Id, Is.Not.Null, prism.Output);
+
+        var inspected = await client.ContainerInspectAsync("sandbox-1");
+        Assert.That(inspected, Is.Not.Null, prism.Output);
+
+        await using var logs = await client.ContainerLogsAsync("sandbox-1", stdout: true, stderr: true);
+        Assert.That(logs.CanRead, Is.True);
+        Assert.That(await client.SystemPingAsync(), Is.Not.Null, prism.Output);
     }
 
     [Test]

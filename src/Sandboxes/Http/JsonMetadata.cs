@@ -17,10 +17,14 @@ public static class JsonMetadata
         where T : notnull
     {
         ArgumentNullException.ThrowIfNull(properties);
+        ArgumentNullException.ThrowIfNull(options);
         return JsonMetadataServices.CreateObjectInfo(options, new JsonObjectInfoValues<T>
         {
             ObjectCreator = creator,
             PropertyMetadataInitializer = _ => properties(),
+
+            // The type-level setting would otherwise be Strict and hide the options' (numbers sent as strings are read).
+            NumberHandling = options.NumberHandling,
         });
     }
 
