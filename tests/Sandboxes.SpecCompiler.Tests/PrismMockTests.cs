@@ -5,6 +5,7 @@ using E2B = Sandboxes.SpecCompiler.Tests.Generated.E2B;
 using Daytona = Sandboxes.SpecCompiler.Tests.Generated.Daytona;
 using Docker = Sandboxes.SpecCompiler.Tests.Generated.Docker;
 using Envd = Sandboxes.SpecCompiler.Tests.Generated.Envd;
+using Jupyter = Sandboxes.SpecCompiler.Tests.Generated.Jupyter;
 
 namespace Sandboxes.SpecCompiler.Tests;
 
@@ -103,6 +104,34 @@ public sealed class PrismMockTests
         await using var logs = await client.ContainerLogsAsync("sandbox-1", stdout: true, stderr: true);
         Assert.That(logs.CanRead, Is.True);
         Assert.That(await client.SystemPingAsync(), Is.Not.Null, prism.Output);
+    }
+
+    [Test]
+    public async Task Jupyter_client_from_swagger_2_manages_kernels_and_contents_against_prism_mock()
+    {
+        Requires.Prism();
+        await using var prism = await PrismProcess.StartMockAsync("specs/jupyter/api.yaml");
+        var client = new Jupyter.JupyterClient(Http, new ApiClientOptions
+        {
+            BaseAddress = prism.BaseAddress,
+            DefaultHeaders = new Dictionary<string, string> { ["Authorization"] = "token jupyter-token-123" },
+        });
+
+        var kernels = await client.GetApiKernelsAsync();
+        Assert.That(kernels, Is.Not.Null, prism.Output);
+
+        var started = await client.PostApiKernelsWithResponseAsync(new Jupyter.PostApiKernelsRequest { Name = "python3" });
+        Assert.That(started.StatusCode, Is.EqualTo(201), prism.Output);
+        Assert.That(started.Value.Id, Is.Not.Null, prism.Output);
+
+        var contents = client.GetApiContentsByPath("notebook.ipynb");
+        Assert.That(contents, Is.Not.Null, prism.Output);
+        await client.DeleteApiKernelsByKernelIdAsync(Guid.NewGuid().ToString());
+
+        // The spec says kernel ids are UUIDs: Prism refuses another, and the error says why.
+        var refused = Assert.CatchAsync<ProviderException>(async () => await client.DeleteApiKernelsByKernelIdAsync("kernel-1"));
+        Assert.That(refused!.StatusCode, Is.EqualTo(422));
+        Assert.That(refused.Message, Does.Contain("kernel_id must match format"));
     }
 
     [Test]

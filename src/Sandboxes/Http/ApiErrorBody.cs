@@ -43,7 +43,31 @@ public sealed record ApiErrorBody(string? Code, string? Message)
             message ??= Text(nested, "message");
         }
 
+        // Validation problems (RFC 7807 extensions such as Prism's "validation", or "errors") say what exactly was wrong.
+        var details = Details(root, "validation").Concat(Details(root, "errors")).Take(3).ToList();
+        if (details.Count > 0)
+        {
+            message = (message is null ? string.Empty : message + " ") + "[" + string.Join("; ", details) + "]";
+        }
+
         return new(code, message);
+    }
+
+    private static IEnumerable<string> Details(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            yield break;
+        }
+
+        foreach (var item in list.EnumerateArray())
+        {
+            var text = item.ValueKind == JsonValueKind.String ? item.GetString() : Text(item, "message") ?? Text(item, "msg") ?? Text(item, "detail");
+            if (!string.IsNullOrEmpty(text))
+            {
+                yield return text;
+            }
+        }
     }
 
     private static string? Text(JsonElement element, string name)
