@@ -229,6 +229,31 @@ public sealed class DiagnosticTests
     }
 
     [Test]
+    public void Parameters_named_like_generated_locals_or_keywords_still_build()
+    {
+        var run = Run(Header + """
+            paths:
+              /things/{class}:
+                post:
+                  operationId: probe
+                  parameters:
+                    - { name: class, in: path, required: true, schema: { type: string } }
+                    - { name: request, in: query, schema: { type: string } }
+                    - { name: cancellationToken, in: query, schema: { type: string } }
+                    - { name: body, in: header, schema: { type: string } }
+                    - { name: x-request-id, in: header, schema: { type: string } }
+                  requestBody:
+                    content:
+                      application/json:
+                        schema: { type: object, properties: { a: { type: string } } }
+                  responses: { "204": { description: ok } }
+            """);
+        var client = run.Sources["Probe.Client.g.cs"];
+        Assert.That(client, Does.Contain("string @class").And.Contain("string? request2").And.Contain("string? cancellationToken2").And.Contain("body2"));
+        AssertBuilds(run);
+    }
+
+    [Test]
     public void Names_without_operation_id_derive_from_method_and_path()
     {
         var run = Run(Header + """

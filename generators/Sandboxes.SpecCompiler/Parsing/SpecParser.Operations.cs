@@ -110,7 +110,8 @@ namespace Sandboxes.Generators.Parsing
             Dictionary<string, SecuritySchemeModel> schemes)
         {
             var parameters = new List<ParameterModel>();
-            var usedParameterNames = new HashSet<string>(StringComparer.Ordinal) { "cancellationToken" };
+            // "request" is the local the request builder uses; "cancellationToken" ends every signature.
+            var usedParameterNames = new HashSet<string>(StringComparer.Ordinal) { "cancellationToken", "request" };
             var declared = MergedParameters(pathItem, operation);
             var bodyKind = BodyKind.None;
             string? bodyContentType = null;
