@@ -14,6 +14,7 @@ public sealed class HttpRuntimeTests
     [TestCase("""{"detail":"Not Found"}""", null, "Not Found")]
     [TestCase("upstream connect error\nmore", null, "upstream connect error")]
     [TestCase("", null, null)]
+    [TestCase("""{"title":"Cannot find serializer","status":500,"detail":""}""", null, "Cannot find serializer")]
     [TestCase("""{"detail":"Invalid request","validation":[{"message":"a must be integer"},{"message":"b is required"}]}""", null, "Invalid request [a must be integer; b is required]")]
     [TestCase("""{"message":"Bad","errors":["x is wrong"]}""", null, "Bad [x is wrong]")]
     public void Error_bodies_give_code_and_message(string body, string? code, string? message)

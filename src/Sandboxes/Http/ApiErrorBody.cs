@@ -79,7 +79,7 @@ public sealed record ApiErrorBody(string? Code, string? Message)
 
         return value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString(),
+            JsonValueKind.String => string.IsNullOrWhiteSpace(value.GetString()) ? null : value.GetString(),
             JsonValueKind.Number => value.GetRawText(),
             _ => null,
         };
