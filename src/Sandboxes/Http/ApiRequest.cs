@@ -9,6 +9,7 @@ namespace Sandboxes.Http;
 /// <summary>
 /// One request of a generated client, built before it is sent: method, route template with its values, query,
 /// headers, body and the security alternatives of the operation. Generated code fills it; adapters may build one by hand.
+/// A request is sent once (its body is disposed with the message); build a new one to retry.
 /// </summary>
 public sealed class ApiRequest
 {
