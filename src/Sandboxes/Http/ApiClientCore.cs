@@ -9,8 +9,9 @@ namespace Sandboxes.Http;
 /// Sends the requests of a generated client over an <see cref="HttpClient"/>: resolves the base address (spec server,
 /// server variables, override), applies credentials, maps failures through <see cref="HttpErrorMapper"/> and reads
 /// JSON, text, binary, server-sent-event and NDJSON responses. Each synchronous method uses <see cref="HttpClient.Send(HttpRequestMessage, HttpCompletionOption, CancellationToken)"/>
-/// and synchronous stream reads through the same code path as its asynchronous twin; nothing blocks on a task.
-/// Immutable and thread-safe once built.
+/// and synchronous stream reads through the same code path as its asynchronous twin; nothing blocks on a task (a custom
+/// <see cref="HttpMessageHandler"/> must therefore implement <c>Send</c> for the synchronous methods, as
+/// <see cref="SocketsHttpHandler"/> does). Immutable and thread-safe once built.
 /// </summary>
 public partial class ApiClientCore
 {
