@@ -95,10 +95,13 @@ internal static unsafe partial class LibC
         var bytes = NullTerminated(path);
         fixed (byte* p = bytes)
         {
-            while (true)
+            // EAGAIN: with RESOLVE_IN_ROOT the kernel refuses to vouch for a ".." walked while a rename or mount
+            // happened anywhere; the documented answer is to try again.
+            for (var attempt = 0; ; attempt++)
             {
                 var fd = Syscall4(SYS_openat2, dirfd, p, &how, (nuint)sizeof(OpenHow));
-                if (fd >= 0 || Marshal.GetLastPInvokeError() != EINTR)
+                var error = fd >= 0 ? 0 : Marshal.GetLastPInvokeError();
+                if (fd >= 0 || (error != EINTR && (error != EAGAIN || attempt >= 1000)))
                 {
                     return (int)fd;
                 }
