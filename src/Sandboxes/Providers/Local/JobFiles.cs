@@ -17,8 +17,23 @@ internal sealed record JobFiles(string Id, string HostDir, string AgentDir)
 
     public string Pid => Path.Combine(HostDir, "pid");
 
-    /// <summary>The command line as the user gave it, for process listings.</summary>
-    public string Command => Path.Combine(HostDir, "cmd");
+    /// <summary>The line in <see cref="Run"/> after which the user's command follows, as given.</summary>
+    public const string CommandMarker = "# command:";
+
+    /// <summary>The command line as the user gave it, read back from the job script (empty when unreadable).</summary>
+    public static string ReadCommand(string hostDir)
+    {
+        try
+        {
+            var script = File.ReadAllText(Path.Combine(hostDir, "run"));
+            var at = script.IndexOf(CommandMarker + "\n", StringComparison.Ordinal);
+            return at < 0 ? string.Empty : script[(at + CommandMarker.Length + 1)..].TrimEnd('\n');
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+    }
 
     /// <summary>Set when the client killed the job for its timeout, so every client reports a timeout, not an exit code.</summary>
     public string TimedOut => Path.Combine(HostDir, "timed-out");

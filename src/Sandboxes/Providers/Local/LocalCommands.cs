@@ -7,7 +7,7 @@ using System.Threading.Channels;
 namespace Sandboxes.Providers.Local;
 
 /// <summary>
-/// Runs commands in one local sandbox through its agent: foreground jobs stream over FIFOs read by <see cref="OutputPump"/>,
+/// Runs commands in one local sandbox through its agent: foreground jobs stream over FIFOs read by <see cref="FifoPoller"/>,
 /// background jobs write plain files any client can follow, wait for and feed.
 /// </summary>
 internal sealed class LocalCommands
@@ -21,8 +21,11 @@ internal sealed class LocalCommands
         var stdout = new MemoryStream();
         var stderr = new MemoryStream();
         var started = Stopwatch.GetTimestamp();
-        var outcome = await RunForegroundAsync(request, (stream, data) => (stream == 1 ? stdout : stderr).Write(data), cancellationToken)
-            .ConfigureAwait(false);
+        var outcome = await RunForegroundAsync(request, (stream, data) =>
+        {
+            (stream == 1 ? stdout : stderr).Write(data);
+            return true;
+        }, null, cancellationToken).ConfigureAwait(false);
         if (outcome.TimedOut)
         {
             throw TimedOut(request.TimeoutSeconds!.Value, Decode(stdout), Decode(stderr));
@@ -33,32 +36,45 @@ internal sealed class LocalCommands
 
     public async IAsyncEnumerable<CommandEvent> StreamAsync(RunCommandRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Bounded: when the consumer is slow the pump blocks, the pipe fills and the command waits. Memory stays flat.
+        // Bounded: when the consumer is slow the watch pauses, the pipe fills and the command waits. Memory stays flat.
         var channel = Channel.CreateBounded<CommandEvent>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
         var decoders = new[] { Encoding.UTF8.GetDecoder(), Encoding.UTF8.GetDecoder() };
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stdoutTail = new StringBuilder();
         var stderrTail = new StringBuilder();
+        FifoWatch? watch = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        bool Sink(int stream, ReadOnlySpan<byte> data)
+        {
+            var text = DecodeChunk(decoders[stream - 1], data);
+            if (text.Length == 0)
+            {
+                return true;
+            }
+
+            Remember(stream == 1 ? stdoutTail : stderrTail, text);
+            var e = stream == 1 ? CommandEvent.Stdout(text) : CommandEvent.Stderr(text);
+            if (channel.Writer.TryWrite(e))
+            {
+                return true;
+            }
+
+            // Full: keep this chunk, pause the watch, and resume once the consumer has made room.
+            _ = channel.Writer.WaitToWriteAsync(stop.Token).AsTask().ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully && t.Result && channel.Writer.TryWrite(e))
+                {
+                    watch!.Resume();
+                }
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return false;
+        }
+
         var pump = Task.Run(async () =>
         {
             try
             {
-                var outcome = await RunForegroundAsync(request, (stream, data) =>
-                {
-                    var text = DecodeChunk(decoders[stream - 1], data);
-                    if (text.Length > 0)
-                    {
-                        Remember(stream == 1 ? stdoutTail : stderrTail, text);
-                        var e = stream == 1 ? CommandEvent.Stdout(text) : CommandEvent.Stderr(text);
-                        while (!channel.Writer.TryWrite(e))
-                        {
-                            if (!channel.Writer.WaitToWriteAsync(stop.Token).AsTask().GetAwaiter().GetResult())
-                            {
-                                return;
-                            }
-                        }
-                    }
-                }, stop.Token).ConfigureAwait(false);
+                var outcome = await RunForegroundAsync(request, Sink, w => watch = w, stop.Token).ConfigureAwait(false);
                 if (outcome.TimedOut)
                 {
                     throw TimedOut(request.TimeoutSeconds!.Value, stdoutTail.ToString(), stderrTail.ToString());
@@ -268,79 +284,86 @@ internal sealed class LocalCommands
         return false;
     }
 
-    private async Task<Outcome> RunForegroundAsync(RunCommandRequest request, OutputPump.ChunkSink sink, CancellationToken cancellationToken)
+    private async Task<Outcome> RunForegroundAsync(RunCommandRequest request, Func<int, ReadOnlySpan<byte>, bool> sink,
+        Action<FifoWatch>? onWatch, CancellationToken cancellationToken)
     {
         var job = Prepare(request, background: false);
-        var stdoutFd = OpenReader(job.Stdout);
-        var stderrFd = OpenReader(job.Stderr);
-        var statusFd = OpenReader(job.Status);
+        var watch = new FifoWatch(FifoPoller.Shared, OpenReader(job.Stdout), OpenReader(job.Stderr), OpenReader(job.Status), sink);
+        onWatch?.Invoke(watch);
+        var timedOut = false;
+        var killing = 0;
+        void KillOnce()
+        {
+            // Kill the whole tree; the agent then reports the exit and the watch ends normally.
+            if (Interlocked.Exchange(ref killing, 1) == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(_ => _sandbox.KillJob(job), null);
+            }
+        }
+
+        Timer? deadline = null;
+        Timer? liveness = null;
         try
         {
+            FifoPoller.Shared.Add(watch);
             _sandbox.Submit(job, request.User);
-            var deadline = request.TimeoutSeconds is { } t ? Stopwatch.GetTimestamp() + (long)(t * Stopwatch.Frequency) : long.MaxValue;
-            var nextLivenessCheck = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 5);
-            var timedOut = false;
-            var cancelled = false;
-            var completion = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var thread = new Thread(() =>
+            if (request.TimeoutSeconds is { } seconds)
             {
-                try
+                deadline = new Timer(_ =>
                 {
-                    var code = OutputPump.Run(stdoutFd, stderrFd, statusFd, sink, () =>
-                    {
-                        var now = Stopwatch.GetTimestamp();
-                        if (!timedOut && !cancelled && (now > deadline || cancellationToken.IsCancellationRequested))
-                        {
-                            timedOut = now > deadline;
-                            cancelled = !timedOut;
-                            // Kill the whole tree; the agent then reports the exit and the pump ends normally.
-                            _sandbox.KillJob(job);
-                        }
+                    timedOut = true;
+                    KillOnce();
+                }, null, TimeSpan.FromSeconds(seconds), Timeout.InfiniteTimeSpan);
+            }
 
-                        if (now > nextLivenessCheck)
-                        {
-                            nextLivenessCheck = now + (Stopwatch.Frequency / 5);
-                            _sandbox.EnsureAlive();
-                        }
-
-                        return PumpCheck.Continue;
-                    });
-                    completion.TrySetResult(code);
-                }
-                catch (Exception e)
-                {
-                    completion.TrySetException(e);
-                }
-            })
+            // A command must not hang because its sandbox died under it.
+            liveness = new Timer(_ =>
             {
-                IsBackground = true,
-                Name = "sandbox-output",
-            };
-            thread.Start();
-            var exitCode = await completion.Task.ConfigureAwait(false);
-            if (cancelled)
+                if (!_sandbox.IsAlive)
+                {
+                    watch.Fail(new SandboxStateException(LocalProvider.ProviderId, _sandbox.Id, SandboxStatus.Stopped,
+                        $"The sandbox {_sandbox.Id} stopped while the command ran."));
+                }
+            }, null, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200));
+            int? exitCode;
+            using (cancellationToken.UnsafeRegister(_ => KillOnce(), null))
+            {
+                exitCode = await watch.Completion.ConfigureAwait(false);
+            }
+
+            if (cancellationToken.IsCancellationRequested && !timedOut)
             {
                 throw new OperationCanceledException("The command was cancelled and its processes killed.", cancellationToken);
             }
 
             return new Outcome(exitCode ?? -1, OomDelta(job), timedOut);
         }
+        catch
+        {
+            watch.Stop();
+            throw;
+        }
         finally
         {
-            LibC.Close(stdoutFd);
-            LibC.Close(stderrFd);
-            LibC.Close(statusFd);
-            _sandbox.RemoveJob(job);
+            deadline?.Dispose();
+            liveness?.Dispose();
+            // Off the caller's path: removing the job's files is not part of the command's latency.
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Sandbox.RemoveJob(state.Job), (Sandbox: _sandbox, Job: job), preferLocal: false);
         }
     }
 
     private JobFiles Prepare(RunCommandRequest request, bool background)
     {
         _sandbox.EnsureRunnable();
-        var cwd = request.Cwd is { Length: > 0 } c ? SandboxPath.Normalize(c).Absolute : SandboxPath.Workspace;
-        if (!_sandbox.Files.IsDirectory(cwd))
+        var cwd = SandboxPath.Workspace;
+        if (request.Cwd is { Length: > 0 } c)
         {
-            throw new BadConfigException(LocalProvider.ProviderId, $"RunCommandRequest.Cwd '{cwd}' is not a directory in the sandbox.");
+            // Checked here for a clear error; the default (the workspace, a mount point) always exists.
+            cwd = SandboxPath.Normalize(c).Absolute;
+            if (!_sandbox.Files.IsDirectory(cwd))
+            {
+                throw new BadConfigException(LocalProvider.ProviderId, $"RunCommandRequest.Cwd '{cwd}' is not a directory in the sandbox.");
+            }
         }
 
         (int Uid, int Gid)? user = request.User is { Length: > 0 } u ? _sandbox.ResolveUser(u) : null;
@@ -348,7 +371,11 @@ internal sealed class LocalCommands
         Directory.CreateDirectory(job.HostDir);
         var script = new StringBuilder();
         script.Append("echo $$ >").Append(ShellQuote.Quote(job.AgentDir + "/pid")).Append('\n');
-        script.Append("cd ").Append(ShellQuote.Quote(_sandbox.CommandPath(cwd))).Append(" || exit 126\n");
+        if (cwd != SandboxPath.Workspace || !_sandbox.Record.Namespaces)
+        {
+            script.Append("cd ").Append(ShellQuote.Quote(_sandbox.CommandPath(cwd))).Append(" || exit 126\n");
+        }
+
         if (user is { Uid: not 0 })
         {
             script.Append("export HOME=/home/user USER=").Append(ShellQuote.Quote(request.User!)).Append('\n');
@@ -364,11 +391,15 @@ internal sealed class LocalCommands
             script.Append("export ").Append(key).Append('=').Append(ShellQuote.Quote(value)).Append('\n');
         }
 
-        script.Append(request.Cmd).Append('\n');
+        // Everything after this line is the user's command, as given (process listings show it from here).
+        script.Append(JobFiles.CommandMarker).Append('\n').Append(request.Cmd).Append('\n');
         File.WriteAllText(job.Run, script.ToString());
-        File.WriteAllText(job.Command, request.Cmd);
-        File.WriteAllText(job.OomBaseline, SandboxCgroups.OomKills(_sandbox.Record.MemoryCgroup).ToString(CultureInfo.InvariantCulture));
-        if (request.TimeoutSeconds is { } timeout)
+        if (_sandbox.Record.MemoryCgroup is not null)
+        {
+            File.WriteAllText(job.OomBaseline, SandboxCgroups.OomKills(_sandbox.Record.MemoryCgroup).ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (request.TimeoutSeconds is { } timeout && background)
         {
             File.WriteAllText(job.Timeout, timeout.ToString(CultureInfo.InvariantCulture));
         }
@@ -428,6 +459,11 @@ internal sealed class LocalCommands
 
     private long OomDelta(JobFiles job)
     {
+        if (_sandbox.Record.MemoryCgroup is null)
+        {
+            return 0;
+        }
+
         var baseline = TryReadInt(job.OomBaseline) ?? 0;
         return SandboxCgroups.OomKills(_sandbox.Record.MemoryCgroup) - baseline;
     }

@@ -12,6 +12,11 @@ internal sealed record LocalOptions
     /// <summary>The bubblewrap executable (<c>bwrap_path</c>), else found on PATH.</summary>
     public string? BubblewrapPath { get; init; }
 
+    /// <summary>
+    /// <c>cgroups = always</c>: give every sandbox cgroups (the freezer for pause, kill by cgroup), not only sandboxes with limits.
+    /// </summary>
+    public bool AlwaysCgroups { get; init; }
+
     public static LocalOptions From(ProviderConfig config)
     {
         var stateRoot = config.GetExtra("state_dir")
@@ -31,6 +36,12 @@ internal sealed record LocalOptions
             StateRoot = Path.GetFullPath(stateRoot),
             Isolation = isolation,
             BubblewrapPath = config.GetExtra("bwrap_path"),
+            AlwaysCgroups = (config.GetExtra("cgroups") ?? "auto").Trim().ToLowerInvariant() switch
+            {
+                "auto" or "limits" => false,
+                "always" => true,
+                var other => throw new BadConfigException(LocalProvider.ProviderId, $"Config key 'cgroups' must be auto or always, not '{other}'."),
+            },
         };
     }
 

@@ -91,7 +91,13 @@ internal sealed partial class LocalProvider : SandboxProvider
         {
             Directory.CreateDirectory(paths.Dir);
             LibC.Chmod(paths.Dir, 0x1C0);
-            cgroups = SandboxCgroups.Create(_cgroups.Value, id, request.Cpus, request.MemoryMb, request.MaxProcesses);
+            // Moving a process into a cgroup waits for an RCU grace period (10-25 ms here), more than everything else a
+            // create does; so cgroups are made only when limits need them (or always, when configured). Without them,
+            // killing pid 1 of the sandbox's namespace kills everything in it, and pause uses stop signals.
+            var wantsCgroups = request.Cpus is not null || request.MemoryMb is not null || request.MaxProcesses is not null || _options.AlwaysCgroups;
+            cgroups = wantsCgroups
+                ? SandboxCgroups.Create(_cgroups.Value, id, request.Cpus, request.MemoryMb, request.MaxProcesses)
+                : new SandboxCgroups.Placement([], null, null);
             var record = new LocalSandboxRecord
             {
                 Id = id, Name = request.Name, Template = request.Template, CreatedAt = now,
@@ -439,6 +445,12 @@ internal sealed partial class LocalProvider : SandboxProvider
 
     private LocalSandbox? TryLoad(string sandboxId)
     {
+        // The record changes rarely (pause, resume) and maybe from another process: re-read it only when it changed.
+        if (_sandboxes.TryGetValue(sandboxId, out var known) && known.RecordIsCurrent())
+        {
+            return known;
+        }
+
         var record = _store.TryRead(sandboxId);
         if (record is null || record.InitPid == 0)
         {

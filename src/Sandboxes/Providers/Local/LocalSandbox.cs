@@ -11,8 +11,8 @@ internal sealed class LocalSandbox
 {
     public LocalSandbox(LocalSandboxRecord record, SandboxPaths paths)
     {
-        Record = record;
         Paths = paths;
+        Record = record;
         var root = record.Namespaces ? $"/proc/{record.InitPid}/root" : paths.RootDir;
         Files = new SandboxFileSystem(root, ResolveUser);
         Commands = new LocalCommands(this);
@@ -20,7 +20,33 @@ internal sealed class LocalSandbox
 
     public string Id => Record.Id;
 
-    public LocalSandboxRecord Record { get; set; }
+    public LocalSandboxRecord Record
+    {
+        get => _record;
+        set
+        {
+            _record = value;
+            _recordStamp = RecordStamp();
+        }
+    }
+
+    private LocalSandboxRecord _record = null!;
+    private DateTime _recordStamp;
+
+    /// <summary>True when the record file has not changed since <see cref="Record"/> was read.</summary>
+    public bool RecordIsCurrent() => RecordStamp() == _recordStamp && _recordStamp != DateTime.MinValue;
+
+    private DateTime RecordStamp()
+    {
+        try
+        {
+            return File.GetLastWriteTimeUtc(Paths.RecordFile);
+        }
+        catch (IOException)
+        {
+            return DateTime.MinValue;
+        }
+    }
 
     public SandboxPaths Paths { get; }
 
@@ -230,17 +256,7 @@ internal sealed class LocalSandbox
         {
             if (LocalCommands.TryReadInt(Path.Combine(dir, "pid")) is { } pid)
             {
-                string command;
-                try
-                {
-                    command = File.ReadAllText(Path.Combine(dir, "cmd"));
-                }
-                catch (IOException)
-                {
-                    command = string.Empty;
-                }
-
-                map[pid] = (Path.GetFileName(dir), command);
+                map[pid] = (Path.GetFileName(dir), JobFiles.ReadCommand(dir));
             }
         }
 
