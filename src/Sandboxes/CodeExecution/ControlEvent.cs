@@ -44,21 +44,7 @@ internal sealed class ControlEvent
     public bool Bool(string name) => Root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 
     /// <summary>The MIME bundle of a <c>display</c> event.</summary>
-    public MimeBundle? Bundle()
-    {
-        if (!Root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        var formats = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var property in data.EnumerateObject())
-        {
-            formats[property.Name] = property.Value.Clone();
-        }
-
-        return new MimeBundle(formats, Bool("main"));
-    }
+    public MimeBundle? Bundle() => Root.TryGetProperty("data", out var data) ? MimeBundleReader.Read(data, Bool("main")) : null;
 
     /// <summary>The error of an <c>error</c> event.</summary>
     public ExecutionError Error() => new(String("name") ?? "Error", String("value") ?? string.Empty, String("traceback") ?? string.Empty);
