@@ -148,6 +148,22 @@ public sealed class BackgroundCommandTests(ProviderTarget target, ApiMode mode) 
     }
 
     [Test]
+    public async Task A_background_command_past_its_timeout_is_killed_even_when_nobody_waits()
+    {
+        if (!Supports(Capability.CommandsBackground))
+        {
+            return;
+        }
+
+        var marker = TestPath("late");
+        var handle = await Sandbox.StartCommandAsync(new RunCommandRequest($"sleep 3; echo late > {marker}") { TimeoutSeconds = 1 });
+        await Task.Delay(3500);
+
+        Assert.That(await Sandbox.ExistsAsync(marker), Is.False);
+        Assert.That(async () => await Sandbox.WaitForHandleAsync(handle.HandleId), Throws.InstanceOf<SandboxTimeoutException>());
+    }
+
+    [Test]
     public async Task Signalling_an_unknown_process_is_not_found()
     {
         if (!Supports(Capability.CommandsKill))

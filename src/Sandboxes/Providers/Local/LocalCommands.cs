@@ -131,6 +131,12 @@ internal sealed class LocalCommands
         {
             _sandbox.Submit(job, request.User);
             var pid = await WaitForPidAsync(job, cancellationToken).ConfigureAwait(false);
+            if (request.TimeoutSeconds is { } seconds)
+            {
+                // Enforced by this client while it lives, and by any client that waits for the command later.
+                EnforceTimeoutLater(job, TimeSpan.FromSeconds(seconds));
+            }
+
             return new CommandHandle(pid, job.Id);
         }
         catch
@@ -142,6 +148,20 @@ internal sealed class LocalCommands
 
             throw;
         }
+    }
+
+    private void EnforceTimeoutLater(JobFiles job, TimeSpan timeout)
+    {
+        Timer? timer = null;
+        timer = new Timer(state =>
+        {
+            timer?.Dispose();
+            if (!TryReadExit(job, out _) && Directory.Exists(job.HostDir))
+            {
+                File.WriteAllText(job.TimedOut, "1");
+                _sandbox.KillJob(job);
+            }
+        }, null, timeout, Timeout.InfiniteTimeSpan);
     }
 
     public async Task<CommandResult> WaitAsync(string handleId, CancellationToken cancellationToken)

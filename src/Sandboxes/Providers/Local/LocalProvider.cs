@@ -25,6 +25,7 @@ internal sealed partial class LocalProvider : SandboxProvider
     private readonly ConcurrentDictionary<(string Sandbox, int Port), PortForwarder> _forwarders = new();
     private readonly ConcurrentDictionary<(string Sandbox, int Pid), LocalPtySession> _terminals = new();
     private readonly ProcessCodeContexts _codeContexts;
+    private long _lastReapTicks;
 
     /// <summary>Creates the adapter; the isolation requested in the config is checked here.</summary>
     /// <exception cref="BadConfigException">Namespace isolation was asked for and bubblewrap cannot provide it.</exception>
@@ -419,10 +420,16 @@ internal sealed partial class LocalProvider : SandboxProvider
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Kills every sandbox whose lifetime has ended. Runs on each use of the provider.</summary>
+    /// <summary>Kills every sandbox whose lifetime has ended. Runs on each use of the provider (at most every 250 ms).</summary>
     internal void ReapExpired()
     {
         var now = DateTimeOffset.UtcNow;
+        var last = Interlocked.Read(ref _lastReapTicks);
+        if (now.UtcTicks - last < TimeSpan.TicksPerMillisecond * 250 || Interlocked.CompareExchange(ref _lastReapTicks, now.UtcTicks, last) != last)
+        {
+            return;
+        }
+
         foreach (var id in _store.SandboxIds())
         {
             if (_store.TryRead(id) is { ExpiresAt: { } expires } && expires <= now)
