@@ -9,11 +9,11 @@ namespace Sandboxes.Providers.Jupyter;
 /// <summary>
 /// Commands of a Jupyter sandbox, run by its kernel's agent as subprocesses whose output goes to files: a foreground
 /// command is a background one followed until it exits, so several commands can run at once and any client can follow,
-/// wait for or feed any of them. Following is a loop of long polls (each waits up to 200 ms for output).
+/// wait for or feed any of them. The output of every followed command comes through the kernel's one
+/// <see cref="CommandOutputHub"/>.
 /// </summary>
 internal sealed class JupyterCommands
 {
-    private const int PollMilliseconds = 200;
     private readonly KernelAgent _agent;
     private readonly string _sandboxId;
 
@@ -83,50 +83,38 @@ internal sealed class JupyterCommands
     public async IAsyncEnumerable<CommandEvent> FollowAsync(string handleId, bool killWhenLeft,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        long outOffset = 0, errOffset = 0;
         var decoders = new[] { Encoding.UTF8.GetDecoder(), Encoding.UTF8.GetDecoder() };
         var tails = new[] { new StringBuilder(), new StringBuilder() };
         var exited = false;
+        using var follower = _agent.Output.Follow(handleId);
         try
         {
             while (true)
             {
-                var answer = await _agent.CallAsync("poll", w =>
-                {
-                    w.WriteString("handle", handleId);
-                    w.WriteNumber("out_offset", outOffset);
-                    w.WriteNumber("err_offset", errOffset);
-                    w.WriteNumber("wait_ms", PollMilliseconds);
-                }, cancellationToken).ConfigureAwait(false);
-
-                var output = answer.GetProperty("out").GetBytesFromBase64();
-                var errors = answer.GetProperty("err").GetBytesFromBase64();
-                outOffset += output.Length;
-                errOffset += errors.Length;
-                if (Decode(decoders[0], output) is { Length: > 0 } stdout)
+                var news = await follower.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (Decode(decoders[0], news.Stdout) is { Length: > 0 } stdout)
                 {
                     Remember(tails[0], stdout);
                     yield return CommandEvent.Stdout(stdout);
                 }
 
-                if (Decode(decoders[1], errors) is { Length: > 0 } stderr)
+                if (Decode(decoders[1], news.Stderr) is { Length: > 0 } stderr)
                 {
                     Remember(tails[1], stderr);
                     yield return CommandEvent.Stderr(stderr);
                 }
 
-                if (answer.GetProperty("exit").ValueKind == JsonValueKind.Number)
+                if (news.ExitCode is { } code)
                 {
                     exited = true;
-                    if (answer.GetProperty("timed_out").GetBoolean())
+                    if (news.TimedOut)
                     {
-                        var seconds = answer.GetProperty("timeout").GetDouble();
+                        var seconds = news.TimeoutSeconds ?? 0;
                         throw new SandboxTimeoutException(JupyterProvider.ProviderId,
                             $"The command exceeded its timeout of {seconds.ToString(CultureInfo.InvariantCulture)} s; it and every process it started were killed.",
                             TimeSpan.FromSeconds(seconds), tails[0].ToString(), tails[1].ToString());
                     }
 
-                    var code = answer.GetProperty("exit").GetInt32();
                     yield return CommandEvent.Exited(code, ExitError(code));
                     yield break;
                 }

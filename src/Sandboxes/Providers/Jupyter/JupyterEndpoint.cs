@@ -17,6 +17,9 @@ internal sealed class JupyterEndpoint
     /// <summary>The server's base URL, ending with a slash.</summary>
     public Uri BaseUri { get; }
 
+    /// <summary>The token (for tests that hand a started server to another client).</summary>
+    internal string? Token => _token;
+
     /// <summary>True when requests carry a token.</summary>
     public bool HasToken => !string.IsNullOrEmpty(_token);
 

@@ -153,6 +153,9 @@ internal sealed partial class JupyterProvider : SandboxProvider
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>The server this client talks to, once it has been used (for tests).</summary>
+    internal JupyterEndpoint? ServerEndpoint => _server?.Endpoint;
+
     /// <summary>The server, started or reached on first use.</summary>
     private async Task<Server> ServerAsync(CancellationToken cancellationToken)
     {

@@ -20,12 +20,15 @@ internal sealed class JupyterServerProcess : IAsyncDisposable
     private const string Watchdog = """
         "$@" </dev/null >>"$SBX_JUPYTER_LOG" 2>&1 &
         child=$!
+        tree() { for c in $(cat /proc/$1/task/*/children 2>/dev/null); do echo "$c"; tree "$c"; done; }
         # The parent keeps this stdin open; end of file means it is gone, whatever way it went.
         while read -r _; do :; done
+        # Kernels' commands run in sessions of their own and would outlive the kernels: note them before they are orphaned.
+        descendants=$(tree "$child")
         kill -TERM "$child" 2>/dev/null
         i=0
         while kill -0 "$child" 2>/dev/null && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-        kill -KILL "$child" 2>/dev/null
+        kill -KILL "$child" $descendants 2>/dev/null
         wait "$child" 2>/dev/null
         """;
 

@@ -29,7 +29,11 @@ internal sealed class KernelAgent
     {
         _connection = connection;
         _workspace = workspace;
+        Output = new CommandOutputHub(this);
     }
+
+    /// <summary>Follows the output of the kernel's commands.</summary>
+    public CommandOutputHub Output { get; }
 
     /// <summary>The kernel's connection.</summary>
     public KernelConnection Connection => _connection;

@@ -171,21 +171,18 @@ def _read(path, offset, limit):
         return b""
 
 
-def poll(handle, out_offset=0, err_offset=0, wait_ms=100, limit=1 << 20):
+def _news(handle, out_offset, err_offset, limit):
     directory = _job_dir(handle)
     if directory is None:
         return {"error": "NotFound", "message": "no command %s" % handle}
-    deadline = time.monotonic() + wait_ms / 1000.0
+    # The exit is read first, and reported only with the last of the output, read after it.
+    exit_code = _read_exit(directory)
     out_path, err_path = _path(directory, "stdout"), _path(directory, "stderr")
-    while True:
-        exit_code = _read_exit(directory)
-        out_size, err_size = _size(out_path), _size(err_path)
-        if out_size > out_offset or err_size > err_offset or exit_code is not None or time.monotonic() >= deadline:
-            break
-        time.sleep(0.01)
+    out_size, err_size = _size(out_path), _size(err_path)
+    if out_size <= out_offset and err_size <= err_offset and exit_code is None:
+        return None
     out = _read(out_path, out_offset, limit)
     err = _read(err_path, err_offset, limit)
-    # The exit is reported only with the last of the output, read after the exit was seen.
     complete = exit_code is not None and out_offset + len(out) >= out_size and err_offset + len(err) >= err_size
     job = JOBS.get(handle)
     return {
@@ -195,6 +192,20 @@ def poll(handle, out_offset=0, err_offset=0, wait_ms=100, limit=1 << 20):
         "timed_out": complete and os.path.exists(_path(directory, "timed_out")),
         "timeout": job.timeout if job else None,
     }
+
+
+def poll(follows, wait_ms=50, limit=1 << 20):
+    """What is new for each followed command: waits up to wait_ms until something is, then answers for all."""
+    deadline = time.monotonic() + wait_ms / 1000.0
+    while True:
+        answer = {}
+        for follow in follows:
+            news = _news(follow["handle"], follow["out_offset"], follow["err_offset"], limit)
+            if news is not None:
+                answer[follow["key"]] = news
+        if answer or time.monotonic() >= deadline:
+            return answer
+        time.sleep(0.005)
 
 
 def write_stdin(handle, data):
