@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Sandboxes.Providers;
 
 namespace Sandboxes.CodeExecution;
@@ -7,17 +6,24 @@ namespace Sandboxes.CodeExecution;
 /// <summary>
 /// Persistent code contexts for any provider that runs processes: each context is a long-lived interpreter under a
 /// driver (<c>Drivers/*</c>), started as a background command with its stdin kept open; requests go to its stdin, and
-/// its output is followed with <see cref="SandboxProvider.AttachCommandAsync"/>. A context's record is kept in the
-/// sandbox (<c>/tmp/.sandboxes/SANDBOX/contexts</c>), so any client can list, use, restart and close it.
+/// its output is followed with <see cref="SandboxProvider.AttachCommandAsync"/>. A context's record is kept where every
+/// client finds it (<see cref="IContextRegistry"/>), so any client can list, use, restart and close it.
 /// Adapters that declare <c>code.context</c> without a native interpreter delegate their contract members here.
 /// </summary>
 internal sealed class ProcessCodeContexts : IAsyncDisposable
 {
     private readonly SandboxProvider _provider;
+    private readonly IContextRegistry _registry;
     private readonly ConcurrentDictionary<(string Sandbox, string Context), ContextSession> _sessions = new();
     private readonly SemaphoreSlim _attach = new(1, 1);
 
-    public ProcessCodeContexts(SandboxProvider provider) => _provider = provider;
+    /// <param name="provider">The adapter whose commands run the interpreters.</param>
+    /// <param name="registry">Where context records are kept; null for files of the sandbox.</param>
+    public ProcessCodeContexts(SandboxProvider provider, IContextRegistry? registry = null)
+    {
+        _provider = provider;
+        _registry = registry ?? new FileContextRegistry(provider);
+    }
 
     /// <summary>Starts an interpreter for <see cref="CreateCodeContextRequest.Language"/>.</summary>
     /// <exception cref="FeatureNotSupportedException">The language has no contexts (compiled languages).</exception>
@@ -33,27 +39,8 @@ internal sealed class ProcessCodeContexts : IAsyncDisposable
     /// <summary>The contexts of a sandbox, oldest first.</summary>
     public async Task<IReadOnlyList<CodeContext>> ListAsync(string sandboxId, CancellationToken cancellationToken)
     {
-        IReadOnlyList<FileEntry> entries;
-        try
-        {
-            entries = await _provider.ListDirectoryAsync(sandboxId, RegistryDir(sandboxId), cancellationToken).ConfigureAwait(false);
-        }
-        catch (NotFoundException)
-        {
-            await RequireSandboxAsync(sandboxId, cancellationToken).ConfigureAwait(false);
-            return [];
-        }
-
-        var contexts = new List<CodeContext>();
-        foreach (var entry in entries.Where(e => !e.IsDir && e.Name.EndsWith(".json", StringComparison.Ordinal)))
-        {
-            if (await TryReadAsync(sandboxId, entry.Name[..^5], cancellationToken).ConfigureAwait(false) is { } record)
-            {
-                contexts.Add(ToContext(sandboxId, record));
-            }
-        }
-
-        return contexts.OrderBy(c => c.CreatedAt).ToList();
+        var records = await _registry.ListAsync(sandboxId, cancellationToken).ConfigureAwait(false);
+        return records.Select(r => ToContext(sandboxId, r)).OrderBy(c => c.CreatedAt).ToList();
     }
 
     /// <summary>Runs code in the context named by <see cref="RunCodeRequest.ContextId"/>.</summary>
@@ -88,7 +75,7 @@ internal sealed class ProcessCodeContexts : IAsyncDisposable
         var session = await SessionAsync(sandboxId, contextId, cancellationToken).ConfigureAwait(false);
         _sessions.TryRemove((sandboxId, contextId), out _);
         await session.KillAsync(cancellationToken).ConfigureAwait(false);
-        await _provider.RemoveAsync(sandboxId, RecordPath(sandboxId, contextId), cancellationToken).ConfigureAwait(false);
+        await _registry.RemoveAsync(sandboxId, contextId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Drops this client's connections to the contexts of a sandbox that was killed.</summary>
@@ -143,7 +130,7 @@ internal sealed class ProcessCodeContexts : IAsyncDisposable
         try
         {
             await session.WaitReadyAsync(runtime, cancellationToken).ConfigureAwait(false);
-            await SaveAsync(sandboxId, session.Record, cancellationToken).ConfigureAwait(false);
+            await _registry.SaveAsync(sandboxId, session.Record, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -171,7 +158,7 @@ internal sealed class ProcessCodeContexts : IAsyncDisposable
                 return session;
             }
 
-            var record = await TryReadAsync(sandboxId, contextId, cancellationToken).ConfigureAwait(false)
+            var record = (IsContextId(contextId) ? await _registry.ReadAsync(sandboxId, contextId, cancellationToken).ConfigureAwait(false) : null)
                          ?? throw new NotFoundException(_provider.Name, $"The sandbox {sandboxId} has no code context '{contextId}'.");
             session = new ContextSession(_provider, sandboxId, record);
             _sessions[(sandboxId, contextId)] = session;
@@ -183,50 +170,8 @@ internal sealed class ProcessCodeContexts : IAsyncDisposable
         }
     }
 
-    private async Task SaveAsync(string sandboxId, ContextRecord record, CancellationToken cancellationToken)
-    {
-        var json = JsonSerializer.SerializeToUtf8Bytes(record, CodeJsonContext.Default.ContextRecord);
-        using var content = new MemoryStream(json, writable: false);
-        await _provider.WriteFileAsync(sandboxId, RecordPath(sandboxId, record.Id), content, new WriteFileOptions { Mode = 0x180 },
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<ContextRecord?> TryReadAsync(string sandboxId, string contextId, CancellationToken cancellationToken)
-    {
-        if (!IsContextId(contextId))
-        {
-            return null;
-        }
-
-        try
-        {
-            var stream = await _provider.OpenReadAsync(sandboxId, RecordPath(sandboxId, contextId), cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                return await JsonSerializer.DeserializeAsync(stream, CodeJsonContext.Default.ContextRecord, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (NotFoundException)
-        {
-            await RequireSandboxAsync(sandboxId, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private Task RequireSandboxAsync(string sandboxId, CancellationToken cancellationToken) =>
-        // A missing record means no such context; a missing sandbox must stay a NotFoundException about the sandbox.
-        _provider.GetSandboxAsync(sandboxId, cancellationToken);
-
     private static bool IsContextId(string id) =>
         id.StartsWith("ctx-", StringComparison.Ordinal) && id.Length <= 40 && id.Skip(4).All(char.IsAsciiLetterOrDigit);
-
-    private static string RegistryDir(string sandboxId) => $"/tmp/.sandboxes/{sandboxId}/contexts";
-
-    private static string RecordPath(string sandboxId, string contextId) => $"{RegistryDir(sandboxId)}/{contextId}.json";
 
     private static CodeContext ToContext(string sandboxId, ContextRecord record) => new()
     {

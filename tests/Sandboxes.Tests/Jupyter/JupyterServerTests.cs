@@ -60,11 +60,17 @@ public sealed class JupyterServerTests
         var context = await sandbox.CreateCodeContextAsync();
         await sandbox.RunCodeAsync("import os\nhere = os.getcwd()", context);
         var here = await sandbox.RunCodeAsync("here", context);
+        var javascript = await sandbox.CreateCodeContextAsync("javascript");
+        await sandbox.RunCodeAsync("let n = 20;", javascript);
+        var doubled = await sandbox.RunCodeAsync("n * 2", javascript);
+        var contexts = await sandbox.ListCodeContextsAsync();
 
         Assert.That(pwd.Stdout.TrimEnd('\n'), Is.EqualTo(server.RootDir), "kernels start in the server's root");
         Assert.That(seen.Stdout, Is.EqualTo("relative to the root"));
         Assert.That(entries.Single().Path, Is.EqualTo(server.RootDir + "/notes/a.txt"));
         Assert.That(here.Text, Is.EqualTo($"'{server.RootDir}'"));
+        Assert.That(doubled.Text, Is.EqualTo("40"), "a context of the drivers, run as commands of the kernel");
+        Assert.That(contexts.Select(c => (c.Id, c.Language.Id)), Is.EquivalentTo(new[] { (context.Id, "python"), (javascript.Id, "javascript") }));
         Assert.That(async () => await sandbox.ReadFileAsync("/etc/hostname"), Throws.InstanceOf<InvalidSandboxPathException>()
             .With.Message.Contains("outside the Jupyter server's root"));
         await sandbox.KillAsync();

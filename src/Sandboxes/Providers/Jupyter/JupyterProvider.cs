@@ -33,7 +33,7 @@ internal sealed partial class JupyterProvider : SandboxProvider
         : base(config)
     {
         _options = JupyterOptions.From(config);
-        _emulatedContexts = new ProcessCodeContexts(this);
+        _emulatedContexts = new ProcessCodeContexts(this, new KernelContextRegistry(AgentAsync));
     }
 
     public override async Task<SandboxInfo> CreateSandboxAsync(CreateSandboxRequest request, CancellationToken cancellationToken)

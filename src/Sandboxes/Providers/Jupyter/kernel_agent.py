@@ -17,7 +17,7 @@ import time
 import uuid
 
 MIME = "application/vnd.sandboxes.agent+json"
-STATE = {"jobs_dir": None, "workspace": None, "env": {}, "created": None}
+STATE = {"jobs_dir": None, "workspace": None, "env": {}, "created": None, "contexts": {}}
 JOBS = {}
 LOCK = threading.Lock()
 
@@ -303,7 +303,27 @@ def chmod(path, mode):
     return {}
 
 
+def contexts_put(id, record):
+    """Records of the library's process-based contexts of this sandbox (JSON text), for every client of the kernel."""
+    STATE["contexts"][id] = record
+    return {}
+
+
+def contexts_get(id):
+    return {"record": STATE["contexts"].get(id)}
+
+
+def contexts_list():
+    return {"records": list(STATE["contexts"].values())}
+
+
+def contexts_remove(id):
+    STATE["contexts"].pop(id, None)
+    return {}
+
+
 OPS = {
     "configure": configure, "info": info, "shutdown": shutdown, "start": start, "poll": poll, "write_stdin": write_stdin,
     "close_stdin": close_stdin, "kill": kill, "kill_job": kill_job, "processes": processes, "stat": stat, "chmod": chmod,
+    "contexts_put": contexts_put, "contexts_get": contexts_get, "contexts_list": contexts_list, "contexts_remove": contexts_remove,
 }
