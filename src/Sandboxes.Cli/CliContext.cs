@@ -7,7 +7,7 @@ internal static class CliContext
 {
     public static Option<string?> Provider { get; } = new("--provider", "-p")
     {
-        Description = "Provider name (default: $SANDBOXES_PROVIDER, else local)",
+        Description = "Provider name (default: $SANDBOXES_PROVIDER, else the config file's, else auto-detected from credentials, else local)",
     };
 
     public static Option<string[]> Env { get; } = new("--env", "-e")
@@ -26,11 +26,19 @@ internal static class CliContext
 
     public static Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print nothing but the command's own output" };
 
-    /// <summary>The provider to use: the option, else SANDBOXES_PROVIDER, else local.</summary>
-    public static string ResolveProvider(string? option) =>
-        option ?? (Environment.GetEnvironmentVariable("SANDBOXES_PROVIDER") is { Length: > 0 } fromEnv ? fromEnv : "local");
+    /// <summary>
+    /// The provider to use, resolved exactly as the library resolves it: the option, else SANDBOXES_PROVIDER, else the
+    /// config file's defaultProvider, else the first provider with credentials in detection order, else local.
+    /// </summary>
+    public static string ResolveProvider(string? option) => ProviderResolver.CreateDefault().Resolve(option).Provider;
 
-    public static Sandboxer CreateClient(string? provider) => new(ResolveProvider(provider));
+    /// <summary>A client for the resolved provider, with its settings from the config file.</summary>
+    public static Sandboxer CreateClient(string? provider)
+    {
+        var resolver = ProviderResolver.CreateDefault();
+        var name = resolver.Resolve(provider).Provider;
+        return new Sandboxer(name, resolver.GetConfig(name));
+    }
 
     /// <summary>Parses KEY=VALUE pairs; a pair without '=' is a usage error naming the option.</summary>
     public static Dictionary<string, string> ParsePairs(IEnumerable<string>? pairs, string option)

@@ -40,6 +40,16 @@ internal static class Figures
             {
                 Files();
             }
+
+            if (Wants("resilience"))
+            {
+                await HighLevelFigures.ResilienceAsync();
+            }
+
+            if (Wants("pool"))
+            {
+                await HighLevelFigures.PoolAsync();
+            }
         }
         finally
         {

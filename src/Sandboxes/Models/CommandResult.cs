@@ -23,4 +23,10 @@ public sealed record CommandResult
 
     /// <summary>True when the sandbox's memory limit killed the command.</summary>
     public bool OutOfMemory { get; init; }
+
+    /// <summary>
+    /// For the one-liners (<see cref="Sandbox.RunAsync(string, string?, CancellationToken)"/> and its kin), which provider ran
+    /// the command and which were skipped on the way; null for commands run on a sandbox handle.
+    /// </summary>
+    public ProviderSelection? Selection { get; init; }
 }

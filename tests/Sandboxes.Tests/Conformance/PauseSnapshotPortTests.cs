@@ -16,7 +16,7 @@ public sealed class PauseSnapshotPortTests(ProviderTarget target, ApiMode mode) 
         }
 
         await sandbox.WriteTextAsync("/workspace/kept.txt", "kept");
-        await sandbox.StartCommandAsync(new RunCommandRequest("i=0; while true; do i=$((i+1)); echo $i > /workspace/counter; sleep 0.05; done"));
+        await sandbox.StartCommandAsync(new RunCommandRequest("i=0; while true; do i=$((i+1)); echo $i > /workspace/counter.tmp; mv /workspace/counter.tmp /workspace/counter; sleep 0.05; done"));
         await Task.Delay(300);
 
         await Call(() => sandbox.Pause(), () => sandbox.PauseAsync());

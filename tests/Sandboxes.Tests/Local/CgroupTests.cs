@@ -39,7 +39,7 @@ public sealed class CgroupTests
     {
         var (sandbox, info) = await _client.CreateSandboxAsync();
         LeakCheck.Record(info.Id);
-        var handle = await sandbox.StartCommandAsync(new RunCommandRequest("i=0; while true; do i=$((i+1)); echo $i > /workspace/n; sleep 0.05; done"));
+        var handle = await sandbox.StartCommandAsync(new RunCommandRequest("i=0; while true; do i=$((i+1)); echo $i > /workspace/n.tmp; mv /workspace/n.tmp /workspace/n; sleep 0.05; done"));
         await Task.Delay(300);
 
         await sandbox.PauseAsync();

@@ -1,0 +1,130 @@
+using NUnit.Framework;
+using Sandboxes.FaultInjection;
+using Sandboxes.Testing;
+
+namespace Sandboxes.Tests.HighLevel;
+
+/// <summary>The per-provider circuit breaker: opens on provider-side failures, fails fast, half-opens after the break, closes or reopens.</summary>
+[TestFixture]
+public sealed class CircuitBreakerTests
+{
+    private FaultInjectingServer _server = null!;
+    private string _provider = null!;
+    private FakeTimeProvider _clock = null!;
+    private SandboxClient _client = null!;
+    private MeasurementRecorder _metrics = null!;
+
+    [SetUp]
+    public async Task StartAsync()
+    {
+        _server = await FaultInjectingServer.StartAsync();
+        _provider = FaultyHttpProvider.Register();
+        _clock = new FakeTimeProvider();
+        _metrics = new MeasurementRecorder(_provider);
+        var options = TestClients.Faulty(_provider, _server, _clock);
+        options.Resilience.Retry.MaxRetryAttempts = 0;
+        options.Resilience.CircuitBreaker.Enabled = true;
+        options.Resilience.CircuitBreaker.MinimumThroughput = 3; // the create, then two failures
+        options.Resilience.CircuitBreaker.FailureRatio = 0.5;
+        options.Resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(10);
+        _client = new SandboxClient(options);
+    }
+
+    [TearDown]
+    public async Task StopAsync()
+    {
+        _metrics.Dispose();
+        await _client.DisposeAsync();
+        SandboxProviders.Unregister(_provider);
+        await _server.DisposeAsync();
+    }
+
+    [Test]
+    public async Task The_circuit_opens_fails_fast_half_opens_and_closes()
+    {
+        var sandbox = await _client.CreateAsync(new SandboxOptions { Keep = true });
+        _server.Plan("get", Fault.Unavailable, Fault.Unavailable);
+        Assert.ThrowsAsync<ProviderException>(() => sandbox.InfoAsync());
+        Assert.ThrowsAsync<ProviderException>(() => sandbox.InfoAsync());
+        Assert.That(_client.GetCircuitState(_provider), Is.EqualTo(ProviderCircuitState.Open));
+
+        var fast = Assert.ThrowsAsync<CircuitOpenException>(() => sandbox.InfoAsync());
+        Assert.That(fast!.IsTransient, Is.True);
+        Assert.That(fast.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(10)));
+        Assert.That(_server.Requests("get"), Is.EqualTo(2), "an open circuit sends nothing");
+        _metrics.Observe();
+        Assert.That(_metrics.Of(SandboxDiagnostics.CircuitBreakerState).Last().Value, Is.EqualTo(1), "gauge: open");
+
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.That((await sandbox.InfoAsync()).Id, Is.EqualTo(sandbox.Id), "the probe is let through and succeeds");
+        Assert.That(_client.GetCircuitState(_provider), Is.EqualTo(ProviderCircuitState.Closed));
+        Assert.That(_server.Requests("get"), Is.EqualTo(3));
+        Assert.That(Transitions(), Is.EqualTo(new[] { "open", "half_open", "closed" }));
+        await sandbox.KillAsync();
+    }
+
+    [Test]
+    public async Task A_failed_probe_reopens_the_circuit()
+    {
+        var sandbox = await _client.CreateAsync(new SandboxOptions { Keep = true });
+        _server.Plan("get", Fault.Unavailable, Fault.Unavailable, Fault.Unavailable);
+        Assert.ThrowsAsync<ProviderException>(() => sandbox.InfoAsync());
+        Assert.ThrowsAsync<ProviderException>(() => sandbox.InfoAsync());
+
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.ThrowsAsync<ProviderException>(() => sandbox.InfoAsync());
+
+        Assert.That(_client.GetCircuitState(_provider), Is.EqualTo(ProviderCircuitState.Open));
+        Assert.ThrowsAsync<CircuitOpenException>(() => sandbox.InfoAsync());
+        Assert.That(Transitions(), Is.EqualTo(new[] { "open", "half_open", "open" }));
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        await sandbox.KillAsync();
+    }
+
+    [Test]
+    public async Task Rate_limiting_and_bad_input_do_not_open_the_circuit()
+    {
+        var sandbox = await _client.CreateAsync(new SandboxOptions { Keep = true });
+        _server.Plan("get", Fault.RateLimited(3600), Fault.RateLimited(3600), new Fault { Status = 400 }, new Fault { Status = 404 });
+        Assert.ThrowsAsync<RateLimitException>(() => sandbox.InfoAsync());
+        Assert.ThrowsAsync<RateLimitException>(() => sandbox.InfoAsync());
+        Assert.ThrowsAsync<ProviderException>(() => sandbox.InfoAsync());
+        Assert.ThrowsAsync<NotFoundException>(() => sandbox.InfoAsync());
+
+        Assert.That(_client.GetCircuitState(_provider), Is.EqualTo(ProviderCircuitState.Closed));
+        await sandbox.KillAsync();
+    }
+
+    [Test]
+    public async Task An_attempt_timeout_ends_a_call_the_provider_never_answers()
+    {
+        await using var client = new SandboxClient(WithAttemptTimeout());
+        var sandbox = await client.CreateAsync(new SandboxOptions { Keep = true });
+        _server.Plan("get", new Fault { Hang = true });
+
+        var call = sandbox.InfoAsync();
+        Assert.That(await _clock.WaitForTimerAsync(), Is.EqualTo(TimeSpan.FromSeconds(5)));
+        while (_server.Requests("get") == 0)
+        {
+            await Task.Delay(5);
+        }
+
+        _clock.Advance(TimeSpan.FromSeconds(5));
+
+        var error = Assert.ThrowsAsync<ProviderException>(async () => await call);
+        Assert.That(error!.Message, Does.Contain("no answer"));
+        Assert.That(error.IsTransient, Is.True);
+        await sandbox.KillAsync();
+    }
+
+    private SandboxClientOptions WithAttemptTimeout()
+    {
+        var options = TestClients.Faulty(_provider, _server, _clock);
+        options.Resilience.Retry.MaxRetryAttempts = 0;
+        options.Resilience.Timeouts.Attempt = TimeSpan.FromSeconds(5);
+        return options;
+    }
+
+    private List<string> Transitions() =>
+        _metrics.Of(SandboxDiagnostics.CircuitBreakerTransitions).Select(m => (string)m.Tags["state"]!).ToList();
+}

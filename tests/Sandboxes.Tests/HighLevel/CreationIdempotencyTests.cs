@@ -1,0 +1,102 @@
+using NUnit.Framework;
+using Sandboxes.FaultInjection;
+using Sandboxes.Testing;
+
+namespace Sandboxes.Tests.HighLevel;
+
+/// <summary>
+/// Creating a sandbox is not idempotent on the wire; the creation label makes it safe: a sandbox whose creation outcome
+/// is unknown is found and adopted, or killed, never duplicated or leaked.
+/// </summary>
+[TestFixture]
+public sealed class CreationIdempotencyTests
+{
+    private FaultInjectingServer _server = null!;
+    private string _provider = null!;
+    private FakeTimeProvider _clock = null!;
+    private SandboxClient _client = null!;
+
+    [SetUp]
+    public async Task StartAsync()
+    {
+        _server = await FaultInjectingServer.StartAsync();
+        _provider = FaultyHttpProvider.Register();
+        _clock = new FakeTimeProvider();
+        _client = new SandboxClient(TestClients.Faulty(_provider, _server, _clock));
+    }
+
+    [TearDown]
+    public async Task StopAsync()
+    {
+        await _client.DisposeAsync();
+        SandboxProviders.Unregister(_provider);
+        await _server.DisposeAsync();
+    }
+
+    [Test]
+    public async Task A_lost_create_response_is_resolved_by_the_creation_label_without_a_second_create()
+    {
+        _server.Plan("create", Fault.LostResponse);
+
+        var create = _client.CreateAsync(new SandboxOptions { Labels = new Dictionary<string, string> { ["team"] = "a" } });
+        await TestClients.DriveAsync(create, _clock);
+        await using var sandbox = await create;
+
+        Assert.That(_server.Requests("create"), Is.EqualTo(1), "the sandbox was found, so it was not created again");
+        Assert.That(_server.Sandboxes, Is.EqualTo(new[] { sandbox.Id }));
+        var info = await sandbox.InfoAsync();
+        Assert.That(info.Metadata, Does.ContainKey("sandboxes.creation-id").And.ContainKey("team"));
+    }
+
+    [Test]
+    public async Task A_create_that_failed_before_doing_anything_is_simply_sent_again()
+    {
+        _server.Plan("create", new Fault { Status = 504 });
+
+        var create = _client.CreateAsync();
+        await TestClients.DriveAsync(create, _clock);
+        await using var sandbox = await create;
+
+        Assert.That(_server.Requests("create"), Is.EqualTo(2));
+        Assert.That(_server.Sandboxes, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task When_every_attempt_has_an_unknown_outcome_the_sandboxes_made_are_killed_not_leaked()
+    {
+        // Every create does the work and loses the response, and the look-ups right after fail too: four sandboxes
+        // exist on the server by the end, none adoptable.
+        _server.Plan("create", Enumerable.Repeat(Fault.LostResponse, 4).ToArray());
+        _server.Plan("list", Enumerable.Repeat(Fault.Unavailable, 4).ToArray());
+
+        var create = _client.CreateAsync();
+        await TestClients.DriveAsync(create, _clock);
+
+        Assert.ThrowsAsync<ProviderException>(async () => await create);
+        Assert.That(_server.Requests("create"), Is.EqualTo(4));
+        Assert.That(_server.Sandboxes, Is.Empty, "the final sweep by creation label killed all of them");
+    }
+
+    [Test]
+    public async Task An_adapter_with_idempotency_keys_retries_creation_with_the_same_key()
+    {
+        var provider = FaultyHttpProvider.Register("idem", idempotent: true);
+        try
+        {
+            await using var client = new SandboxClient(TestClients.Faulty(provider, _server, _clock));
+            _server.Plan("create", Fault.LostResponse, new Fault { Abort = true, AfterProcessing = true });
+
+            var create = client.CreateAsync();
+            await TestClients.DriveAsync(create, _clock);
+            await using var sandbox = await create;
+
+            Assert.That(_server.Requests("create"), Is.EqualTo(3), "retried freely: the key makes a repeat harmless");
+            Assert.That(_server.Requests("list"), Is.EqualTo(0), "no label look-up is needed");
+            Assert.That(_server.Sandboxes, Is.EqualTo(new[] { sandbox.Id }), "one sandbox, whatever the number of attempts");
+        }
+        finally
+        {
+            SandboxProviders.Unregister(provider);
+        }
+    }
+}
