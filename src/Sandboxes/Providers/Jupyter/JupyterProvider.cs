@@ -142,7 +142,6 @@ internal sealed partial class JupyterProvider : SandboxProvider
 
         if (_server is { } server)
         {
-            server.Rest.Dispose();
             if (server.Leased)
             {
                 await JupyterServers.ReleaseAsync(_options).ConfigureAwait(false);

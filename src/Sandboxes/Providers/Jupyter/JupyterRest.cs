@@ -1,50 +1,49 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
+using Sandboxes.Http;
+using Sandboxes.Providers.Jupyter.Api;
 
 namespace Sandboxes.Providers.Jupyter;
 
 /// <summary>
-/// The calls the provider makes to the Jupyter Server REST API (kernels, sessions, contents, terminals), returning small
-/// records of what it needs, with HTTP failures mapped to the library's errors.
+/// The calls the provider makes to the Jupyter Server REST API (kernels, sessions, contents, terminals), through the
+/// client the spec compiler generates from the server's own description (<c>specs/jupyter/api.yaml</c>). It returns the
+/// small records the provider needs, and turns the server's 400 answers into <see cref="BadConfigException"/>.
 /// </summary>
-internal sealed class JupyterRest : IDisposable
+internal sealed class JupyterRest
 {
-    private readonly HttpClient _http;
-    private readonly JupyterEndpoint _endpoint;
+    private readonly JupyterClient _api;
 
     public JupyterRest(JupyterEndpoint endpoint, HttpClient? http = null)
     {
-        _endpoint = endpoint;
-        _http = http ?? new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        // The spec declares no security scheme: the token goes in a header of every request, as the server expects it.
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (endpoint.Token is { Length: > 0 } token)
+        {
+            headers["Authorization"] = "token " + token;
+        }
+
+        _api = new JupyterClient(http ?? ApiClientCore.SharedHttpClient, new ApiClientOptions
+        {
+            BaseAddress = endpoint.BaseUri,
+            ProviderName = JupyterProvider.ProviderId,
+            DefaultHeaders = headers,
+        });
     }
 
     // ---- Kernels ----
 
-    public async Task<IReadOnlyList<JupyterKernel>> ListKernelsAsync(CancellationToken cancellationToken)
-    {
-        using var document = await SendAsync(HttpMethod.Get, "api/kernels", null, cancellationToken).ConfigureAwait(false);
-        return document.RootElement.EnumerateArray().Select(JupyterKernel.From).ToList();
-    }
+    public async Task<IReadOnlyList<JupyterKernel>> ListKernelsAsync(CancellationToken cancellationToken) =>
+        (await Call(() => _api.GetApiKernelsAsync(cancellationToken)).ConfigureAwait(false)).Select(ToKernel).ToList();
 
-    public async Task<JupyterKernel> StartKernelAsync(string name, string path, CancellationToken cancellationToken)
-    {
-        using var document = await SendAsync(HttpMethod.Post, "api/kernels", Json(w =>
-        {
-            w.WriteString("name", name);
-            w.WriteString("path", path);
-        }), cancellationToken).ConfigureAwait(false);
-        return JupyterKernel.From(document.RootElement);
-    }
+    public async Task<JupyterKernel> StartKernelAsync(string name, string path, CancellationToken cancellationToken) =>
+        ToKernel(await Call(() => _api.PostApiKernelsAsync(new PostApiKernelsRequest { Name = name, Path = path }, cancellationToken)).ConfigureAwait(false));
 
     public async Task<JupyterKernel?> GetKernelAsync(string id, CancellationToken cancellationToken)
     {
         try
         {
-            using var document = await SendAsync(HttpMethod.Get, "api/kernels/" + Escape(id), null, cancellationToken).ConfigureAwait(false);
-            return JupyterKernel.From(document.RootElement);
+            return ToKernel(await Call(() => _api.GetApiKernelsByKernelIdAsync(id, cancellationToken)).ConfigureAwait(false));
         }
         catch (NotFoundException)
         {
@@ -56,7 +55,7 @@ internal sealed class JupyterRest : IDisposable
     {
         try
         {
-            using var _ = await SendAsync(HttpMethod.Delete, "api/kernels/" + Escape(id), null, cancellationToken).ConfigureAwait(false);
+            await Call(() => _api.DeleteApiKernelsByKernelIdAsync(id, cancellationToken)).ConfigureAwait(false);
         }
         catch (NotFoundException)
         {
@@ -64,43 +63,29 @@ internal sealed class JupyterRest : IDisposable
         }
     }
 
-    public async Task InterruptKernelAsync(string id, CancellationToken cancellationToken)
-    {
-        using var _ = await SendAsync(HttpMethod.Post, $"api/kernels/{Escape(id)}/interrupt", null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task InterruptKernelAsync(string id, CancellationToken cancellationToken) =>
+        Call(() => _api.PostApiKernelsByKernelIdInterruptAsync(id, cancellationToken));
 
-    public async Task RestartKernelAsync(string id, CancellationToken cancellationToken)
-    {
-        using var _ = await SendAsync(HttpMethod.Post, $"api/kernels/{Escape(id)}/restart", null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task RestartKernelAsync(string id, CancellationToken cancellationToken) =>
+        Call(() => _api.PostApiKernelsByKernelIdRestartAsync(id, cancellationToken));
 
     // ---- Sessions ----
 
-    public async Task<IReadOnlyList<JupyterSession>> ListSessionsAsync(CancellationToken cancellationToken)
-    {
-        using var document = await SendAsync(HttpMethod.Get, "api/sessions", null, cancellationToken).ConfigureAwait(false);
-        return document.RootElement.EnumerateArray().Select(JupyterSession.From).ToList();
-    }
+    public async Task<IReadOnlyList<JupyterSession>> ListSessionsAsync(CancellationToken cancellationToken) =>
+        (await Call(() => _api.GetApiSessionsAsync(cancellationToken)).ConfigureAwait(false)).Select(ToSession).ToList();
 
     public async Task<JupyterSession> CreateSessionAsync(string path, string name, string type, string kernelName, CancellationToken cancellationToken)
     {
-        using var document = await SendAsync(HttpMethod.Post, "api/sessions", Json(w =>
-        {
-            w.WriteString("path", path);
-            w.WriteString("name", name);
-            w.WriteString("type", type);
-            w.WriteStartObject("kernel");
-            w.WriteString("name", kernelName);
-            w.WriteEndObject();
-        }), cancellationToken).ConfigureAwait(false);
-        return JupyterSession.From(document.RootElement);
+        // The kernel's id is left out: the server starts a new kernel of that name for the session.
+        var session = new Session { Path = path, Name = name, Type = type, Kernel = new Kernel { Name = kernelName } };
+        return ToSession(await Call(() => _api.PostApiSessionsAsync(session, cancellationToken)).ConfigureAwait(false));
     }
 
     public async Task DeleteSessionAsync(string id, CancellationToken cancellationToken)
     {
         try
         {
-            using var _ = await SendAsync(HttpMethod.Delete, "api/sessions/" + Escape(id), null, cancellationToken).ConfigureAwait(false);
+            await Call(() => _api.DeleteApiSessionsBySessionAsync(id, cancellationToken)).ConfigureAwait(false);
         }
         catch (NotFoundException)
         {
@@ -111,143 +96,90 @@ internal sealed class JupyterRest : IDisposable
 
     public async Task<JupyterContent> GetContentAsync(string path, bool content, CancellationToken cancellationToken)
     {
-        var query = content ? "?content=1&format=base64&type=file" : "?content=0";
-        using var document = await SendAsync(HttpMethod.Get, "api/contents/" + EscapePath(path) + query, null, cancellationToken).ConfigureAwait(false);
-        return JupyterContent.From(document.RootElement);
+        var model = content
+            ? await Call(() => _api.GetApiContentsByPathAsync(path, GetApiContentsByPathType.File, GetApiContentsByPathFormat.Base64, 1, cancellationToken))
+                .ConfigureAwait(false)
+            : await Call(() => _api.GetApiContentsByPathAsync(path, content: 0, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new JupyterContent(model.Name, model.Path, model.Type.Value, model.Size, Time(model.LastModified),
+            content && model.Format == "base64" ? model.Content : null);
     }
 
     public async Task<IReadOnlyList<JupyterContent>> ListDirectoryAsync(string path, CancellationToken cancellationToken)
     {
-        using var document = await SendAsync(HttpMethod.Get, "api/contents/" + EscapePath(path) + "?content=1&type=directory", null, cancellationToken)
+        // CUSTOM: the spec types `content` as a string, while a directory's content is an array of models (the spec's
+        // own description says so); the listing is therefore read as JSON and its entries taken from there.
+        var request = new ApiRequest("GET", "/api/contents/{path}")
+            .Path("path", path, catchAll: true)
+            .QueryParameter("type", "directory")
+            .QueryParameter("content", 1);
+        var listing = await Call(() => _api.Core.SendAsync(request, JupyterJsonContext.Default.TypeInfo<JsonElement>(), cancellationToken))
             .ConfigureAwait(false);
-        return document.RootElement.GetProperty("content").EnumerateArray().Select(JupyterContent.From).ToList();
+        return listing.GetProperty("content").EnumerateArray().Select(e => new JupyterContent(
+            e.GetProperty("name").GetString() ?? string.Empty,
+            e.GetProperty("path").GetString() ?? string.Empty,
+            e.TryGetProperty("type", out var type) ? type.GetString() ?? "file" : "file",
+            e.TryGetProperty("size", out var size) && size.ValueKind == JsonValueKind.Number ? size.GetInt64() : null,
+            e.TryGetProperty("last_modified", out var modified) ? Time(modified.GetString()) : null,
+            null)).ToList();
     }
 
-    public async Task PutFileAsync(string path, byte[] content, CancellationToken cancellationToken)
-    {
-        using var _ = await SendAsync(HttpMethod.Put, "api/contents/" + EscapePath(path), Json(w =>
+    public Task PutFileAsync(string path, byte[] content, CancellationToken cancellationToken) =>
+        Call(() => _api.PutApiContentsByPathAsync(path, new PutApiContentsByPathRequest
         {
-            w.WriteString("type", "file");
-            w.WriteString("format", "base64");
-            w.WriteBase64String("content", content);
-        }), cancellationToken).ConfigureAwait(false);
-    }
+            Type = "file", Format = "base64", Content = Convert.ToBase64String(content),
+        }, cancellationToken));
 
-    public async Task PutDirectoryAsync(string path, CancellationToken cancellationToken)
-    {
-        using var _ = await SendAsync(HttpMethod.Put, "api/contents/" + EscapePath(path), Json(w => w.WriteString("type", "directory")),
-            cancellationToken).ConfigureAwait(false);
-    }
+    public Task PutDirectoryAsync(string path, CancellationToken cancellationToken) =>
+        Call(() => _api.PutApiContentsByPathAsync(path, new PutApiContentsByPathRequest { Type = "directory" }, cancellationToken));
 
-    public async Task DeleteContentAsync(string path, CancellationToken cancellationToken)
-    {
-        using var _ = await SendAsync(HttpMethod.Delete, "api/contents/" + EscapePath(path), null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task DeleteContentAsync(string path, CancellationToken cancellationToken) =>
+        Call(() => _api.DeleteApiContentsByPathAsync(path, cancellationToken));
 
     // ---- Terminals ----
 
-    public async Task<IReadOnlyList<string>> ListTerminalsAsync(CancellationToken cancellationToken)
-    {
-        using var document = await SendAsync(HttpMethod.Get, "api/terminals", null, cancellationToken).ConfigureAwait(false);
-        return document.RootElement.EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToList();
-    }
+    public async Task<IReadOnlyList<string>> ListTerminalsAsync(CancellationToken cancellationToken) =>
+        (await Call(() => _api.GetApiTerminalsAsync(cancellationToken)).ConfigureAwait(false)).Select(t => t.Name).ToList();
 
-    public async Task<string> CreateTerminalAsync(CancellationToken cancellationToken)
-    {
-        using var document = await SendAsync(HttpMethod.Post, "api/terminals", null, cancellationToken).ConfigureAwait(false);
-        return document.RootElement.GetProperty("name").GetString()!;
-    }
+    public async Task<string> CreateTerminalAsync(CancellationToken cancellationToken) =>
+        (await Call(() => _api.PostApiTerminalsAsync(cancellationToken)).ConfigureAwait(false)).Name;
 
     public async Task DeleteTerminalAsync(string name, CancellationToken cancellationToken)
     {
         try
         {
-            using var _ = await SendAsync(HttpMethod.Delete, "api/terminals/" + Escape(name), null, cancellationToken).ConfigureAwait(false);
+            await Call(() => _api.DeleteApiTerminalsByTerminalIdAsync(name, cancellationToken)).ConfigureAwait(false);
         }
         catch (NotFoundException)
         {
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    // ---- Mapping ----
 
-    private async Task<JsonDocument> SendAsync(HttpMethod method, string relative, HttpContent? body, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(_endpoint.BaseUri, relative)) { Content = body };
-        _endpoint.Authorize(request);
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException error)
-        {
-            throw new ProviderException(JupyterProvider.ProviderId, $"The Jupyter server at {_endpoint} did not answer: {error.Message}", innerException: error);
-        }
-
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
-            {
-                return JsonDocument.Parse(string.IsNullOrWhiteSpace(text) ? "null" : text);
-            }
-
-            var reason = Reason(text);
-            throw response.StatusCode switch
-            {
-                HttpStatusCode.NotFound => new NotFoundException(JupyterProvider.ProviderId, $"{method} {relative}: {reason}"),
-                HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized => new UnauthorizedException(JupyterProvider.ProviderId,
-                    "The Jupyter server refused the token (JUPYTER_TOKEN or ProviderConfig.ApiKey)."),
-                HttpStatusCode.BadRequest => new BadConfigException(JupyterProvider.ProviderId, $"{method} {relative}: {reason}"),
-                _ => new ProviderException(JupyterProvider.ProviderId,
-                    $"{method} {relative} failed with {(int)response.StatusCode}: {reason}"),
-            };
-        }
-    }
-
-    private static string Reason(string body)
+    private static async Task<T> Call<T>(Func<Task<T>> call)
     {
         try
         {
-            using var document = JsonDocument.Parse(body);
-            foreach (var key in new[] { "message", "reason", "error" })
-            {
-                if (document.RootElement.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text)
-                {
-                    return text;
-                }
-            }
+            return await call().ConfigureAwait(false);
         }
-        catch (JsonException)
+        catch (ProviderException refused) when (refused.StatusCode == 400)
         {
+            // The server refuses what was asked of it (a directory read as a file, a file where a directory should be).
+            throw new BadConfigException(JupyterProvider.ProviderId, refused.Message, refused);
         }
-
-        return body.Length > 300 ? body[..300] : body;
     }
 
-    private static StringContent Json(Action<Utf8JsonWriter> write)
+    private static Task Call(Func<Task> call) => Call(async () =>
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
+        await call().ConfigureAwait(false);
+        return true;
+    });
 
-        var content = new StringContent(Encoding.UTF8.GetString(stream.ToArray()), Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        return content;
-    }
+    private static JupyterKernel ToKernel(Kernel kernel) => new(kernel.Id, kernel.Name, kernel.ExecutionState, Time(kernel.LastActivity));
 
-    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+    private static JupyterSession ToSession(Session session) =>
+        new(session.Id ?? string.Empty, session.Path ?? string.Empty, session.Name ?? string.Empty, session.Type ?? string.Empty, session.Kernel?.Id);
 
-    private static string EscapePath(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
-
-    internal static DateTimeOffset? Time(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-        && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            ? time
-            : null;
+    private static DateTimeOffset? Time(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
 }
