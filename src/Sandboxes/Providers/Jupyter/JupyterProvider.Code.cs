@@ -92,8 +92,7 @@ internal sealed partial class JupyterProvider
         catch (OperationCanceledException) when (!execution.IsCompleted)
         {
             // Timed out or cancelled: interrupt the kernel (KeyboardInterrupt), never restart it, and let it finish.
-            var server = await ServerAsync(CancellationToken.None).ConfigureAwait(false);
-            await server.Rest.InterruptKernelAsync(context.KernelId, CancellationToken.None).ConfigureAwait(false);
+            await InterruptKernelAsync(context.KernelId, CancellationToken.None).ConfigureAwait(false);
             if (await Task.WhenAny(execution, Task.Delay(InterruptGrace, CancellationToken.None)).ConfigureAwait(false) != execution)
             {
                 await abandon.CancelAsync().ConfigureAwait(false);
@@ -118,8 +117,7 @@ internal sealed partial class JupyterProvider
             return;
         }
 
-        var server = await ServerAsync(cancellationToken).ConfigureAwait(false);
-        await server.Rest.InterruptKernelAsync(context.KernelId, cancellationToken).ConfigureAwait(false);
+        await InterruptKernelAsync(context.KernelId, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task RestartCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken)
@@ -148,6 +146,26 @@ internal sealed partial class JupyterProvider
         _nativeContexts.TryRemove(contextId, out _);
         await ForgetKernelAsync(context.KernelId).ConfigureAwait(false);
         await server.Rest.DeleteSessionAsync(context.SessionId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Interrupts a kernel with the messaging protocol's <c>interrupt_request</c> on its control channel; a kernel that
+    /// does not answer it within two seconds is interrupted through the REST API, which signals its process.
+    /// </summary>
+    private async Task InterruptKernelAsync(string kernelId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = (await AgentAsync(kernelId, cancellationToken).ConfigureAwait(false)).Connection;
+            using var answered = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            answered.CancelAfter(TimeSpan.FromSeconds(2));
+            await connection.InterruptAsync(answered.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is ProviderException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            var server = await ServerAsync(cancellationToken).ConfigureAwait(false);
+            await server.Rest.InterruptKernelAsync(kernelId, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A Python context of the sandbox, or null when the id names none (it may be a context of the drivers).</summary>
