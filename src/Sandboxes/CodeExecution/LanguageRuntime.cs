@@ -48,12 +48,11 @@ internal sealed partial class LanguageRuntime
     /// <exception cref="BadConfigException">The name is not a plain program name.</exception>
     public static LanguageRuntime For(CodeLanguage language, string provider)
     {
-        var python = DriverScripts.Python;
         return language.Id switch
         {
             "python" => new(language, ".py", ["python3", "python"],
-                file => $"\"$__x\" -u -c {Q(python)} once \"$__n\" \"{file}\" </dev/null",
-                _ => $"exec \"$__x\" -u -c {Q(python)} context \"$__n\""),
+                file => $"\"$__x\" -u -c {Q(DriverScripts.Python)} once \"$__n\" \"{file}\" </dev/null",
+                _ => $"exec \"$__x\" -u -c {Q(DriverScripts.Python)} context \"$__n\""),
             "javascript" => Node(language, ".js"),
             "typescript" => Node(language, ".ts"),
             "ruby" => new(language, ".rb", ["ruby"],
