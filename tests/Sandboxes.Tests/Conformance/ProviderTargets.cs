@@ -12,6 +12,7 @@ public static class ProviderTargets
     public static IReadOnlyList<ProviderTarget> All { get; } =
     [
         new LocalTarget(),
+        new JupyterTarget(),
     ];
 
     /// <summary>Each target with each API flavour, for <c>[TestFixtureSource]</c>.</summary>
@@ -21,7 +22,13 @@ public static class ProviderTargets
         {
             foreach (var mode in new[] { ApiMode.Sync, ApiMode.Async })
             {
-                yield return new TestFixtureData(target, mode).SetArgDisplayNames(target.Name, mode.ToString().ToLowerInvariant());
+                var fixture = new TestFixtureData(target, mode).SetArgDisplayNames(target.Name, mode.ToString().ToLowerInvariant());
+                if (target.Category is { } category)
+                {
+                    fixture.Properties.Add(NUnit.Framework.Internal.PropertyNames.Category, category);
+                }
+
+                yield return fixture;
             }
         }
     }
