@@ -27,7 +27,8 @@ internal static class EtcView
         var dir = Path.Combine(stateRoot, "local", "etc-views", fingerprint);
         lock (Gate)
         {
-            if (Built.TryGetValue(stateRoot, out var known) && known == dir)
+            // Checked on disk too: the state directory may have been removed since the view was built.
+            if (Built.TryGetValue(stateRoot, out var known) && known == dir && Directory.Exists(dir))
             {
                 return dir;
             }

@@ -390,7 +390,10 @@ internal sealed class LocalCommands
         var job = _sandbox.NewJob();
         Directory.CreateDirectory(job.HostDir);
         var script = new StringBuilder();
-        script.Append("echo $$ >").Append(ShellQuote.Quote(job.AgentDir + "/pid")).Append('\n');
+        // The script may be sourced by a subshell of the agent, where $$ is the agent's pid: the process's own pid comes
+        // from /proc/self, and the agent's variables and arguments are cleared before the user's command.
+        script.Append("read -r __sbx_pid __sbx_rest </proc/self/stat; echo \"$__sbx_pid\" >").Append(ShellQuote.Quote(job.AgentDir + "/pid"))
+            .Append("; unset __sbx_pid __sbx_rest r d job uid gid; set --\n");
         if (cwd != SandboxPath.Workspace || !_sandbox.Record.Namespaces)
         {
             script.Append("cd ").Append(ShellQuote.Quote(_sandbox.CommandPath(cwd))).Append(" || exit 126\n");
