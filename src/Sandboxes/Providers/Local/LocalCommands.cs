@@ -505,7 +505,7 @@ internal sealed class LocalCommands
             }
             else
             {
-                error = $"Killed by signal {signal} ({SignalName(signal)}).";
+                error = ExitStatus.KilledBy(outcome.ExitCode);
             }
         }
 
@@ -516,19 +516,6 @@ internal sealed class LocalCommands
         new(LocalProvider.ProviderId,
             $"The command exceeded its timeout of {seconds.ToString(CultureInfo.InvariantCulture)} s; it and every process it started were killed.",
             TimeSpan.FromSeconds(seconds), stdout, stderr);
-
-    private static string SignalName(int signal) => signal switch
-    {
-        1 => "SIGHUP",
-        2 => "SIGINT",
-        3 => "SIGQUIT",
-        6 => "SIGABRT",
-        9 => "SIGKILL",
-        11 => "SIGSEGV",
-        13 => "SIGPIPE",
-        15 => "SIGTERM",
-        _ => "signal " + signal.ToString(CultureInfo.InvariantCulture),
-    };
 
     private static int OpenReader(string fifo)
     {
