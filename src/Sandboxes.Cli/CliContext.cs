@@ -5,26 +5,32 @@ namespace Sandboxes.Cli;
 /// <summary>Options shared by several verbs, and how they become a client.</summary>
 internal static class CliContext
 {
+    /// <summary><c>-p/--provider</c>: the provider to use.</summary>
     public static Option<string?> Provider { get; } = new("--provider", "-p")
     {
         Description = "Provider name (default: $SANDBOXES_PROVIDER, else the config file's, else auto-detected from credentials, else local)",
+        CompletionSources = { _ => SandboxProviders.Names },
     };
 
+    /// <summary><c>-e/--env KEY=VALUE</c>, repeatable.</summary>
     public static Option<string[]> Env { get; } = new("--env", "-e")
     {
         Description = "Environment variable KEY=VALUE (repeatable)",
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary><c>-l/--label KEY=VALUE</c>, repeatable.</summary>
     public static Option<string[]> Labels { get; } = new("--label", "-l")
     {
         Description = "Label KEY=VALUE (repeatable)",
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary><c>--json</c>: machine-readable output.</summary>
     public static Option<bool> Json { get; } = new("--json") { Description = "Print JSON instead of a table" };
 
-    public static Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print nothing but the command's own output" };
+    /// <summary><c>-q/--quiet</c>: no progress, no notes.</summary>
+    public static Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "No progress and no notes on stderr: only the command's own output" };
 
     /// <summary>
     /// The provider to use, resolved exactly as the library resolves it: the option, else SANDBOXES_PROVIDER, else the
