@@ -34,12 +34,14 @@ internal static class CommandTree
             TestVerb.Create(),
             AgentVerb.Create(AgentVerb.Claude),
             AgentVerb.Create(AgentVerb.Codex),
+            CompletionVerb.Create(),
         };
         return root.WithExamples(
             "sandboxes run \"python3 -c 'print(6*7)'\"     # create, run, stream, exit with its code, destroy",
             "sandboxes run --keep -l project=demo \"git init repo\"",
             "sandboxes list -l project=demo",
             "sandboxes shell -n dev                         # a terminal in a named sandbox; run it again to reattach",
-            "sandboxes providers                            # what each provider can do, which have credentials here");
+            "sandboxes providers                            # what each provider can do, which have credentials here",
+            "source <(sandboxes completion bash)");
     }
 }

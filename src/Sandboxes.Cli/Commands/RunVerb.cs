@@ -20,7 +20,7 @@ internal static class RunVerb
         var keep = new Option<bool>("--keep") { Description = "Keep the sandbox after the command (prints its id)" };
         var reuse = new Option<bool>("--reuse") { Description = "Run in the running sandbox carrying all the -l labels, or create one with them and keep it" };
         var image = new Option<string?>("--image") { Description = "Container image to start from (providers that take images)" };
-        var preset = new Option<string?>("--preset") { Description = $"Preset to install first: {string.Join(", ", SandboxPresets.Names)}" };
+        var preset = new Option<string?>("--preset") { Description = $"Preset to install first: {string.Join(", ", SandboxPresets.Names)}", CompletionSources = { _ => SandboxPresets.Names } };
         var snapshot = new Option<string?>("--snapshot") { Description = "Start from this snapshot (see `sandboxes snapshot`)" };
         var verb = new Command("run", "Run a command, or code, in a new sandbox and exit with its exit code.").WithExamples(
             "sandboxes run \"echo hello\"",

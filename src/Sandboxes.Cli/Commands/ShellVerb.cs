@@ -19,7 +19,7 @@ internal static class ShellVerb
         var keep = new Option<bool>("--keep") { Description = "Keep a new sandbox when the shell exits (prints its id)" };
         var command = new Option<string?>("--command", "-c") { Description = "Run this program on the terminal instead of a shell" };
         var image = new Option<string?>("--image") { Description = "Container image for a new sandbox (providers that take images)" };
-        var preset = new Option<string?>("--preset") { Description = "Preset to install in a new sandbox" };
+        var preset = new Option<string?>("--preset") { Description = "Preset to install in a new sandbox", CompletionSources = { _ => SandboxPresets.Names } };
         var snapshot = new Option<string?>("--snapshot") { Description = "Start a new sandbox from this snapshot" };
         var verb = new Command("shell", "Open an interactive terminal in a sandbox (new, named, or by id).").WithExamples(
             "sandboxes shell                                # a throwaway sandbox, destroyed on exit",
