@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace Sandboxes.Cli;
 
@@ -44,6 +45,23 @@ internal static class CliContext
         var resolver = ProviderResolver.CreateDefault();
         var name = resolver.Resolve(provider).Provider;
         return new Sandboxer(name, resolver.GetConfig(name));
+    }
+
+    /// <summary>
+    /// Joins the words of a command line, refusing one that starts with an option the verb does not know: the parser
+    /// hands such words to the command, so a typo (<c>--kep</c>) would run as a program in the sandbox. After
+    /// <c>--</c> anything goes.
+    /// </summary>
+    public static string CommandLine(ParseResult parse, IReadOnlyList<string>? words)
+    {
+        words ??= [];
+        if (words.Count > 0 && words[0].StartsWith('-') && !parse.Tokens.Any(t => t.Type == TokenType.DoubleDash))
+        {
+            throw new BadConfigException(string.Empty,
+                $"Unknown option '{words[0]}' for {parse.CommandResult.Command.Name} (see `sandboxes {parse.CommandResult.Command.Name} --help`; a command starting with '-' goes after --).");
+        }
+
+        return string.Join(' ', words);
     }
 
     /// <summary>Parses KEY=VALUE pairs; a pair without '=' is a usage error naming the option.</summary>

@@ -48,6 +48,26 @@ internal sealed class CliSession : IAsyncDisposable
     /// <summary>Why a provider has credentials (a sentence that never contains them), or null when it needs some and has none.</summary>
     public string? CredentialSource(ProviderDescriptor descriptor) => _resolver.CredentialSource(descriptor);
 
+    /// <summary>
+    /// Whether a provider's credentials are here: a credential variable set, or a key in the config file (or in code),
+    /// makes it configured, even for a provider whose credentials are optional.
+    /// </summary>
+    public CredentialStatus CredentialStatus(ProviderDescriptor descriptor)
+    {
+        if (descriptor.GetCredentialStatus() == Sandboxes.CredentialStatus.Configured)
+        {
+            return Sandboxes.CredentialStatus.Configured;
+        }
+
+        var config = _resolver.GetConfig(descriptor.Id);
+        if (!string.IsNullOrEmpty(config.ApiKey) || descriptor.CredentialKeys.Any(k => !string.IsNullOrEmpty(config.GetExtra(k))))
+        {
+            return Sandboxes.CredentialStatus.Configured;
+        }
+
+        return descriptor.NeedsNoCredentials ? Sandboxes.CredentialStatus.NotNeeded : Sandboxes.CredentialStatus.Missing;
+    }
+
     /// <summary>The protocol client for a provider (null: the resolved one), after checking that its credentials are there.</summary>
     /// <exception cref="BadConfigException">Unknown provider, or its credentials are missing (the message names the variable to set).</exception>
     public Sandboxer Sandboxer(string? provider = null)

@@ -36,6 +36,12 @@ internal static class CommandTree
             AgentVerb.Create(AgentVerb.Codex),
             CompletionVerb.Create(),
         };
+        // Flags take no value: otherwise `run --keep true` would read "true" as the flag's value, not as the command.
+        foreach (var flag in root.Subcommands.SelectMany(c => c.Options).OfType<Option<bool>>())
+        {
+            flag.Arity = ArgumentArity.Zero;
+        }
+
         return root.WithExamples(
             "sandboxes run \"python3 -c 'print(6*7)'\"     # create, run, stream, exit with its code, destroy",
             "sandboxes run --keep -l project=demo \"git init repo\"",

@@ -23,13 +23,13 @@ internal static class ExecVerb
         verb.SetAction(async (parse, cancellationToken) =>
         {
             var env = CliContext.ParsePairs(parse.GetValue(CliContext.Env), "-e/--env");
-            await using var session = CliSession.Open(parse.GetValue(CliContext.Provider));
-            var sandbox = await session.AttachAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
-            var request = new RunCommandRequest(string.Join(' ', parse.GetValue(command) ?? []))
+            var request = new RunCommandRequest(CliContext.CommandLine(parse, parse.GetValue(command)))
             {
                 Env = env.Count > 0 ? env : null,
                 TimeoutSeconds = parse.GetValue(timeout),
             };
+            await using var session = CliSession.Open(parse.GetValue(CliContext.Provider));
+            var sandbox = await session.AttachAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
             return await OutputCopier.StreamAsync(sandbox, request, cancellationToken).ConfigureAwait(false);
         });
         return verb;

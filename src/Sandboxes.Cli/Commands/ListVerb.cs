@@ -137,6 +137,6 @@ internal static class ListVerb
                 Tables.Cell(Tables.Time(s.StartedAt)), Tables.Cell(Tables.Time(s.ExpiresAt)), Tables.Cell(labels));
         }
 
-        CliConsole.Stdout.Write(table);
+        Tables.Write(table);
     }
 }

@@ -80,7 +80,7 @@ internal static class ProvidersVerb
         }
 
         var console = CliConsole.Stdout;
-        console.Write(providers);
+        Tables.Write(providers);
         console.WriteLine($"Default provider: {resolution.Provider} ({resolution.Reason}).");
         console.WriteLine();
 
@@ -90,7 +90,7 @@ internal static class ProvidersVerb
             capabilities.AddRow([Tables.Cell(capability.Id), .. matrix.Providers.Select(p => SupportCell(p.Capabilities.Get(capability).Support))]);
         }
 
-        console.Write(capabilities);
+        Tables.Write(capabilities);
         console.WriteLine("native: the provider's API does it; emulated: the library builds it; —: not supported (FeatureNotSupportedException).");
         console.WriteLine("`sandboxes providers NAME` shows one provider with notes; --json has everything.");
     }
@@ -107,7 +107,18 @@ internal static class ProvidersVerb
         console.WriteLine($"Credentials: {CredentialNames(p)}; here: {StatusText(p, session)}.");
         if (p.SettingVariables.Count + p.SettingKeys.Count > 0)
         {
-            console.WriteLine($"Settings: {string.Join(", ", p.SettingVariables.Concat(p.SettingKeys.Select(k => $"\"{k}\" in the config file")))}.");
+            var settings = new List<string>();
+            if (p.SettingVariables.Count > 0)
+            {
+                settings.Add($"{string.Join(", ", p.SettingVariables)} (environment)");
+            }
+
+            if (p.SettingKeys.Count > 0)
+            {
+                settings.Add($"{string.Join(", ", p.SettingKeys)} (under providers.{p.Id} in the config file)");
+            }
+
+            console.WriteLine($"Settings: {string.Join("; ", settings)}.");
         }
 
         var table = Tables.Create("CAPABILITY", "SUPPORT", "NOTE");
@@ -116,21 +127,10 @@ internal static class ProvidersVerb
             table.AddRow(Tables.Cell(entry.Capability.Id), SupportCell(entry.Support), Tables.Cell(entry.Note ?? ""));
         }
 
-        console.Write(table);
+        Tables.Write(table);
     }
 
-    private static CredentialStatus Status(ProviderDescriptor descriptor, CliSession session)
-    {
-        var source = session.CredentialSource(descriptor);
-        if (source is null)
-        {
-            return CredentialStatus.Missing;
-        }
-
-        return descriptor.GetCredentialStatus() == CredentialStatus.Configured || !descriptor.NeedsNoCredentials
-            ? CredentialStatus.Configured
-            : CredentialStatus.NotNeeded;
-    }
+    private static CredentialStatus Status(ProviderDescriptor descriptor, CliSession session) => session.CredentialStatus(descriptor);
 
     private static string StatusName(CredentialStatus status) => status switch
     {

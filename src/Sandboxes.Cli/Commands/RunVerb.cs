@@ -40,7 +40,7 @@ internal static class RunVerb
 
         verb.SetAction(async (parse, cancellationToken) =>
         {
-            var line = string.Join(' ', parse.GetValue(command) ?? []);
+            var line = CliContext.CommandLine(parse, parse.GetValue(command));
             var source = parse.GetValue(file);
             var language = parse.GetValue(lang);
             var withDeps = parse.GetValue(deps);

@@ -106,7 +106,7 @@ internal static class SnapshotVerb
                 Tables.Cell(Tables.Time(s.CreatedAt)), Tables.Cell(s.SizeBytes is { } b ? Size(b) : ""));
         }
 
-        CliConsole.Stdout.Write(table);
+        Tables.Write(table);
         return ExitCodes.Ok;
     }
 

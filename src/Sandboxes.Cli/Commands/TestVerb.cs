@@ -63,7 +63,7 @@ internal static class TestVerb
                         Tables.Cell(Tables.Duration(o.Total)), Tables.Cell(o.Error ?? ""));
                 }
 
-                CliConsole.Stdout.Write(table);
+                Tables.Write(table);
             }
 
             return outcomes.All(o => o.Ok) ? ExitCodes.Ok : ExitCodes.ProviderError;

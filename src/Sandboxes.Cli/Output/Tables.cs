@@ -28,6 +28,31 @@ internal static class Tables
         return table;
     }
 
+    /// <summary>Prints a table on stdout; in a pipe, without the padding Spectre leaves at the end of each line.</summary>
+    public static void Write(Table table)
+    {
+        if (CliConsole.StdoutIsTerminal)
+        {
+            CliConsole.Stdout.Write(table);
+            return;
+        }
+
+        using var text = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(text),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 4096;
+        console.Write(table);
+        foreach (var line in text.ToString().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'))
+        {
+            Console.Out.WriteLine(line.TrimEnd());
+        }
+    }
+
     /// <summary>A cell of plain text (never parsed as markup).</summary>
     public static IRenderable Cell(string text) => new Text(text);
 
