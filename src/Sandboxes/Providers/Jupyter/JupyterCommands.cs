@@ -196,22 +196,7 @@ internal sealed class JupyterCommands
     }
 
     /// <summary>Why a command ended abnormally: 128 + N is signal N.</summary>
-    internal static string? ExitError(int code) => code is > 128 and < 128 + 65
-        ? $"Killed by signal {code - 128} ({SignalName(code - 128)})."
-        : null;
-
-    private static string SignalName(int signal) => signal switch
-    {
-        1 => "SIGHUP",
-        2 => "SIGINT",
-        3 => "SIGQUIT",
-        6 => "SIGABRT",
-        9 => "SIGKILL",
-        11 => "SIGSEGV",
-        13 => "SIGPIPE",
-        15 => "SIGTERM",
-        _ => "signal " + signal.ToString(CultureInfo.InvariantCulture),
-    };
+    internal static string? ExitError(int code) => ExitStatus.KilledBy(code);
 
     private static string Decode(Decoder decoder, byte[] data)
     {

@@ -47,30 +47,5 @@ internal sealed class JupyterPaths
     public string FromContents(string contentsPath) =>
         Root == "/" ? "/" + contentsPath.TrimStart('/') : Root + (contentsPath.Length == 0 ? string.Empty : "/" + contentsPath.TrimStart('/'));
 
-    private static string Normalize(string path, string baseDir)
-    {
-        var full = path.StartsWith('/') ? path : baseDir.TrimEnd('/') + "/" + path;
-        var parts = new List<string>();
-        foreach (var part in full.Split('/'))
-        {
-            switch (part)
-            {
-                case "" or ".":
-                    continue;
-                case "..":
-                    if (parts.Count == 0)
-                    {
-                        throw new InvalidSandboxPathException(JupyterProvider.ProviderId, path, "it climbs above the root directory");
-                    }
-
-                    parts.RemoveAt(parts.Count - 1);
-                    break;
-                default:
-                    parts.Add(part);
-                    break;
-            }
-        }
-
-        return "/" + string.Join('/', parts);
-    }
+    private static string Normalize(string path, string baseDir) => UnixPath.Normalize(JupyterProvider.ProviderId, path, baseDir);
 }

@@ -120,7 +120,7 @@ internal sealed partial class LocalProvider : SandboxProvider
                 Directory.CreateDirectory(Path.Combine(paths.RootDir, "tmp"));
             }
 
-            var initPid = SandboxLauncher.Launch(paths, record, bubblewrap, cgroups.Dirs, ReadyTimeout);
+            var initPid = SandboxLauncher.Launch(_options.StateRoot, paths, record, bubblewrap, cgroups.Dirs, ReadyTimeout);
             record = record with { InitPid = initPid, InitStartTime = ProcessTable.StartTime(initPid) ?? 0 };
             _store.Write(record);
             if (network == NetworkPolicy.Internet)
