@@ -3,7 +3,7 @@ using System.CommandLine.Parsing;
 
 namespace Sandboxes.Cli;
 
-/// <summary>Options shared by several verbs, and how they become a client.</summary>
+/// <summary>Options shared by several verbs, and the parsing of their values (clients come from <see cref="CliSession"/>).</summary>
 internal static class CliContext
 {
     /// <summary><c>-p/--provider</c>: the provider to use.</summary>
@@ -32,20 +32,6 @@ internal static class CliContext
 
     /// <summary><c>-q/--quiet</c>: no progress, no notes.</summary>
     public static Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "No progress and no notes on stderr: only the command's own output" };
-
-    /// <summary>
-    /// The provider to use, resolved exactly as the library resolves it: the option, else SANDBOXES_PROVIDER, else the
-    /// config file's defaultProvider, else the first provider with credentials in detection order, else local.
-    /// </summary>
-    public static string ResolveProvider(string? option) => ProviderResolver.CreateDefault().Resolve(option).Provider;
-
-    /// <summary>A client for the resolved provider, with its settings from the config file.</summary>
-    public static Sandboxer CreateClient(string? provider)
-    {
-        var resolver = ProviderResolver.CreateDefault();
-        var name = resolver.Resolve(provider).Provider;
-        return new Sandboxer(name, resolver.GetConfig(name));
-    }
 
     /// <summary>
     /// Joins the words of a command line, refusing one that starts with an option the verb does not know: the parser

@@ -69,6 +69,13 @@ internal static class ShellVerb
             return new Target(await session.AttachAsync(id, cancellationToken).ConfigureAwait(false), false, true, null);
         }
 
+        // Say so before creating anything: a cloud sandbox made for a terminal it cannot have is time and money lost.
+        var provider = session.Resolve().Provider;
+        if (!SandboxProviders.Describe(provider).Capabilities.Supports(Capability.Pty))
+        {
+            throw new FeatureNotSupportedException(provider, Capability.Pty, "it offers no terminals, so `shell` cannot open one");
+        }
+
         if (name is not null)
         {
             if (await NamedSandboxes.FindAsync(session, name, cancellationToken).ConfigureAwait(false) is { } existing)

@@ -42,7 +42,7 @@ internal static class InteractiveShell
         using var raw = RawTerminal.Enter();
         try
         {
-            return await new PtyBridge(pty, inputIsTerminal: raw is not null).RunAsync(cancellationToken).ConfigureAwait(false);
+            return await new PtyBridge(pty, inputIsTerminal: raw is not null, openedWith: (rows, cols)).RunAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (raw is not null)
         {

@@ -15,12 +15,17 @@ internal sealed class PtyBridge
     private const byte EndOfTransmission = 0x04;
     private readonly PtySession _session;
     private readonly bool _inputIsTerminal;
+    private readonly (int Rows, int Cols)? _openedWith;
 
-    /// <summary>Creates a bridge; <paramref name="inputIsTerminal"/> is false when stdin is piped (its end then sends Ctrl-D).</summary>
-    public PtyBridge(PtySession session, bool inputIsTerminal)
+    /// <summary>
+    /// Creates a bridge; <paramref name="inputIsTerminal"/> is false when stdin is piped (its end then sends Ctrl-D);
+    /// <paramref name="openedWith"/> is the size the sandbox's terminal was opened with.
+    /// </summary>
+    public PtyBridge(PtySession session, bool inputIsTerminal, (int Rows, int Cols)? openedWith)
     {
         _session = session;
         _inputIsTerminal = inputIsTerminal;
+        _openedWith = openedWith;
     }
 
     /// <summary>Runs until the program on the terminal exits; returns its exit code.</summary>
@@ -30,6 +35,7 @@ internal sealed class PtyBridge
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var resized = new SemaphoreSlim(0);
         using var winch = PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => resized.Release());
+        resized.Release(); // a resize between opening the terminal and registering for SIGWINCH must not be lost
         var input = new Thread(() => PumpInput(stop.Token)) { IsBackground = true, Name = "sandboxes shell input" };
         input.Start();
         var output = PumpOutputAsync(stop.Token);
@@ -116,7 +122,7 @@ internal sealed class PtyBridge
 
     private async Task ForwardResizesAsync(SemaphoreSlim resized, CancellationToken cancellationToken)
     {
-        var last = NativeTerminal.WindowSize();
+        var last = _openedWith;
         while (!cancellationToken.IsCancellationRequested)
         {
             await resized.WaitAsync(cancellationToken).ConfigureAwait(false);
