@@ -11,7 +11,15 @@ internal static class ErrorReporter
     {
         var (code, hint) = Classify(error);
         var message = error is OperationCanceledException ? SignalMessage(code) : SecretScrubber.Scrub(error.Message.ReplaceLineEndings(" ").Trim());
-        Console.Error.WriteLine(hint is null ? $"sandboxes: {message}" : $"sandboxes: {message} ({hint})");
+        try
+        {
+            Console.Error.WriteLine(hint is null ? $"sandboxes: {message}" : $"sandboxes: {message} ({hint})");
+        }
+        catch (IOException)
+        {
+            // After a hang-up there is no terminal to tell; the exit code still says what happened.
+        }
+
         return code;
     }
 

@@ -112,6 +112,26 @@ public sealed class ShellTerminalTests
     }
 
     [Test]
+    public async Task Closing_the_terminal_hangs_up_the_tool_which_destroys_the_sandbox_and_exits()
+    {
+        var before = await SandboxIdsAsync();
+        var marker = "hup-" + Guid.NewGuid().ToString("N")[..8];
+        StartShell($"sandboxes shell -e MARK={marker}");
+        var pid = ToolPid(marker);
+
+        _terminal.Dispose();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Directory.Exists($"/proc/{pid}") && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.That(Directory.Exists($"/proc/{pid}"), Is.False, "the tool exited on SIGHUP");
+        Assert.That(await SandboxIdsAsync(), Is.EquivalentTo(before), "and destroyed its sandbox first");
+    }
+
+    [Test]
     public async Task A_named_shell_is_kept_and_reattached_with_its_files()
     {
         var name = "dev-" + Guid.NewGuid().ToString("N")[..8];
