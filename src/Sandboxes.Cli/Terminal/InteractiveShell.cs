@@ -51,5 +51,9 @@ internal static class InteractiveShell
             NativeTerminal.WriteAll(NativeTerminal.StdErr, "\r\n"u8);
             throw;
         }
+        finally
+        {
+            TerminalModes.ResetNowAndAtExit();
+        }
     }
 }

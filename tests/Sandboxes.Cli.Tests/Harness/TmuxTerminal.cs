@@ -55,6 +55,9 @@ public sealed class TmuxTerminal : IDisposable
     /// <summary>The visible screen, wrapped lines joined.</summary>
     public string Screen() => Tmux(null, "capture-pane", "-p", "-J", "-t", Window);
 
+    /// <summary>A pane format variable, such as <c>keypad_cursor_flag</c> (1 when the terminal is in application cursor mode).</summary>
+    public string Format(string name) => Tmux(null, "display-message", "-p", "-t", Window, "#{" + name + "}").Trim();
+
     /// <summary>Clears the screen and the scrollback, so later waits see only new output.</summary>
     public void Clear()
     {

@@ -102,6 +102,9 @@ public sealed class ShellTerminalTests
         var marker = "term-" + Guid.NewGuid().ToString("N")[..8];
         StartShell($"sandboxes shell -e MARK={marker}");
         var pid = ToolPid(marker);
+        _terminal.TypeLine(@"printf '\033[?1003h'; echo mouse-on");
+        _terminal.WaitForLine("^mouse-on$");
+        Assert.That(_terminal.Format("mouse_any_flag"), Is.EqualTo("1"), "the sandbox's program turned mouse reporting on");
 
         CliTool.Signal(pid, "TERM");
 
@@ -183,6 +186,10 @@ public sealed class ShellTerminalTests
         var after = Path.Combine(_files, "after");
         _terminal.WaitFor(_ => File.Exists(after) && File.ReadAllText(after).Length > 0, "the terminal state after the tool");
         Assert.That(File.ReadAllText(after), Is.EqualTo(File.ReadAllText(Path.Combine(_files, "before"))), "stty -g after the tool equals stty -g before it");
+        foreach (var mode in new[] { "keypad_cursor_flag", "keypad_flag", "mouse_any_flag", "cursor_flag" })
+        {
+            Assert.That(_terminal.Format(mode), Is.EqualTo(mode == "cursor_flag" ? "1" : "0"), $"{mode}: the terminal's modes are back to their defaults");
+        }
 
         // And, as a user would check it: the pane's shell echoes and edits lines again.
         _terminal.Clear();
