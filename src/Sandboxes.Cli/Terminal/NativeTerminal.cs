@@ -1,11 +1,12 @@
 using System.Runtime.InteropServices;
+using Sandboxes.Providers.Local;
 
 namespace Sandboxes.Cli.Terminal;
 
 /// <summary>
-/// The few libc calls an interactive terminal needs and .NET does not expose: termios (raw mode and its undo), the
-/// window size, and poll/read/write on the terminal's file descriptors. Going to libc directly keeps .NET's own console
-/// layer (which reconfigures the terminal around Console input) out of the way.
+/// The few libc calls an interactive terminal needs and .NET does not expose: termios (raw mode and its undo) and the
+/// window size; poll, read and write are the library's own <see cref="LibC"/> calls. Going to libc directly keeps
+/// .NET's own console layer (which reconfigures the terminal around Console input) out of the way.
 /// </summary>
 internal static unsafe partial class NativeTerminal
 {
@@ -23,57 +24,14 @@ internal static unsafe partial class NativeTerminal
     /// <summary>tcsetattr: apply at once.</summary>
     public const int TCSANOW = 0;
 
-    /// <summary>ioctl request reading the window size (Linux, every architecture .NET runs on).</summary>
-    public const ulong TIOCGWINSZ = 0x5413;
-
-    /// <summary>poll: data to read.</summary>
-    public const short POLLIN = 0x1;
-
-    /// <summary>Interrupted system call.</summary>
-    public const int EINTR = 4;
-
-    /// <summary>Try again.</summary>
-    public const int EAGAIN = 11;
-
     /// <summary>
     /// Room for <c>struct termios</c>, treated as opaque: the tool only saves, raws (cfmakeraw) and restores it. glibc's is
     /// 60 bytes on x86-64 and arm64; the margin covers any other layout.
     /// </summary>
     public const int TermiosSize = 256;
 
-    /// <summary>The kernel's <c>struct winsize</c>.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public struct WinSize
-    {
-        /// <summary>Rows.</summary>
-        public ushort Rows;
-
-        /// <summary>Columns.</summary>
-        public ushort Cols;
-
-        /// <summary>Width in pixels (unused).</summary>
-        public ushort XPixel;
-
-        /// <summary>Height in pixels (unused).</summary>
-        public ushort YPixel;
-    }
-
-    /// <summary>The <c>struct pollfd</c> of poll(2).</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public struct PollFd
-    {
-        /// <summary>The file descriptor.</summary>
-        public int Fd;
-
-        /// <summary>Requested events.</summary>
-        public short Events;
-
-        /// <summary>Returned events.</summary>
-        public short REvents;
-    }
-
     /// <summary>The errno of the last failed call on this thread.</summary>
-    public static int LastError => Marshal.GetLastPInvokeError();
+    public static int LastError => LibC.LastError;
 
     /// <summary>isatty(3).</summary>
     [LibraryImport(Lib, EntryPoint = "isatty")]
@@ -91,55 +49,16 @@ internal static unsafe partial class NativeTerminal
     [LibraryImport(Lib, EntryPoint = "cfmakeraw")]
     public static partial void CfMakeRaw(byte* termios);
 
-    /// <summary>ioctl(2) with a window-size argument.</summary>
-    [LibraryImport(Lib, EntryPoint = "ioctl", SetLastError = true)]
-    public static partial int Ioctl(int fd, ulong request, WinSize* size);
-
-    /// <summary>poll(2).</summary>
-    [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]
-    public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
-
-    /// <summary>read(2).</summary>
-    [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
-    public static partial nint Read(int fd, byte* buffer, nuint count);
-
-    /// <summary>write(2).</summary>
-    [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
-    public static partial nint Write(int fd, byte* buffer, nuint count);
-
     /// <summary>Writes every byte to <paramref name="fd"/>; false when the descriptor is closed or broken.</summary>
-    public static bool WriteAll(int fd, ReadOnlySpan<byte> data)
-    {
-        fixed (byte* p = data)
-        {
-            var written = 0;
-            while (written < data.Length)
-            {
-                var n = (int)Write(fd, p + written, (nuint)(data.Length - written));
-                if (n < 0)
-                {
-                    if (LastError is EINTR or EAGAIN)
-                    {
-                        continue;
-                    }
-
-                    return false;
-                }
-
-                written += n;
-            }
-        }
-
-        return true;
-    }
+    public static bool WriteAll(int fd, ReadOnlySpan<byte> data) => LibC.TryWriteAll(fd, data);
 
     /// <summary>The window size of the first of stdin, stdout and stderr that is a terminal, or null.</summary>
     public static (int Rows, int Cols)? WindowSize()
     {
         foreach (var fd in new[] { StdIn, StdOut, StdErr })
         {
-            WinSize size;
-            if (Ioctl(fd, TIOCGWINSZ, &size) == 0 && size.Rows > 0 && size.Cols > 0)
+            LibC.WinSize size;
+            if (LibC.Ioctl(fd, LibC.TIOCGWINSZ, &size) == 0 && size.Rows > 0 && size.Cols > 0)
             {
                 return (size.Rows, size.Cols);
             }
