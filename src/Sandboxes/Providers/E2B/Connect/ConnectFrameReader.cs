@@ -22,7 +22,8 @@ internal sealed class ConnectFrameReader : IDisposable
     }
 
     /// <summary>Reads the next frame; null when the stream ended cleanly between frames.</summary>
-    /// <exception cref="InvalidDataException">The stream ended inside a frame, or a length is out of range.</exception>
+    /// <exception cref="EndOfStreamException">The stream ended inside a frame (the connection was dropped).</exception>
+    /// <exception cref="InvalidDataException">A length is out of range.</exception>
     public async ValueTask<ConnectFrame?> ReadAsync(CancellationToken cancellationToken)
     {
         var prefix = await FillAsync(ConnectFrame.PrefixLength, allowEmpty: true, cancellationToken).ConfigureAwait(false);
@@ -70,7 +71,7 @@ internal sealed class ConnectFrameReader : IDisposable
                     return false;
                 }
 
-                throw new InvalidDataException($"The Connect stream ended inside a message ({read} of {count} bytes read).");
+                throw new EndOfStreamException($"The Connect stream ended inside a message ({read} of {count} bytes read).");
             }
 
             read += n;
