@@ -52,19 +52,22 @@ internal sealed record E2BOptions
     /// <summary>How long a single API call may take (<see cref="ProviderConfig.DefaultTimeout"/>, default 60 s as in E2B's SDKs).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Reads the settings.</summary>
+    /// <summary>Reads the settings: the config first, then the environment.</summary>
+    /// <param name="config">The provider's configuration.</param>
+    /// <param name="environment">Reads an environment variable; null for the process's environment.</param>
     /// <exception cref="BadConfigException">A URL or a setting is malformed.</exception>
-    public static E2BOptions From(ProviderConfig config)
+    public static E2BOptions From(ProviderConfig config, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var domain = NonEmpty(config.GetExtra("domain")) ?? NonEmpty(Environment.GetEnvironmentVariable("E2B_DOMAIN")) ?? DefaultDomain;
+        environment ??= Environment.GetEnvironmentVariable;
+        var domain = NonEmpty(config.GetExtra("domain")) ?? NonEmpty(environment("E2B_DOMAIN")) ?? DefaultDomain;
         if (domain.Contains('/', StringComparison.Ordinal) || domain.Contains(':', StringComparison.Ordinal))
         {
             throw new BadConfigException(E2BProvider.ProviderId, $"The E2B domain is a host name such as e2b.app, not '{domain}'.");
         }
 
         var apiUrl = config.BaseUrl
-                     ?? Url(Environment.GetEnvironmentVariable("E2B_API_URL"), "E2B_API_URL")
+                     ?? Url(environment("E2B_API_URL"), "E2B_API_URL")
                      ?? new Uri($"https://api.{domain}");
         var workdir = NonEmpty(config.GetExtra("workdir")) ?? "/home/user";
         if (!workdir.StartsWith('/'))
@@ -75,10 +78,10 @@ internal sealed record E2BOptions
         var timeout = config.DefaultTimeout ?? TimeSpan.FromSeconds(60);
         return new E2BOptions
         {
-            ApiKey = NonEmpty(config.ApiKey) ?? NonEmpty(Environment.GetEnvironmentVariable("E2B_API_KEY")),
+            ApiKey = NonEmpty(config.ApiKey) ?? NonEmpty(environment("E2B_API_KEY")),
             ApiUrl = apiUrl,
             Domain = domain,
-            SandboxUrl = Url(config.GetExtra("sandbox_url"), "sandbox_url") ?? Url(Environment.GetEnvironmentVariable("E2B_SANDBOX_URL"), "E2B_SANDBOX_URL"),
+            SandboxUrl = Url(config.GetExtra("sandbox_url"), "sandbox_url") ?? Url(environment("E2B_SANDBOX_URL"), "E2B_SANDBOX_URL"),
             SandboxRpcUrl = Url(config.GetExtra("sandbox_rpc_url"), "sandbox_rpc_url"),
             Workdir = workdir.Length > 1 ? workdir.TrimEnd('/') : workdir,
             User = NonEmpty(config.GetExtra("user")) ?? "user",
