@@ -224,6 +224,11 @@ internal sealed partial class E2BProvider
                     end = ProcessEnd.From(events.Current.End);
                 }
             }
+
+            if (end is not null)
+            {
+                await EnvdConnection.FinishAsync(events).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is SandboxException or OperationCanceledException)
         {

@@ -150,6 +150,11 @@ internal sealed partial class E2BProvider
                         break;
                 }
             }
+
+            if (end is not null)
+            {
+                await EnvdConnection.FinishAsync(events).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -267,6 +272,7 @@ internal sealed partial class E2BProvider
         var stderr = new StringBuilder();
         var options = new ConnectCallOptions { Headers = [EnvdConnection.UserHeader(user)] };
         var start = new StartRequest { Process = config, Stdin = false, Tag = HelperTag };
+        ProcessEnd? end = null;
         await foreach (var e in connection.StartAsync(start, options, cancellationToken).ConfigureAwait(false))
         {
             switch (e.EventCase)
@@ -276,11 +282,15 @@ internal sealed partial class E2BProvider
                         .Append((e.Data.OutputCase == ProcessEvent.Types.DataEvent.OutputOneofCase.Stderr ? e.Data.Stderr : e.Data.Stdout).ToStringUtf8());
                     break;
                 case ProcessEvent.EventOneofCase.End:
-                    return (ProcessEnd.From(e.End), stdout.ToString(), stderr.ToString());
+                    // Read on to the end of the stream, so that its connection is reused.
+                    end = ProcessEnd.From(e.End);
+                    break;
             }
         }
 
-        throw new ProviderException(ProviderId, "envd's stream ended without the helper script's end.");
+        return end is { } ended
+            ? (ended, stdout.ToString(), stderr.ToString())
+            : throw new ProviderException(ProviderId, "envd's stream ended without the helper script's end.");
     }
 
     private static SandboxTimeoutException TimedOut(double seconds, string? stdout, string? stderr) =>

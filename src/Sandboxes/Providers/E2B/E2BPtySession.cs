@@ -125,8 +125,8 @@ internal sealed class E2BPtySession : PtySession
                 }
                 else if (e.EventCase == ProcessEvent.EventOneofCase.End)
                 {
+                    // Not leaving the loop: the stream is read to its end, so that its connection is reused.
                     exitCode = ProcessEnd.From(e.End).ExitCode;
-                    break;
                 }
             }
         }

@@ -135,6 +135,24 @@ internal sealed class EnvdConnection
     public Task RemoveAsync(string path, ConnectCallOptions options, CancellationToken cancellationToken) =>
         Rpc.CallAsync(FilesystemService + "Remove", new RemoveRequest { Path = path }, RemoveResponse.Parser, options, cancellationToken);
 
+    /// <summary>
+    /// Reads a process stream past its end event to the end-of-stream message. A response left unread is aborted,
+    /// which closes its connection; read to its end, the connection goes back to the pool for the next call.
+    /// </summary>
+    public static async Task FinishAsync(IAsyncEnumerator<ProcessEvent> events)
+    {
+        try
+        {
+            while (await events.MoveNextAsync().ConfigureAwait(false))
+            {
+            }
+        }
+        catch (SandboxException)
+        {
+            // The process's end is known; what follows it cannot change the outcome.
+        }
+    }
+
     private static ProviderException MissingEvent(string procedure) =>
         new(E2BProvider.ProviderId, $"envd's {procedure} stream sent a message without an event.");
 }
