@@ -259,8 +259,15 @@ public sealed partial class E2BEmulator
     {
         try
         {
-            if (DateTimeOffset.UtcNow < sandbox.EndAt || sandbox.State != "running")
+            if (sandbox.State != "running")
             {
+                return;
+            }
+
+            if (DateTimeOffset.UtcNow < sandbox.EndAt)
+            {
+                // A timer may fire a little early, or the lifetime was extended meanwhile.
+                ScheduleExpiry(sandbox);
                 return;
             }
 
