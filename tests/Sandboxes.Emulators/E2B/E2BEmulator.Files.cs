@@ -37,13 +37,47 @@ public sealed partial class E2BEmulator
             return;
         }
 
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/octet-stream";
-        context.Response.ContentLength = entry.Size;
-        var stream = await sandbox.Local.OpenReadAsync(path);
+        Stream stream;
+        try
+        {
+            stream = await sandbox.Local.OpenReadAsync(path);
+        }
+        catch (NotFoundException)
+        {
+            // Removed since it was looked up.
+            await WriteFileErrorAsync(context, 404, $"path '{path}' does not exist");
+            return;
+        }
+
         await using (stream)
         {
-            await stream.CopyToAsync(context.Response.Body, context.RequestAborted);
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/octet-stream";
+            if (!stream.CanSeek)
+            {
+                await stream.CopyToAsync(context.Response.Body, context.RequestAborted);
+                return;
+            }
+
+            // The length is the opened file's, and exactly that much is sent, as envd serves a file: the listing's size
+            // is stale when a process inside is still writing, and a body that disagrees with its Content-Length fails
+            // the whole response.
+            var length = stream.Length;
+            context.Response.ContentLength = length;
+            var buffer = new byte[81920];
+            for (long sent = 0; sent < length;)
+            {
+                var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - sent)), context.RequestAborted);
+                if (read == 0)
+                {
+                    // Truncated meanwhile: the client sees a short body, as from any server whose file shrank.
+                    context.Abort();
+                    return;
+                }
+
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                sent += read;
+            }
         }
     }
 
