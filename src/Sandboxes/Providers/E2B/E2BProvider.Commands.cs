@@ -23,6 +23,10 @@ internal sealed partial class E2BProvider
     // How long after a command's timeout the adapter waits for envd to report the end of the killed command.
     private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(10);
 
+    // How long a command whose stdin could not be delivered has to report its end before it is taken as stuck waiting
+    // for that input: a command that exits at once (a missing interpreter) is gone before its stdin arrives.
+    private static readonly TimeSpan StdinGrace = TimeSpan.FromSeconds(10);
+
     public override async Task<CommandResult> RunCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -57,6 +61,36 @@ internal sealed partial class E2BProvider
         throw new ProviderException(ProviderId, "envd's stream ended without the command's end.");
     }
 
+    /// <summary>
+    /// Writes a foreground command's whole stdin and closes it. A failure is returned, not thrown: when the command has
+    /// already exited (envd no longer takes its input), its end is still on the stream and is the outcome.
+    /// </summary>
+    private static async Task<SandboxException?> SendStdinAsync(EnvdConnection connection, int pid, string input, CancellationToken cancellationToken)
+    {
+        var selector = EnvdConnection.ByPid(pid);
+        SandboxException? failure = null;
+        try
+        {
+            await connection.SendInputAsync(selector, new ProcessInput { Stdin = ByteString.CopyFromUtf8(input) }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SandboxException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            failure = e;
+        }
+
+        try
+        {
+            // Closed even when the input failed, so that a command still reading it is not left waiting.
+            await connection.CloseStdinAsync(selector, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SandboxException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            failure ??= e;
+        }
+
+        return failure;
+    }
+
     public override IAsyncEnumerable<CommandEvent> StreamCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken) =>
         RunEventsAsync(sandboxId, request, keepTails: true, cancellationToken);
 
@@ -86,14 +120,17 @@ internal sealed partial class E2BProvider
         ProcessEnd? end = null;
         var timedOut = 0;
         Timer? deadline = null;
+        SandboxException? stdinError = null;
         try
         {
             pid = await ReadStartAsync(sandboxId, user, events, cancellationToken).ConfigureAwait(false);
             if (request.Stdin is { } input)
             {
-                var selector = EnvdConnection.ByPid(pid);
-                await connection.SendInputAsync(selector, new ProcessInput { Stdin = ByteString.CopyFromUtf8(input) }, cancellationToken).ConfigureAwait(false);
-                await connection.CloseStdinAsync(selector, cancellationToken).ConfigureAwait(false);
+                stdinError = await SendStdinAsync(connection, pid, input, cancellationToken).ConfigureAwait(false);
+                if (stdinError is not null)
+                {
+                    stream.CancelAfter(StdinGrace);
+                }
             }
 
             if (timeout is { } limit)
@@ -123,6 +160,12 @@ internal sealed partial class E2BProvider
                 {
                     // Killed at its timeout: however the stream ended, the outcome is the timeout.
                     break;
+                }
+                catch (Exception error) when (error is OperationCanceledException or SandboxException
+                                              && !cancellationToken.IsCancellationRequested && stdinError is not null)
+                {
+                    // No end came after its stdin failed: the command is not one that exited first. It is killed below.
+                    throw stdinError;
                 }
                 catch (SandboxException error) when (!cancellationToken.IsCancellationRequested)
                 {
