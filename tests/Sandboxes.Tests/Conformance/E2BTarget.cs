@@ -27,6 +27,10 @@ public sealed class E2BTarget : EmulatorTarget
     public override bool PortsReachable => false;
 
     /// <inheritdoc />
+    /// <remarks>A paused E2B sandbox is a saved microVM: envd does not run, and E2B's proxy answers 502 until it resumes.</remarks>
+    public override bool FilesReadableWhilePaused => false;
+
+    /// <inheritdoc />
     public override ProviderConfig Config => new()
     {
         ApiKey = Emulator.Options.ApiKey,
