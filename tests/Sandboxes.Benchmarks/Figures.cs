@@ -50,6 +50,11 @@ internal static class Figures
             {
                 await HighLevelFigures.PoolAsync();
             }
+
+            if (Wants("e2b"))
+            {
+                await E2BFigures.RunAsync();
+            }
         }
         finally
         {

@@ -1,6 +1,12 @@
 using BenchmarkDotNet.Running;
 using Sandboxes.Benchmarks;
 
+if (args is ["serve-e2b", var stateDir])
+{
+    await E2BEmulatorProcess.ServeAsync(stateDir);
+    return;
+}
+
 if (args is ["figures", ..])
 {
     await Figures.RunAsync(args[1..]);

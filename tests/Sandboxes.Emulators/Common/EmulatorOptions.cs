@@ -6,7 +6,10 @@ public sealed record EmulatorOptions
     /// <summary>The API key (or token) the emulator accepts; any other gets the vendor's 401.</summary>
     public string ApiKey { get; init; } = "emulator-key-" + Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>The local provider's state directory for the sandboxes the emulator runs (tests pass their private one).</summary>
+    /// <summary>
+    /// The local provider's state directory for the sandboxes the emulator runs. The emulator owns it: when it stops it
+    /// kills every sandbox there, so each emulator needs one of its own.
+    /// </summary>
     public required string StateDir { get; init; }
 
     /// <summary>The local provider's isolation (<c>namespaces</c> in CI, <c>auto</c> elsewhere).</summary>
