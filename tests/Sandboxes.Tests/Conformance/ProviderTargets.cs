@@ -13,6 +13,7 @@ public static class ProviderTargets
     [
         new LocalTarget(),
         new JupyterTarget(),
+        new DaytonaTarget(),
     ];
 
     /// <summary>Each target with each API flavour, for <c>[TestFixtureSource]</c>.</summary>
