@@ -12,8 +12,8 @@ internal sealed record DaytonaOptions
     /// <summary>Daytona's hosted API, the SDKs' default.</summary>
     public static readonly Uri DefaultApiUrl = new("https://app.daytona.io/api");
 
-    /// <summary>The token sent as <c>Authorization: Bearer</c>: the API key, or a JWT.</summary>
-    public required string Token { get; init; }
+    /// <summary>The token sent as <c>Authorization: Bearer</c>: the API key, or a JWT; null when none is configured.</summary>
+    public string? Token { get; init; }
 
     /// <summary>True when <see cref="Token"/> is a JWT (it then needs <see cref="OrganizationId"/>).</summary>
     public bool IsJwt { get; init; }
@@ -46,19 +46,13 @@ internal sealed record DaytonaOptions
     public TimeSpan StateTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Reads the settings.</summary>
-    /// <exception cref="BadConfigException">No credentials, a JWT without an organization, or a malformed value.</exception>
+    /// <exception cref="BadConfigException">A JWT without an organization, or a malformed value.</exception>
     public static DaytonaOptions From(ProviderConfig config)
     {
         var apiKey = config.ApiKey ?? Env("DAYTONA_API_KEY");
         var jwt = config.GetExtra("jwt_token") ?? Env("DAYTONA_JWT_TOKEN");
         var organization = config.GetExtra("organization_id") ?? Env("DAYTONA_ORGANIZATION_ID");
-        if (string.IsNullOrEmpty(apiKey) && string.IsNullOrEmpty(jwt))
-        {
-            throw new BadConfigException(DaytonaProvider.ProviderId,
-                "Daytona credentials not found: set DAYTONA_API_KEY (or ProviderConfig.ApiKey), or DAYTONA_JWT_TOKEN with DAYTONA_ORGANIZATION_ID.");
-        }
-
-        var useJwt = string.IsNullOrEmpty(apiKey);
+        var useJwt = string.IsNullOrEmpty(apiKey) && !string.IsNullOrEmpty(jwt);
         if (useJwt && string.IsNullOrEmpty(organization))
         {
             throw new BadConfigException(DaytonaProvider.ProviderId,
@@ -67,7 +61,7 @@ internal sealed record DaytonaOptions
 
         return new DaytonaOptions
         {
-            Token = useJwt ? jwt! : apiKey!,
+            Token = useJwt ? jwt : string.IsNullOrEmpty(apiKey) ? null : apiKey,
             IsJwt = useJwt,
             OrganizationId = string.IsNullOrEmpty(organization) ? null : organization,
             ApiUrl = config.BaseUrl ?? ParseUrl(Env("DAYTONA_API_URL") ?? Env("DAYTONA_SERVER_URL")) ?? DefaultApiUrl,
@@ -79,6 +73,11 @@ internal sealed record DaytonaOptions
             StateTimeout = TimeSpan.FromSeconds(Whole(config, "state_timeout") ?? 60),
         };
     }
+
+    /// <summary>The token, or the error that says how to configure one (raised at the first call, not when the client is made).</summary>
+    /// <exception cref="BadConfigException">No credentials are configured.</exception>
+    public string RequireToken() => Token ?? throw new BadConfigException(DaytonaProvider.ProviderId,
+        "Daytona credentials not found: set DAYTONA_API_KEY (or ProviderConfig.ApiKey), or DAYTONA_JWT_TOKEN with DAYTONA_ORGANIZATION_ID.");
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 

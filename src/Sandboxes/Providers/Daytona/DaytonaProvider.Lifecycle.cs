@@ -10,7 +10,7 @@ internal sealed partial class DaytonaProvider
     /// <summary><c>POST /sandbox/{id}/pause</c>, then waits until the sandbox has left <c>pausing</c>.</summary>
     public override async Task PauseAsync(string sandboxId, CancellationToken cancellationToken)
     {
-        var sandbox = await _api.PauseSandboxAsync(sandboxId, Organization, cancellationToken).ConfigureAwait(false);
+        var sandbox = await Api.PauseSandboxAsync(sandboxId, Organization, cancellationToken).ConfigureAwait(false);
         await WaitForStateAsync(sandbox, s => s != SandboxState.Pausing && s != SandboxState.Started, "pause", cancellationToken).ConfigureAwait(false);
     }
 
@@ -20,7 +20,7 @@ internal sealed partial class DaytonaProvider
         Api.Sandbox sandbox;
         try
         {
-            sandbox = await _api.StartSandboxAsync(sandboxId, Organization, cancellationToken).ConfigureAwait(false);
+            sandbox = await Api.StartSandboxAsync(sandboxId, Organization, cancellationToken).ConfigureAwait(false);
         }
         catch (SandboxException error)
         {
@@ -41,7 +41,7 @@ internal sealed partial class DaytonaProvider
         Api.Sandbox sandbox;
         try
         {
-            sandbox = await _api.CreateSandboxSnapshotAsync(sandboxId, new CreateSandboxSnapshot { Name = snapshotName }, Organization, cancellationToken)
+            sandbox = await Api.CreateSandboxSnapshotAsync(sandboxId, new CreateSandboxSnapshot { Name = snapshotName }, Organization, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (SandboxException error)
@@ -54,7 +54,7 @@ internal sealed partial class DaytonaProvider
         var delay = TimeSpan.FromMilliseconds(50);
         while (true)
         {
-            var page = await _api.GetAllSnapshotsAsync(Organization, name: snapshotName, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var page = await Api.GetAllSnapshotsAsync(Organization, name: snapshotName, cancellationToken: cancellationToken).ConfigureAwait(false);
             var snapshot = page.Items.FirstOrDefault(s => s.Name == snapshotName);
             if (snapshot is not null && snapshot.State == SnapshotState.Active)
             {
@@ -83,7 +83,7 @@ internal sealed partial class DaytonaProvider
         var snapshots = new List<SnapshotInfo>();
         for (var page = 1; ; page++)
         {
-            var answer = await _api.GetAllSnapshotsAsync(Organization, page: page, limit: 100, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var answer = await Api.GetAllSnapshotsAsync(Organization, page: page, limit: 100, cancellationToken: cancellationToken).ConfigureAwait(false);
             snapshots.AddRange(answer.Items.Select(s => ToSnapshot(s, null)));
             if (page >= answer.TotalPages || answer.Items.Count == 0)
             {
@@ -97,7 +97,7 @@ internal sealed partial class DaytonaProvider
     {
         try
         {
-            await _api.RemoveSnapshotAsync(snapshotId, Organization, cancellationToken).ConfigureAwait(false);
+            await Api.RemoveSnapshotAsync(snapshotId, Organization, cancellationToken).ConfigureAwait(false);
         }
         catch (NotFoundException)
         {
@@ -111,7 +111,7 @@ internal sealed partial class DaytonaProvider
     /// </summary>
     public override async Task<Uri> GetPortUrlAsync(string sandboxId, int port, CancellationToken cancellationToken)
     {
-        var preview = await _api.GetSignedPortPreviewUrlAsync(sandboxId, port, Organization, (long)_options.PreviewUrlLifetime.TotalSeconds, cancellationToken)
+        var preview = await Api.GetSignedPortPreviewUrlAsync(sandboxId, port, Organization, (long)_options.PreviewUrlLifetime.TotalSeconds, cancellationToken)
             .ConfigureAwait(false);
         return Uri.TryCreate(preview.Url, UriKind.Absolute, out var url)
             ? url
@@ -128,7 +128,7 @@ internal sealed partial class DaytonaProvider
         SnapshotDto snapshot;
         try
         {
-            snapshot = await _api.GetSnapshotAsync(snapshotId, Organization, cancellationToken).ConfigureAwait(false);
+            snapshot = await Api.GetSnapshotAsync(snapshotId, Organization, cancellationToken).ConfigureAwait(false);
         }
         catch (NotFoundException e)
         {

@@ -85,7 +85,7 @@ internal sealed partial class DaytonaProvider
             throw new NotFoundException(ProviderId, "A sandbox id is required.");
         }
 
-        var proxy = await _api.GetToolboxProxyUrlAsync(sandboxId, Organization, cancellationToken).ConfigureAwait(false);
+        var proxy = await Api.GetToolboxProxyUrlAsync(sandboxId, Organization, cancellationToken).ConfigureAwait(false);
         return _toolboxes.GetOrAdd(sandboxId, id => CreateToolbox(id, proxy.Url));
     }
 
@@ -121,7 +121,7 @@ internal sealed partial class DaytonaProvider
     private Dictionary<string, string> ToolboxHeaders()
     {
         var headers = SdkHeaders();
-        headers["Authorization"] = "Bearer " + _options.Token;
+        headers["Authorization"] = "Bearer " + _options.RequireToken();
         if (Organization is { } organization)
         {
             headers["X-Daytona-Organization-ID"] = organization;

@@ -25,7 +25,7 @@ internal sealed partial class DaytonaProvider : SandboxProvider
 
     private readonly DaytonaOptions _options;
     private readonly HttpClient _http;
-    private readonly DaytonaApiClient _api;
+    private DaytonaApiClient? _api;
     private readonly ConcurrentDictionary<string, ToolboxEndpoint> _toolboxes = new(StringComparer.Ordinal);
     private readonly ProcessCodeContexts _codeContexts;
     private int _disposed;
@@ -38,16 +38,19 @@ internal sealed partial class DaytonaProvider : SandboxProvider
         _options = DaytonaOptions.From(config);
         SecretScrubber.Register(_options.Token);
         _http = config.HttpClient ?? ApiClientCore.SharedHttpClient;
-        _api = new DaytonaApiClient(_http, new ApiClientOptions
-        {
-            BaseAddress = _options.ApiUrl,
-            Timeout = config.DefaultTimeout,
-            ProviderName = ProviderId,
-            Credentials = ApiCredentials.FromBearerToken(_options.Token),
-            DefaultHeaders = SdkHeaders(),
-        });
         _codeContexts = new ProcessCodeContexts(this);
     }
+
+    /// <summary>The control plane's client, made at the first call (so that a client without credentials can be created and described).</summary>
+    /// <exception cref="BadConfigException">No credentials are configured.</exception>
+    private DaytonaApiClient Api => LazyInitializer.EnsureInitialized(ref _api, () => new DaytonaApiClient(_http, new ApiClientOptions
+    {
+        BaseAddress = _options.ApiUrl,
+        Timeout = Config.DefaultTimeout,
+        ProviderName = ProviderId,
+        Credentials = ApiCredentials.FromBearerToken(_options.RequireToken()),
+        DefaultHeaders = SdkHeaders(),
+    }));
 
     /// <summary>The organization header's value for every control-plane call (null sends none).</summary>
     private string? Organization => _options.OrganizationId;
@@ -58,7 +61,7 @@ internal sealed partial class DaytonaProvider : SandboxProvider
         Api.Sandbox created;
         try
         {
-            created = await _api.CreateSandboxAsync(body, Organization, cancellationToken).ConfigureAwait(false);
+            created = await Api.CreateSandboxAsync(body, Organization, cancellationToken).ConfigureAwait(false);
         }
         catch (SandboxException error)
         {
@@ -93,7 +96,7 @@ internal sealed partial class DaytonaProvider : SandboxProvider
         string? cursor = null;
         do
         {
-            var page = await _api.ListSandboxesAsync(Organization, cursor, limit: 100, labels: labels, cancellationToken: cancellationToken)
+            var page = await Api.ListSandboxesAsync(Organization, cursor, limit: 100, labels: labels, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
             foreach (var item in page.Items)
             {
@@ -119,7 +122,7 @@ internal sealed partial class DaytonaProvider : SandboxProvider
     {
         try
         {
-            await _api.DeleteSandboxAsync(sandboxId, Organization, cancellationToken).ConfigureAwait(false);
+            await Api.DeleteSandboxAsync(sandboxId, Organization, cancellationToken).ConfigureAwait(false);
         }
         catch (NotFoundException)
         {
@@ -149,7 +152,7 @@ internal sealed partial class DaytonaProvider : SandboxProvider
             throw new NotFoundException(ProviderId, "A sandbox id is required.");
         }
 
-        var sandbox = await _api.GetSandboxAsync(sandboxId, Organization, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var sandbox = await Api.GetSandboxAsync(sandboxId, Organization, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (sandbox.State is { } state && (state == SandboxState.Destroyed || state == SandboxState.Destroying))
         {
             throw new NotFoundException(ProviderId, $"Daytona sandbox {sandboxId} has been deleted.");
@@ -194,7 +197,7 @@ internal sealed partial class DaytonaProvider : SandboxProvider
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromMilliseconds(Math.Min(1000, delay.TotalMilliseconds * 2));
-            sandbox = await _api.GetSandboxAsync(sandbox.Id, Organization, cancellationToken: cancellationToken).ConfigureAwait(false);
+            sandbox = await Api.GetSandboxAsync(sandbox.Id, Organization, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 
