@@ -69,6 +69,7 @@ public sealed partial class DaytonaEmulator
             AutoDestroyAt = ttl > 0 ? DateTimeOffset.UtcNow + ttl * MinuteLength : null,
         };
         _sandboxes[id] = sandbox;
+        _createBodyBySandbox[id] = (JsonObject)body.DeepClone();
         // Daytona answers at once and starts the sandbox in the background; clients poll until "started".
         _ = Task.Run(() => StartLocalAsync(sandbox, snapshot));
         await Json(context, DaytonaWire.Sandbox(sandbox, ToolboxProxyUrl));

@@ -26,6 +26,7 @@ public sealed partial class DaytonaEmulator : VendorEmulator
     private readonly ConcurrentDictionary<string, PreviewGrant> _previews = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _violations = new();
     private readonly ConcurrentQueue<JsonObject> _createBodies = new();
+    private readonly ConcurrentDictionary<string, JsonObject> _createBodyBySandbox = new(StringComparer.Ordinal);
     private readonly DaytonaProxy _proxy;
 
     /// <summary>Creates the emulator; call <see cref="VendorEmulator.StartAsync"/>.</summary>
@@ -57,6 +58,12 @@ public sealed partial class DaytonaEmulator : VendorEmulator
     public int? CpuQuota { get; set; }
 
     /// <summary>
+    /// When true, the emulator's own 401s and every injected fault repeat the credential they received in the message, as
+    /// careless servers do, so that tests can check the adapter keeps keys out of its errors whatever the server says.
+    /// </summary>
+    public bool EchoCredentialsInErrors { get; set; }
+
+    /// <summary>
     /// Every deviation seen so far from the documented WebSocket messages (both directions) and from <c>toolbox.json</c> on the
     /// routes Prism cannot relay (<see cref="UnrelayedRoutes"/>).
     /// </summary>
@@ -64,6 +71,9 @@ public sealed partial class DaytonaEmulator : VendorEmulator
 
     /// <summary>The bodies of every <c>POST /sandbox</c>, as received (to check what an adapter sends).</summary>
     public IReadOnlyCollection<JsonObject> CreateRequests => _createBodies;
+
+    /// <summary>The body of the <c>POST /sandbox</c> that created a sandbox, as received (null for an unknown sandbox).</summary>
+    public JsonObject? CreateRequestFor(string sandboxId) => _createBodyBySandbox.GetValueOrDefault(sandboxId);
 
     /// <summary>The environment variables a sandbox was created with (null for an unknown sandbox).</summary>
     public IReadOnlyDictionary<string, string>? EnvironmentOf(string sandboxId) => _sandboxes.TryGetValue(sandboxId, out var s) ? s.Env : null;
@@ -101,10 +111,19 @@ public sealed partial class DaytonaEmulator : VendorEmulator
     /// <inheritdoc />
     protected override Task WriteUnauthorizedAsync(HttpResponse response) => WriteErrorAsync(response, 401, "Unauthorized");
 
+    /// <summary>The message, with the credential the request carried appended when <see cref="EchoCredentialsInErrors"/> is set.</summary>
+    internal string Echo(HttpRequest request, string message)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        var token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : authorization;
+        return EchoCredentialsInErrors ? $"{message} (credential received: {token})" : message;
+    }
+
     /// <inheritdoc />
     protected override Task WriteErrorAsync(HttpResponse response, int status, string message)
     {
         var context = response.HttpContext;
+        message = Echo(context.Request, message);
         if (context.GetEndpoint()?.Metadata.GetMetadata<DaemonRoute>() is not null)
         {
             return WriteToolboxErrorAsync(context, status, message);

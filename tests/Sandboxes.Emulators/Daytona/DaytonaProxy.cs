@@ -63,7 +63,7 @@ internal sealed class DaytonaProxy(DaytonaEmulator emulator) : IHostedService
         path = "/" + (path ?? string.Empty);
         if (!emulator.IsAuthorizedHeader(context.Request.Headers))
         {
-            await ErrorAsync(context, 401, "Unauthorized");
+            await ErrorAsync(context, 401, emulator.Echo(context.Request, "Unauthorized"));
             return;
         }
 

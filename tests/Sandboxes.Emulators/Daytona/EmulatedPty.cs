@@ -81,10 +81,21 @@ internal sealed class EmulatedPty
             return;
         }
 
-        _clients[client.Id] = client;
         try
         {
             await StartAsync(cancellationToken);
+        }
+        catch (SandboxException e)
+        {
+            // As the daemon reports a session it cannot start: an error control message, then the close.
+            await client.SendTextAsync(DaytonaPtyProtocol.Error(e.Message), _violation);
+            await client.CloseAsync(-1, _violation);
+            return;
+        }
+
+        _clients[client.Id] = client;
+        try
+        {
             await client.SendTextAsync(DaytonaPtyProtocol.Connected(), _violation);
             var buffer = new byte[64 * 1024];
             while (socket.State == WebSocketState.Open)
