@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -226,8 +227,11 @@ internal sealed partial class DaytonaProvider
         var reader = new SessionLogReader(nonce);
         long seen = 0;
         var buffer = new byte[64 * 1024];
+        var idleReconnects = 0;
         for (var attempt = 0; ; attempt++)
         {
+            var seenBefore = seen;
+            var connectedAt = Stopwatch.GetTimestamp();
             using var socket = new ClientWebSocket();
             foreach (var (name, value) in toolbox.Headers)
             {
@@ -297,6 +301,15 @@ internal sealed partial class DaytonaProvider
 
                 yield return CommandEvent.Exited((int)code, "The command's session ended before it reported an exit status.");
                 yield break;
+            }
+
+            // A connection that keeps closing at once without delivering anything is a broken stream. A silent command
+            // whose connection lived a while (cut by an idle timeout on the way) is only slow, and is followed on.
+            var quickAndEmpty = seen == seenBefore && Stopwatch.GetElapsedTime(connectedAt) < TimeSpan.FromSeconds(2);
+            idleReconnects = quickAndEmpty ? idleReconnects + 1 : 0;
+            if (idleReconnects > 10)
+            {
+                throw new ProviderException(ProviderId, $"The log of background command {handleId} keeps closing without output; the toolbox's log stream is broken.");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100 * Math.Min(10, attempt + 1)), cancellationToken).ConfigureAwait(false);
