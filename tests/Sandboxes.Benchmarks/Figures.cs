@@ -50,6 +50,11 @@ internal static class Figures
             {
                 await HighLevelFigures.PoolAsync();
             }
+
+            if (Wants("daytona"))
+            {
+                await DaytonaFigures.RunAsync();
+            }
         }
         finally
         {

@@ -1,6 +1,12 @@
 using BenchmarkDotNet.Running;
 using Sandboxes.Benchmarks;
 
+if (args is ["serve-daytona", var stateDir])
+{
+    await DaytonaEmulatorProcess.ServeAsync(stateDir);
+    return;
+}
+
 if (args is ["figures", ..])
 {
     await Figures.RunAsync(args[1..]);
