@@ -55,6 +55,11 @@ internal static class Figures
             {
                 await E2BFigures.RunAsync();
             }
+
+            if (Wants("daytona"))
+            {
+                await DaytonaFigures.RunAsync();
+            }
         }
         finally
         {

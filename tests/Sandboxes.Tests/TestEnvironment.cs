@@ -14,12 +14,6 @@ public sealed class TestEnvironment
     /// <summary>The state directory of this run's local sandboxes.</summary>
     public static string StateDir { get; } = Path.Combine(Path.GetTempPath(), "sandboxes-tests", $"run-{Environment.ProcessId}");
 
-    /// <summary>
-    /// A state directory of its own under <see cref="StateDir"/>, for an emulator: stopping one kills every local sandbox
-    /// of its state directory, which must not take the sandboxes of other emulators or of the local target with it.
-    /// </summary>
-    public static string OwnStateDir(string owner) => Path.Combine(StateDir, $"{owner}-{Guid.NewGuid().ToString("N")[..8]}");
-
     /// <summary>The config every local client in the tests uses.</summary>
     public static ProviderConfig LocalConfig(string isolation = "auto") =>
         new() { Extra = new Dictionary<string, object?> { ["state_dir"] = StateDir, ["isolation"] = isolation } };

@@ -7,8 +7,8 @@ public sealed record EmulatorOptions
     public string ApiKey { get; init; } = "emulator-key-" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>
-    /// The local provider's state directory for the sandboxes the emulator runs. The emulator owns it: when it stops it
-    /// kills every sandbox there, so each emulator needs one of its own.
+    /// The directory under which the emulator keeps its local sandboxes, each emulator in a subdirectory of its own
+    /// (tests pass their private one).
     /// </summary>
     public required string StateDir { get; init; }
 

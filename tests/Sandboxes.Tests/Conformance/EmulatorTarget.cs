@@ -36,7 +36,7 @@ public abstract class EmulatorTarget : ProviderTarget
     protected override async Task StartCoreAsync()
     {
         Requires.Prism();
-        Emulator = CreateEmulator(new EmulatorOptions { StateDir = TestEnvironment.OwnStateDir(Provider), Isolation = "auto" });
+        Emulator = CreateEmulator(new EmulatorOptions { StateDir = TestEnvironment.StateDir, Isolation = "auto" });
         await Emulator.StartAsync();
         await StartProxyAsync(SpecPath, Emulator.BaseUrl);
     }

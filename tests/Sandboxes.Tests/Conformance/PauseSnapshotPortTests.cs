@@ -78,12 +78,14 @@ public sealed class PauseSnapshotPortTests(ProviderTarget target, ApiMode mode) 
         }
 
         await Run("mkdir -p /workspace/proj && echo state > /workspace/proj/file && ln -s file /workspace/proj/link", source);
-        var snapshot = await Call(() => source.CreateSnapshot("my-snap"), () => source.CreateSnapshotAsync("my-snap"));
+        // Some providers (Daytona) keep snapshot names unique per account, and fixtures run in parallel: one name per fixture.
+        var name = "my-snap-" + FixtureLabels["fixture"];
+        var snapshot = await Call(() => source.CreateSnapshot(name), () => source.CreateSnapshotAsync(name));
 
         var copy = await CreateAsync(new CreateSandboxRequest { Snapshot = snapshot.Id });
         var listed = await Call(() => Client.ListSnapshots(), () => Client.ListSnapshotsAsync());
 
-        Assert.That(snapshot.Name, Is.EqualTo("my-snap"));
+        Assert.That(snapshot.Name, Is.EqualTo(name));
         Assert.That(snapshot.SandboxId, Is.EqualTo(source.Id));
         Assert.That((await Run("cat /workspace/proj/file; readlink /workspace/proj/link", copy)).Stdout, Is.EqualTo("state\nfile\n"));
         Assert.That((await copy.InfoAsync()).Metadata, Does.ContainKey("origin").WithValue("snap"));

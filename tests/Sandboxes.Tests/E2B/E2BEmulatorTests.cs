@@ -30,7 +30,7 @@ public sealed class E2BEmulatorTests
     public async Task StartAsync()
     {
         Requires.Bubblewrap();
-        _emulator = new E2BEmulator(new EmulatorOptions { StateDir = TestEnvironment.OwnStateDir("e2b") });
+        _emulator = new E2BEmulator(new EmulatorOptions { StateDir = TestEnvironment.StateDir });
         await _emulator.StartAsync();
         _http = new HttpClient { BaseAddress = _emulator.BaseUrl };
         using var create = new HttpRequestMessage(HttpMethod.Post, "sandboxes") { Content = Json("{\"templateID\":\"base\",\"timeout\":120}") };
