@@ -31,12 +31,19 @@ public sealed class CompletionTests
     [TestCase("sandboxes sh", "shell")]
     [TestCase("sandboxes run --pre", "--preset")]
     [TestCase("sandboxes run --preset python-", "python-data-science python-ml")]
-    [TestCase("sandboxes exec -p ", "jupyter local")]
     [TestCase("sandboxes completion ", "bash zsh")]
     [TestCase("sandboxes list --js", "--json")]
     public void Bash_completes_verbs_options_and_values(string line, string expected)
     {
         Assert.That(Bash(line), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Bash_completes_every_registered_provider_as_the_value_of_p()
+    {
+        var providers = SandboxProviders.All.Select(d => d.Id).Order(StringComparer.Ordinal);
+
+        Assert.That(Bash("sandboxes exec -p "), Is.EqualTo(string.Join(' ', providers)));
     }
 
     [Test]
