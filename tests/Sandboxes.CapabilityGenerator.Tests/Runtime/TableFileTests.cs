@@ -77,7 +77,7 @@ public sealed class TableFileTests
         Assert.That(e2b.SettingVariables, Is.EqualTo(new[] { "E2B_DOMAIN" }));
         Assert.That(daytona.CredentialVariables, Is.EqualTo(new[] { "DAYTONA_API_KEY" }));
         Assert.That(daytona.SettingVariables, Is.EqualTo(new[] { "DAYTONA_API_URL", "DAYTONA_TARGET" }));
-        Assert.That(docker.SettingVariables, Is.EqualTo(new[] { "DOCKER_HOST" }));
+        Assert.That(docker.SettingVariables, Is.EqualTo(new[] { "DOCKER_HOST", "DOCKER_API_VERSION", "SANDBOXES_DOCKER_IMAGE" }));
         Assert.That(docker.NeedsNoCredentials, Is.True);
         Assert.That(jupyter.CredentialVariables, Is.EqualTo(new[] { "JUPYTER_TOKEN" }));
         Assert.That(jupyter.SettingVariables, Is.EqualTo(new[] { "JUPYTER_URL" }));
