@@ -12,6 +12,7 @@ public static class ProviderTargets
     public static IReadOnlyList<ProviderTarget> All { get; } =
     [
         new LocalTarget(),
+        new DockerTarget(),
     ];
 
     /// <summary>Each target with each API flavour, for <c>[TestFixtureSource]</c>.</summary>
