@@ -18,11 +18,11 @@ internal sealed class DockerExecRun : IAsyncDisposable
     private readonly Func<int, bool, CancellationToken, Task<string?>> _describeExit;
     private readonly TimeSpan? _timeout;
     private readonly CancellationTokenSource _deadline = new();
-    private readonly Utf8ChunkDecoder _stdoutDecoder = new();
-    private readonly Utf8ChunkDecoder _stderrDecoder = new();
+    private readonly ExecOutput _output;
     private readonly TrailingMarkerFilter? _oomFilter;
     private readonly Queue<CommandEvent> _queued = new();
     private readonly Task _stdinWriter;
+    private readonly bool _flushAtEnd;
     private bool _ended;
     private bool _finished;
 
@@ -33,9 +33,16 @@ internal sealed class DockerExecRun : IAsyncDisposable
     /// <param name="waitForExit">Reads the exit code once the output has ended.</param>
     /// <param name="killTree">Sends a signal (KILL, HUP...) to the exec's whole process tree; null when it cannot be killed.</param>
     /// <param name="describeExit">Says why the command ended abnormally (exit code, out of memory), or null.</param>
+    /// <param name="output">
+    /// Output shared with other execs of the same command (a follower replacing one that died): decoders are then not
+    /// flushed when this exec ends, the owner flushes them at the very end. Null for a run of its own.
+    /// </param>
     public DockerExecRun(HijackedConnection connection, string? stdin, TimeSpan? timeout, byte[]? oomMarker,
-        Func<CancellationToken, Task<int>> waitForExit, Func<string, Task>? killTree, Func<int, bool, CancellationToken, Task<string?>> describeExit)
+        Func<CancellationToken, Task<int>> waitForExit, Func<string, Task>? killTree, Func<int, bool, CancellationToken, Task<string?>> describeExit,
+        ExecOutput? output = null)
     {
+        _flushAtEnd = output is null;
+        _output = output ?? new ExecOutput();
         _connection = connection;
         _reader = new MultiplexedStreamReader(connection);
         _timeout = timeout;
@@ -55,11 +62,14 @@ internal sealed class DockerExecRun : IAsyncDisposable
     /// <summary>When the run started.</summary>
     public DateTimeOffset Started { get; }
 
+    /// <summary>What the command wrote so far.</summary>
+    public ExecOutput Output => _output;
+
     /// <summary>Everything written to stdout so far.</summary>
-    public StringBuilder Stdout { get; } = new();
+    public StringBuilder Stdout => _output.Stdout;
 
     /// <summary>Everything written to stderr so far.</summary>
-    public StringBuilder Stderr { get; } = new();
+    public StringBuilder Stderr => _output.Stderr;
 
     /// <summary>True when the run script reported that the memory cgroup killed the command.</summary>
     public bool OutOfMemory => _oomFilter?.Found ?? false;
@@ -141,22 +151,19 @@ internal sealed class DockerExecRun : IAsyncDisposable
     {
         if (kind == ExecStreamKind.Stderr)
         {
-            var text = _stderrDecoder.Decode(_oomFilter is null ? payload : _oomFilter.Push(payload));
-            Stderr.Append(text);
+            var text = _output.AddStderr(_oomFilter is null ? payload : _oomFilter.Push(payload));
             return text.Length == 0 ? null : CommandEvent.Stderr(text);
         }
 
-        var stdout = _stdoutDecoder.Decode(payload);
-        Stdout.Append(stdout);
+        var stdout = _output.AddStdout(payload);
         return stdout.Length == 0 ? null : CommandEvent.Stdout(stdout);
     }
 
     private async Task FinishAsync(CancellationToken cancellationToken)
     {
-        var stdout = _stdoutDecoder.Flush();
-        var stderr = _stderrDecoder.Decode(_oomFilter?.Flush() ?? []) + _stderrDecoder.Flush();
-        Stdout.Append(stdout);
-        Stderr.Append(stderr);
+        var held = _output.AddStderr(_oomFilter?.Flush() ?? []);
+        var (stdout, rest) = _flushAtEnd ? _output.Flush() : (string.Empty, string.Empty);
+        var stderr = held + rest;
         if (stdout.Length > 0)
         {
             _queued.Enqueue(CommandEvent.Stdout(stdout));
@@ -195,8 +202,8 @@ internal sealed class DockerExecRun : IAsyncDisposable
 
         _ended = true;
         _finished = true;
-        Stdout.Append(_stdoutDecoder.Flush());
-        Stderr.Append(_stderrDecoder.Decode(_oomFilter?.Flush() ?? []) + _stderrDecoder.Flush());
+        _output.AddStderr(_oomFilter?.Flush() ?? []);
+        _output.Flush();
         var seconds = _timeout!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         return new SandboxTimeoutException(DockerProvider.ProviderId,
             $"The command did not finish within {seconds} s; it was killed with every process it started.",

@@ -94,47 +94,32 @@ internal sealed partial class DockerProvider
 
     public override async Task<CommandResult> WaitForHandleAsync(string sandboxId, string handleId, CancellationToken cancellationToken)
     {
-        var run = await FollowAsync(sandboxId, handleId, cancellationToken).ConfigureAwait(false);
-        await using (run.ConfigureAwait(false))
+        var started = DateTimeOffset.UtcNow;
+        var output = new ExecOutput();
+        await foreach (var _ in FollowAsync(sandboxId, handleId, output, cancellationToken).ConfigureAwait(false))
         {
-            while (await run.NextAsync(cancellationToken).ConfigureAwait(false) is { } e)
-            {
-                if (e.Kind != CommandEventKind.Exit)
-                {
-                    continue;
-                }
-
-                var status = await EndOfFollowAsync(sandboxId, handleId, e, run, cancellationToken).ConfigureAwait(false);
-                return new CommandResult
-                {
-                    Stdout = run.Stdout.ToString(), Stderr = run.Stderr.ToString(), ExitCode = status.ExitCode,
-                    Duration = DateTimeOffset.UtcNow - run.Started, OutOfMemory = status.OutOfMemory,
-                    Error = await DescribeBackgroundExitAsync(sandboxId, status, cancellationToken).ConfigureAwait(false),
-                };
-            }
         }
 
-        throw new ProviderException(ProviderId, "Following the background command ended without its status.");
+        var status = await EndOfFollowAsync(sandboxId, handleId, output, cancellationToken).ConfigureAwait(false);
+        return new CommandResult
+        {
+            Stdout = output.Stdout.ToString(), Stderr = output.Stderr.ToString(), ExitCode = status.ExitCode,
+            Duration = DateTimeOffset.UtcNow - started, OutOfMemory = status.OutOfMemory,
+            Error = await DescribeBackgroundExitAsync(sandboxId, status, cancellationToken).ConfigureAwait(false),
+        };
     }
 
     public override async IAsyncEnumerable<CommandEvent> AttachCommandAsync(string sandboxId, string handleId,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var run = await FollowAsync(sandboxId, handleId, cancellationToken).ConfigureAwait(false);
-        await using (run.ConfigureAwait(false))
+        var output = new ExecOutput();
+        await foreach (var e in FollowAsync(sandboxId, handleId, output, cancellationToken).ConfigureAwait(false))
         {
-            while (await run.NextAsync(cancellationToken).ConfigureAwait(false) is { } e)
-            {
-                if (e.Kind != CommandEventKind.Exit)
-                {
-                    yield return e;
-                    continue;
-                }
-
-                var status = await EndOfFollowAsync(sandboxId, handleId, e, run, cancellationToken).ConfigureAwait(false);
-                yield return CommandEvent.Exited(status.ExitCode, await DescribeBackgroundExitAsync(sandboxId, status, cancellationToken).ConfigureAwait(false));
-            }
+            yield return e;
         }
+
+        var status = await EndOfFollowAsync(sandboxId, handleId, output, cancellationToken).ConfigureAwait(false);
+        yield return CommandEvent.Exited(status.ExitCode, await DescribeBackgroundExitAsync(sandboxId, status, cancellationToken).ConfigureAwait(false));
     }
 
     public override async Task WriteStdinAsync(string sandboxId, string handleId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -255,41 +240,81 @@ internal sealed partial class DockerProvider
             (exitCode, oom, token) => DescribeForegroundExitAsync(sandboxId, exitCode, oom, token));
     }
 
-    /// <summary>Starts following a background command's output from its start.</summary>
-    private async Task<DockerExecRun> FollowAsync(string sandboxId, string handleId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Yields a background command's output from its start until its status is written. The follower is an exec of its
+    /// own; when it dies before the end (a command that uses all of the container's memory can take it down with it),
+    /// another resumes at the byte where it stopped.
+    /// </summary>
+    private async IAsyncEnumerable<CommandEvent> FollowAsync(string sandboxId, string handleId, ExecOutput output,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (!IsHandleId(handleId))
         {
             throw UnknownHandle(sandboxId, handleId);
         }
 
-        var nonce = NewNonce();
-        var spec = ExecSpec.Helper(DockerScripts.Follow, [HandleDir(handleId)], asRoot: true) with
+        for (var attempt = 1; ; attempt++)
         {
-            Env = [$"{DockerScripts.HelperVariable}=1", $"{DockerScripts.ExecVariable}={nonce}"],
-        };
-        var (execId, connection) = await StartExecAsync(sandboxId, spec, cancellationToken).ConfigureAwait(false);
-        connection.CloseWrite();
-        return new DockerExecRun(connection, null, null, null,
-            token => WaitForExitAsync(execId, token),
-            signal => KillTreeAsync(sandboxId, nonce, signal),
-            (_, _, _) => Task.FromResult<string?>(null));
+            var nonce = NewNonce();
+            var spec = ExecSpec.Helper(DockerScripts.Follow,
+                [HandleDir(handleId), output.StdoutBytes.ToString(CultureInfo.InvariantCulture), output.StderrBytes.ToString(CultureInfo.InvariantCulture)],
+                asRoot: true) with
+            {
+                Env = [$"{DockerScripts.HelperVariable}=1", $"{DockerScripts.ExecVariable}={nonce}"],
+            };
+            var (execId, connection) = await StartExecAsync(sandboxId, spec, cancellationToken).ConfigureAwait(false);
+            connection.CloseWrite();
+            var run = new DockerExecRun(connection, null, null, null,
+                token => WaitForExitAsync(execId, token),
+                signal => KillTreeAsync(sandboxId, nonce, signal),
+                (_, _, _) => Task.FromResult<string?>(null),
+                output);
+            int? exitCode = null;
+            await using (run.ConfigureAwait(false))
+            {
+                while (await run.NextAsync(cancellationToken).ConfigureAwait(false) is { } e)
+                {
+                    if (e.Kind == CommandEventKind.Exit)
+                    {
+                        exitCode = e.ExitCode;
+                        break;
+                    }
+
+                    yield return e;
+                }
+            }
+
+            if (exitCode == 0)
+            {
+                break;
+            }
+
+            if (exitCode == DockerScripts.NotFoundExit)
+            {
+                throw UnknownHandle(sandboxId, handleId);
+            }
+
+            if (attempt == 5)
+            {
+                throw new ProviderException(ProviderId, $"Following command {handleId} failed {attempt} times (last exit {exitCode}): {output.Stderr}");
+            }
+        }
+
+        var (stdout, stderr) = output.Flush();
+        if (stdout.Length > 0)
+        {
+            yield return CommandEvent.Stdout(stdout);
+        }
+
+        if (stderr.Length > 0)
+        {
+            yield return CommandEvent.Stderr(stderr);
+        }
     }
 
     /// <summary>Reads the status a background command left when its output ended.</summary>
-    private async Task<BackgroundStatus> EndOfFollowAsync(string sandboxId, string handleId, CommandEvent exit, DockerExecRun run,
-        CancellationToken cancellationToken)
+    private async Task<BackgroundStatus> EndOfFollowAsync(string sandboxId, string handleId, ExecOutput output, CancellationToken cancellationToken)
     {
-        if (exit.ExitCode == DockerScripts.NotFoundExit)
-        {
-            throw UnknownHandle(sandboxId, handleId);
-        }
-
-        if (exit.ExitCode != 0)
-        {
-            throw new ProviderException(ProviderId, $"Following command {handleId} failed (exit {exit.ExitCode}): {run.Stderr}");
-        }
-
         var status = BackgroundStatus.Parse(Encoding.UTF8.GetString(
             await ReadSmallFileAsync(sandboxId, HandleDir(handleId) + "/status", cancellationToken).ConfigureAwait(false)));
         if (status.TimedOut)
@@ -297,7 +322,7 @@ internal sealed partial class DockerProvider
             var timeout = TimeSpan.FromSeconds(status.Timeout ?? 0);
             throw new SandboxTimeoutException(ProviderId,
                 $"Command {handleId} did not finish within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; it was killed with every process it started.",
-                timeout, run.Stdout.ToString(), run.Stderr.ToString());
+                timeout, output.Stdout.ToString(), output.Stderr.ToString());
         }
 
         return status;
@@ -363,6 +388,11 @@ internal sealed partial class DockerProvider
         if (status.OutOfMemory)
         {
             return await OutOfMemoryTextAsync(sandboxId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (status.ExitCode == -1)
+        {
+            return "its exit status is unknown: the process waiting for it was killed (perhaps when the sandbox ran out of memory)";
         }
 
         return status.Signal is { } signal && status.ExitCode == 128 + signal ? $"killed by signal {signal}" : null;

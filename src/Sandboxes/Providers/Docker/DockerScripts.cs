@@ -94,7 +94,7 @@ internal static class DockerScripts
     public const string Start = OomCounter + """
 
         d=$1
-        mkdir -p "$d" 2>/dev/null && : > "$d/out" && : > "$d/err" || { echo "sandboxes: cannot write $d" >&2; exit 125; }
+        mkdir -p "$d" 2>/dev/null && : > "$d/out" && : > "$d/err" && echo "$$" > "$d/wrapper" || { echo "sandboxes: cannot write $d" >&2; exit 125; }
         oom_count before
         exec 3<&0
         ( unset SANDBOXES_HELPER; exec /bin/sh -c "$2" <&3 3<&- >"$d/out" 2>"$d/err" ) &
@@ -136,20 +136,27 @@ internal static class DockerScripts
         """;
 
     /// <summary>
-    /// Follows a background command's output from its start: $1 handle directory. Copies new bytes of <c>out</c> to
-    /// stdout and of <c>err</c> to stderr as they appear, and ends once the status is written and everything was copied.
+    /// Follows a background command's output: $1 handle directory, $2 and $3 the bytes of stdout and stderr already seen
+    /// (0 from the start). Copies new bytes of <c>out</c> to stdout and of <c>err</c> to stderr as they appear, and ends
+    /// once the status is written and everything was copied.
     /// </summary>
     public const string Follow = """
         d=$1
         [ -e "$d/pid" ] || exit 44
-        o=0; e=0
+        o=${2:-0}; e=${3:-0}
         while :; do
           f=0; [ -e "$d/status" ] && f=1
-          n=$(wc -c < "$d/out" 2>/dev/null); n=$((n + 0))
+          n=$({ wc -c < "$d/out"; } 2>/dev/null); n=$((n + 0))
           if [ "$n" -gt "$o" ]; then tail -c +$((o + 1)) "$d/out" | head -c $((n - o)); o=$n; fi
-          n=$(wc -c < "$d/err" 2>/dev/null); n=$((n + 0))
+          n=$({ wc -c < "$d/err"; } 2>/dev/null); n=$((n + 0))
           if [ "$n" -gt "$e" ]; then tail -c +$((e + 1)) "$d/err" | head -c $((n - e)) >&2; e=$n; fi
           [ "$f" = 1 ] && exit 0
+          # A wrapper killed before it wrote the status (out of memory, say) leaves the exit status unknown: once the
+          # command is gone too, say so, rather than wait for ever.
+          { read -r w < "$d/wrapper"; read -r p < "$d/pid"; } 2>/dev/null
+          if [ -n "$w" ] && [ ! -d "/proc/$w" ] && [ ! -d "/proc/$p" ] && [ ! -e "$d/status" ]; then
+            printf '%s 0 - 0 -\n' -1 > "$d/status.tmp" && mv -f "$d/status.tmp" "$d/status"
+          fi
           sleep 0.05 2>/dev/null || sleep 1
         done
         """;
