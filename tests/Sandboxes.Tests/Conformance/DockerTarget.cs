@@ -4,7 +4,8 @@ namespace Sandboxes.Tests.Conformance;
 
 /// <summary>
 /// The docker provider on a real Docker-API engine: podman's compatible service, with the test image scripts/setup.sh
-/// builds (see <see cref="PodmanService"/>). At the end of the run every sandbox container still alive is a leak.
+/// builds (see <see cref="PodmanService"/>). At the end of the run every sandbox container still alive, and every snapshot
+/// taken from one of this run's sandboxes, is a leak.
 /// </summary>
 public sealed class DockerTarget : ProviderTarget
 {
@@ -45,6 +46,15 @@ public sealed class DockerTarget : ProviderTarget
                 {
                     LeakCheck.Report($"docker sandbox {info.Id[..12]} ({info.Status})");
                     await client.KillSandboxAsync(info.Id);
+                }
+            }
+
+            foreach (var snapshot in await client.ListSnapshotsAsync())
+            {
+                if (snapshot.SandboxId is { } source && ids.Contains(source))
+                {
+                    LeakCheck.Report($"docker snapshot {snapshot.Id}");
+                    await client.DeleteSnapshotAsync(snapshot.Id);
                 }
             }
         }

@@ -232,9 +232,9 @@ public sealed class DockerEngineTests
     {
         Assert.That(async () => await _client.CreateSandboxAsync(_target.CreateRequest with
             {
-                Metadata = new Dictionary<string, string> { [DockerLabels.ExpiresAt] = "0" },
+                Metadata = new Dictionary<string, string> { [DockerLabels.Lifetime] = "0" },
             }),
-            Throws.InstanceOf<BadConfigException>().With.Message.Contains(DockerLabels.ExpiresAt));
+            Throws.InstanceOf<BadConfigException>().With.Message.Contains(DockerLabels.Lifetime));
     }
 
     [Test]

@@ -50,6 +50,7 @@ internal sealed class DockerEngine : IDisposable
                 {
                     BaseAddress = new Uri(Endpoint.HttpBase, _versionPrefix),
                     ProviderName = DockerProvider.ProviderId,
+                    Timeout = _options.RequestTimeout,
                 });
             }
 

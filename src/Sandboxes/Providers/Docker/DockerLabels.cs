@@ -12,8 +12,11 @@ internal static class DockerLabels
     /// <summary>Marks a container as a sandbox (value <c>1</c>); only such containers are listed, attached or killed.</summary>
     public const string Sandbox = Prefix + "sandbox";
 
-    /// <summary>When the sandbox's lifetime ends, in Unix seconds; empty for none.</summary>
-    public const string ExpiresAt = Prefix + "expires-at";
+    /// <summary>
+    /// The sandbox's lifetime in seconds from the container's start (when its keep-alive starts sleeping); empty for none.
+    /// A duration rather than a date, because the start time is known only once the container has started.
+    /// </summary>
+    public const string Lifetime = Prefix + "lifetime";
 
     /// <summary>The image or template the sandbox was created from, as the caller named it.</summary>
     public const string Template = Prefix + "template";

@@ -23,6 +23,9 @@ internal sealed partial record DockerOptions
     /// <summary>A pinned API version (config <c>api_version</c> or <c>DOCKER_API_VERSION</c>); null to negotiate.</summary>
     public string? ApiVersion { get; init; }
 
+    /// <summary>The time limit of each engine call (<see cref="ProviderConfig.DefaultTimeout"/>); null for none.</summary>
+    public TimeSpan? RequestTimeout { get; init; }
+
     /// <summary>
     /// Reads the settings. The engine address comes from <see cref="ProviderConfig.BaseUrl"/>, else config <c>docker_host</c>,
     /// else <c>DOCKER_HOST</c>, else the standard socket <c>unix:///var/run/docker.sock</c>.
@@ -57,6 +60,7 @@ internal sealed partial record DockerOptions
             Endpoint = DockerEndpoint.Parse(host),
             DefaultImage = config.GetExtra("image") ?? NonEmpty(Environment.GetEnvironmentVariable("SANDBOXES_DOCKER_IMAGE")) ?? FallbackImage,
             ApiVersion = version,
+            RequestTimeout = config.DefaultTimeout,
         };
     }
 

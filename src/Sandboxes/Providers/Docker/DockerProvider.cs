@@ -55,7 +55,6 @@ internal sealed partial class DockerProvider : SandboxProvider
             env.Add(EnvPair(key, value));
         }
 
-        var expires = request.TimeoutSeconds is { } lifetime ? DateTimeOffset.UtcNow.AddSeconds(lifetime) : (DateTimeOffset?)null;
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in request.Metadata ?? new Dictionary<string, string>())
         {
@@ -69,7 +68,7 @@ internal sealed partial class DockerProvider : SandboxProvider
 
         labels[DockerLabels.Sandbox] = "1";
         labels[DockerLabels.Template] = template;
-        labels[DockerLabels.ExpiresAt] = expires?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) ?? string.Empty;
+        labels[DockerLabels.Lifetime] = request.TimeoutSeconds?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
         // A snapshot's image carries its own bookkeeping labels; they are not the new sandbox's.
         labels[DockerLabels.Snapshot] = string.Empty;
         labels[DockerLabels.SnapshotName] = string.Empty;
@@ -414,6 +413,10 @@ internal sealed partial class DockerProvider : SandboxProvider
     {
         var labels = container.Config?.Labels ?? new Dictionary<string, string>();
         var state = container.State;
+        var started = DateTimeOffset.TryParse(state?.StartedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var startTime)
+                      && startTime.Year > 1
+            ? startTime
+            : ParseTime(container.Created);
         var status = state?.Status?.Value switch
         {
             "running" => SandboxStatus.Running,
@@ -430,9 +433,8 @@ internal sealed partial class DockerProvider : SandboxProvider
             Name = container.Name?.TrimStart('/'),
             Template = labels.TryGetValue(DockerLabels.Template, out var template) && template.Length > 0 ? template : container.Config?.Image,
             Status = status,
-            StartedAt = DateTimeOffset.TryParse(state?.StartedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var started)
-                        && started.Year > 1 ? started : ParseTime(container.Created),
-            ExpiresAt = Expiry(labels),
+            StartedAt = started,
+            ExpiresAt = started + Lifetime(labels),
             Metadata = DockerLabels.UserLabels(labels),
             Cpus = container.HostConfig?.NanoCpus is > 0 and var nano ? nano / 1e9 : null,
             MemoryMb = container.HostConfig?.Memory is > 0 and var memory ? (int)(memory / (1024 * 1024)) : null,
@@ -459,14 +461,15 @@ internal sealed partial class DockerProvider : SandboxProvider
                 _ => SandboxStatus.Error,
             },
             StartedAt = container.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
-            ExpiresAt = Expiry(labels),
+            // A summary has no start time; the creation time is the closest (the keep-alive starts a moment later).
+            ExpiresAt = container.Created is { } createdAt ? DateTimeOffset.FromUnixTimeSeconds(createdAt) + Lifetime(labels) : null,
             Metadata = DockerLabels.UserLabels(labels),
         };
     }
 
-    private static DateTimeOffset? Expiry(IReadOnlyDictionary<string, string> labels) =>
-        labels.TryGetValue(DockerLabels.ExpiresAt, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+    private static TimeSpan? Lifetime(IReadOnlyDictionary<string, string> labels) =>
+        labels.TryGetValue(DockerLabels.Lifetime, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
             : null;
 
     private static DateTimeOffset? ParseTime(string? text) =>
