@@ -5,6 +5,9 @@
 #                               (debootstrap minbase + python3, `podman import`ed: no registry is needed)
 #   jupyter-server + ipykernel  a real Jupyter Server for the jupyter provider
 #   tmux                        a real terminal for the CLI shell tests
+#   python3-matplotlib          figures as PNG in the code execution tests
+#   ruby, node-typescript,      the languages RunCode is tested with (python3, node, bash and perl are already
+#   golang-go, rustc            on the machine); sandboxes see the host's /usr, so these are their runtimes
 #   Prism (npm, .tools/prism)   validates every request and response of the cloud adapters against the vendor's spec
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,6 +22,11 @@ command -v tmux >/dev/null || packages+=(tmux)
 command -v jupyter-server >/dev/null || packages+=(jupyter-server)
 python3 -c "import ipykernel" 2>/dev/null || packages+=(python3-ipykernel)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import ipykernel" 2>/dev/null || packages+=(python3-ipykernel)
+/usr/bin/python3 -c "import matplotlib" 2>/dev/null || packages+=(python3-matplotlib)
+[ -x /usr/bin/ruby ] || packages+=(ruby)
+[ -x /usr/bin/tsc ] || packages+=(node-typescript)
+[ -x /usr/bin/go ] || packages+=(golang-go)
+[ -x /usr/bin/rustc ] || packages+=(rustc)
 command -v debootstrap >/dev/null || packages+=(debootstrap)
 [ -x /bin/busybox ] || packages+=(busybox-static)
 command -v slirp4netns >/dev/null || packages+=(slirp4netns)

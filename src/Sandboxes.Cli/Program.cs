@@ -7,7 +7,8 @@ var root = new RootCommand("""
     sandboxes: run commands in isolated sandboxes (local namespaces, containers, cloud providers) from any language.
 
     The provider is -p/--provider, else $SANDBOXES_PROVIDER, else local.
-    Exit codes: the command's own for run and exec; 2 usage or configuration; 124 timeout; 125 provider error; 130 interrupted.
+    Exit codes: the command's own for run and exec; 2 usage or configuration; 124 timeout; 125 provider error;
+    127 no runtime for the code's language; 130 interrupted.
     """)
 {
     RunVerb.Create(),

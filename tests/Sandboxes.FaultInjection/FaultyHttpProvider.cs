@@ -188,6 +188,30 @@ public class FaultyHttpProvider : SandboxProvider
         throw NotSupported(Capability.Ports, nameof(GetPortUrlAsync));
 
     /// <inheritdoc />
+    public override Task<CodeContext> CreateCodeContextAsync(string sandboxId, CreateCodeContextRequest request, CancellationToken cancellationToken) =>
+        throw NotSupported(Capability.CodeContext, nameof(CreateCodeContextAsync));
+
+    /// <inheritdoc />
+    public override Task<IReadOnlyList<CodeContext>> ListCodeContextsAsync(string sandboxId, CancellationToken cancellationToken) =>
+        throw NotSupported(Capability.CodeContext, nameof(ListCodeContextsAsync));
+
+    /// <inheritdoc />
+    public override Task<ExecutionResult> RunCodeInContextAsync(string sandboxId, RunCodeRequest request, CancellationToken cancellationToken) =>
+        throw NotSupported(Capability.CodeContext, nameof(RunCodeInContextAsync));
+
+    /// <inheritdoc />
+    public override Task InterruptCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) =>
+        throw NotSupported(Capability.CodeContext, nameof(InterruptCodeContextAsync));
+
+    /// <inheritdoc />
+    public override Task RestartCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) =>
+        throw NotSupported(Capability.CodeContext, nameof(RestartCodeContextAsync));
+
+    /// <inheritdoc />
+    public override Task CloseCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) =>
+        throw NotSupported(Capability.CodeContext, nameof(CloseCodeContextAsync));
+
+    /// <inheritdoc />
     public override ValueTask DisposeAsync()
     {
         if (_ownsHttp)

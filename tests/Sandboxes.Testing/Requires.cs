@@ -31,6 +31,20 @@ public static class Requires
     /// <summary>Requires bubblewrap (namespace isolation for the local provider).</summary>
     public static void Bubblewrap() => Executable("bwrap", "bubblewrap");
 
+    /// <summary>Requires a Jupyter Server and the Python kernel in /usr (where a jailed server finds them).</summary>
+    public static void Jupyter()
+    {
+        if (!File.Exists("/usr/bin/jupyter-server"))
+        {
+            Missing("jupyter-server", "/usr/bin/jupyter-server is absent");
+        }
+
+        if (!Directory.Exists("/usr/lib/python3/dist-packages/ipykernel"))
+        {
+            Missing("python3-ipykernel", "/usr/lib/python3/dist-packages/ipykernel is absent");
+        }
+    }
+
     /// <summary>Requires the Prism CLI installed by scripts/setup.sh under .tools/prism.</summary>
     public static string Prism()
     {

@@ -2,28 +2,54 @@ using System.CommandLine;
 
 namespace Sandboxes.Cli.Commands;
 
-/// <summary><c>sandboxes run "cmd"</c>: create a sandbox, run the command with live output, exit with its code, destroy the sandbox.</summary>
+/// <summary>
+/// <c>sandboxes run "cmd"</c>: create a sandbox, run the command with live output, exit with its code, destroy the
+/// sandbox. With <c>--file</c> or <c>--lang</c> it runs code instead (see <see cref="CodeRun"/>).
+/// </summary>
 internal static class RunVerb
 {
     public static Command Create()
     {
-        var command = new Argument<string[]>("command") { Description = "The shell command line (quote it, or put it after --)", Arity = ArgumentArity.OneOrMore };
+        var command = new Argument<string[]>("command") { Description = "The shell command line (quote it, or put it after --)", Arity = ArgumentArity.ZeroOrMore };
+        var file = new Option<FileInfo?>("--file", "-f") { Description = "Run a source file; its language comes from its extension (.py .js .ts .go .rs .rb .sh)" };
+        var lang = new Option<string?>("--lang") { Description = "Run code read from stdin in this language (python, node, typescript, go, rust, ruby, bash, or an interpreter's name)" };
+        var deps = new Option<bool>("--deps") { Description = "Go: upload go.mod and go.sum from the file's directory and download the modules first (the sandbox gets outbound network)" };
         var timeout = new Option<double?>("--timeout", "-t") { Description = "Seconds after which the command is killed" };
         var keep = new Option<bool>("--keep") { Description = "Keep the sandbox after the command (prints its id)" };
         var verb = new Command("run", """
-            Run a command in a new sandbox and exit with its exit code.
+            Run a command, or code, in a new sandbox and exit with its exit code.
 
             Examples:
               sandboxes run "echo hello"
               sandboxes run -e MODE=test -t 30 "python3 script.py"
               sandboxes run --keep -l project=demo "git clone https://example.com/repo"
+              sandboxes run --file script.py
+              cat main.go | sandboxes run --lang go
+              sandboxes run --file main.go --deps
             """)
         {
-            command, CliContext.Provider, CliContext.Env, CliContext.Labels, timeout, keep, CliContext.Quiet,
+            command, file, lang, deps, CliContext.Provider, CliContext.Env, CliContext.Labels, timeout, keep, CliContext.Quiet,
         };
         verb.SetAction(async (parse, cancellationToken) =>
         {
             var line = string.Join(' ', parse.GetValue(command) ?? []);
+            var source = parse.GetValue(file);
+            var language = parse.GetValue(lang);
+            var withDeps = parse.GetValue(deps);
+            var runsCode = source is not null || language is not null;
+            if (runsCode == (line.Length > 0))
+            {
+                throw new BadConfigException(string.Empty, runsCode
+                    ? "Give a command line, or code with --file/--lang, not both."
+                    : "Give a command line to run, or code with --file or --lang.");
+            }
+
+            var (code, codeLanguage) = runsCode ? CodeRun.Read(source, language) : (string.Empty, default);
+            if (withDeps && (source is null || codeLanguage != CodeLanguage.Go))
+            {
+                throw new BadConfigException(string.Empty, "--deps works with --file and a Go program (main.go beside its go.mod).");
+            }
+
             var env = CliContext.ParsePairs(parse.GetValue(CliContext.Env), "-e/--env");
             var labels = CliContext.ParsePairs(parse.GetValue(CliContext.Labels), "-l/--label");
             var kept = parse.GetValue(keep);
@@ -34,11 +60,15 @@ internal static class RunVerb
                 Metadata = labels.Count > 0 ? labels : null,
                 Envs = env.Count > 0 ? env : null,
                 Keep = kept,
+                Network = withDeps && client.Capabilities.Supports(Capability.NetworkPolicy) ? NetworkPolicy.Internet : null,
             }, cancellationToken).ConfigureAwait(false);
             await using (sandbox.ConfigureAwait(false))
             {
-                var exit = await OutputCopier.StreamAsync(sandbox, new RunCommandRequest(line) { TimeoutSeconds = parse.GetValue(timeout) }, cancellationToken)
-                    .ConfigureAwait(false);
+                var seconds = parse.GetValue(timeout);
+                var exit = withDeps ? await CodeRun.RunGoModuleAsync(sandbox, source!, seconds, cancellationToken).ConfigureAwait(false)
+                    : runsCode ? await CodeRun.RunAsync(sandbox, code, codeLanguage, seconds, cancellationToken).ConfigureAwait(false)
+                    : await OutputCopier.StreamAsync(sandbox, new RunCommandRequest(line) { TimeoutSeconds = seconds }, cancellationToken)
+                        .ConfigureAwait(false);
                 if (kept && !quiet)
                 {
                     await Console.Error.WriteLineAsync($"sandboxes: kept sandbox {info.Id} (sandboxes exec {info.Id} \"...\"; sandboxes destroy {info.Id})")

@@ -62,6 +62,35 @@ internal static class RequestValidator
         RequireIf(capabilities, !string.IsNullOrEmpty(request.User), Capability.RunAsUser, "CreatePtyRequest.User");
     }
 
+    public static void Validate(ProviderCapabilities capabilities, RunCodeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Code is null)
+        {
+            throw new BadConfigException(capabilities.Provider, "RunCodeRequest.Code must not be null.");
+        }
+
+        if (request.TimeoutSeconds is <= 0 or double.NaN)
+        {
+            throw new BadConfigException(capabilities.Provider, $"RunCodeRequest.TimeoutSeconds must be positive, not {request.TimeoutSeconds}.");
+        }
+
+        if (request.ContextId is not null && (request.Cwd is not null || request.Env is { Count: > 0 } || request.Language is not null))
+        {
+            // A context has one interpreter: its language, directory and environment were fixed when it was created.
+            throw new BadConfigException(capabilities.Provider,
+                "RunCodeRequest.Language, Cwd and Env apply to one-off runs; a context takes them from CreateCodeContextRequest.");
+        }
+
+        RequireIf(capabilities, request.Env is { Count: > 0 }, Capability.Environment, "RunCodeRequest.Env");
+    }
+
+    public static void Validate(ProviderCapabilities capabilities, CreateCodeContextRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RequireIf(capabilities, request.Env is { Count: > 0 }, Capability.Environment, "CreateCodeContextRequest.Env");
+    }
+
     public static void ValidatePath(string provider, string path)
     {
         if (string.IsNullOrEmpty(path))

@@ -157,6 +157,38 @@ public abstract class SandboxProvider : IAsyncDisposable, IDisposable
     [ProviderCapability(Capability.Ids.Ports)]
     public abstract Task<Uri> GetPortUrlAsync(string sandboxId, int port, CancellationToken cancellationToken);
 
+    // ---- Code contexts ----
+
+    /// <summary>
+    /// Starts a persistent interpreter (a context) in the sandbox. Providers without a native interpreter delegate to the
+    /// library's process-based contexts, which run a driver as a background command.
+    /// </summary>
+    [ProviderCapability(Capability.Ids.CodeContext)]
+    public abstract Task<CodeContext> CreateCodeContextAsync(string sandboxId, CreateCodeContextRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Lists the contexts of a sandbox.</summary>
+    [ProviderCapability(Capability.Ids.CodeContext)]
+    public abstract Task<IReadOnlyList<CodeContext>> ListCodeContextsAsync(string sandboxId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs code in the context named by <see cref="RunCodeRequest.ContextId"/>. Cancellation and the request's timeout
+    /// interrupt the code without ending the context.
+    /// </summary>
+    [ProviderCapability(Capability.Ids.CodeContext)]
+    public abstract Task<ExecutionResult> RunCodeInContextAsync(string sandboxId, RunCodeRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Interrupts the code running in a context (as Ctrl-C); the context keeps its state.</summary>
+    [ProviderCapability(Capability.Ids.CodeContext)]
+    public abstract Task InterruptCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a context's interpreter with a fresh one; its state is lost, its id is kept.</summary>
+    [ProviderCapability(Capability.Ids.CodeContext)]
+    public abstract Task RestartCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken);
+
+    /// <summary>Stops a context's interpreter and removes the context.</summary>
+    [ProviderCapability(Capability.Ids.CodeContext)]
+    public abstract Task CloseCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken);
+
     // ---- Disposal ----
 
     /// <summary>Releases the adapter's resources (HTTP clients, forwarders). Sandboxes themselves are not killed.</summary>

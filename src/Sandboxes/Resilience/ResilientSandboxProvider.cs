@@ -343,6 +343,30 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
     public override Task<Uri> GetPortUrlAsync(string sandboxId, int port, CancellationToken cancellationToken) =>
         Quick("ports.url", ct => _inner.GetPortUrlAsync(sandboxId, port, ct), cancellationToken);
 
+    // ---- Code contexts ----
+
+    // Starting an interpreter and running code take as long as they take: no client-side timeout (a run has its own).
+    public override Task<CodeContext> CreateCodeContextAsync(string sandboxId, CreateCodeContextRequest request, CancellationToken cancellationToken) =>
+        ExecuteAsync("code.context.create", Idempotency.NotIdempotent, Infinite, Infinite,
+            ct => _inner.CreateCodeContextAsync(sandboxId, request, ct), cancellationToken);
+
+    public override Task<IReadOnlyList<CodeContext>> ListCodeContextsAsync(string sandboxId, CancellationToken cancellationToken) =>
+        Quick("code.context.list", ct => _inner.ListCodeContextsAsync(sandboxId, ct), cancellationToken);
+
+    public override Task<ExecutionResult> RunCodeInContextAsync(string sandboxId, RunCodeRequest request, CancellationToken cancellationToken) =>
+        ExecuteAsync("code.run", Idempotency.NotIdempotent, Infinite, Infinite,
+            ct => _inner.RunCodeInContextAsync(sandboxId, request, ct), cancellationToken);
+
+    public override Task InterruptCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) =>
+        Quick("code.context.interrupt", ct => _inner.InterruptCodeContextAsync(sandboxId, contextId, ct), cancellationToken);
+
+    public override Task RestartCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) =>
+        ExecuteAsync("code.context.restart", Idempotency.NotIdempotent, Infinite, Infinite,
+            ct => Unit(_inner.RestartCodeContextAsync(sandboxId, contextId, ct)), cancellationToken);
+
+    public override Task CloseCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) =>
+        Quick("code.context.close", ct => _inner.CloseCodeContextAsync(sandboxId, contextId, ct), cancellationToken);
+
     public override async ValueTask DisposeAsync()
     {
         await _inner.DisposeAsync().ConfigureAwait(false);

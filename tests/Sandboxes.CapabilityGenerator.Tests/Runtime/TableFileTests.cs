@@ -33,7 +33,7 @@ public sealed class TableFileTests
     }
 
     [Test]
-    public void Local_declares_everything_native_but_gpu_disk_and_images()
+    public void Local_declares_everything_native_but_gpu_disk_and_images_and_emulates_code_contexts()
     {
         var local = TableFiles.ToDescriptor(TableFiles.Find("local")!);
 
@@ -41,7 +41,7 @@ public sealed class TableFileTests
         {
             var expected = capability == Capability.Gpu || capability == Capability.DiskLimit || capability == Capability.Images
                 ? CapabilitySupport.NotSupported
-                : CapabilitySupport.Native;
+                : capability == Capability.CodeContext ? CapabilitySupport.Emulated : CapabilitySupport.Native;
             Assert.That(local.Capabilities.Get(capability).Support, Is.EqualTo(expected), capability.Id);
         }
 

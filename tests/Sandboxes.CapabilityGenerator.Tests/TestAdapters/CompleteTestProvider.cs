@@ -68,5 +68,17 @@ internal sealed partial class CompleteTestProvider(ProviderConfig config) : Sand
 
     public override Task<Uri> GetPortUrlAsync(string sandboxId, int port, CancellationToken cancellationToken) => throw Unused();
 
+    public override Task<CodeContext> CreateCodeContextAsync(string sandboxId, CreateCodeContextRequest request, CancellationToken cancellationToken) => throw Unused();
+
+    public override Task<IReadOnlyList<CodeContext>> ListCodeContextsAsync(string sandboxId, CancellationToken cancellationToken) => throw Unused();
+
+    public override Task<ExecutionResult> RunCodeInContextAsync(string sandboxId, RunCodeRequest request, CancellationToken cancellationToken) => throw Unused();
+
+    public override Task InterruptCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) => throw Unused();
+
+    public override Task RestartCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) => throw Unused();
+
+    public override Task CloseCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) => throw Unused();
+
     private static InvalidOperationException Unused() => new("The test-complete provider exists to check the generator; it runs nothing.");
 }

@@ -70,7 +70,8 @@ public abstract class ConformanceTest
             labels[key] = value;
         }
 
-        var merged = (request ?? Target.CreateRequest) with { Metadata = labels };
+        // A provider without labels refuses them (FeatureNotSupportedException); its sandboxes go unlabelled.
+        var merged = (request ?? Target.CreateRequest) with { Metadata = Supports(Capability.Labels) ? labels : null };
         if (request is not null && Target.CreateRequest.Image is { } image && merged.Image is null && merged.Snapshot is null)
         {
             merged = merged with { Image = image };

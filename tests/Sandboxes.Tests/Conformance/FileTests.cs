@@ -94,6 +94,23 @@ public sealed class FileTests(ProviderTarget target, ApiMode mode) : Conformance
     }
 
     [Test]
+    public async Task Names_with_spaces_and_symbols_round_trip()
+    {
+        var dir = TestPath("odd dir");
+        var path = dir + "/a b#c?d%20é+.txt";
+
+        await Call(() => Sandbox.WriteText(path, "odd"), () => Sandbox.WriteTextAsync(path, "odd"));
+        var back = await Call(() => Sandbox.ReadText(path), () => Sandbox.ReadTextAsync(path));
+        var entries = await Call(() => Sandbox.ListDirectory(dir), () => Sandbox.ListDirectoryAsync(dir));
+        var seen = await Run($"cat '{path}'");
+
+        Assert.That(back, Is.EqualTo("odd"));
+        Assert.That(entries.Single().Name, Is.EqualTo("a b#c?d%20é+.txt"));
+        Assert.That(entries.Single().Path, Is.EqualTo(path));
+        Assert.That(seen.Stdout, Is.EqualTo("odd"));
+    }
+
+    [Test]
     public void Reading_a_missing_file_is_not_found()
     {
         Assert.That(async () => await Call(() => Sandbox.ReadFile("/workspace/missing.txt"), () => Sandbox.ReadFileAsync("/workspace/missing.txt")),

@@ -15,6 +15,9 @@ public abstract class ProviderTarget
     /// <summary>The registered provider id.</summary>
     public abstract string Provider { get; }
 
+    /// <summary>The NUnit category of the target's tests (the component it needs), or null.</summary>
+    public virtual string? Category => null;
+
     /// <summary>The configuration a client of this target uses (valid once started).</summary>
     public abstract ProviderConfig Config { get; }
 

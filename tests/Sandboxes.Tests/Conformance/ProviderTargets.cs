@@ -13,6 +13,7 @@ public static class ProviderTargets
     [
         new LocalTarget(),
         new DockerTarget(),
+        new JupyterTarget(),
     ];
 
     /// <summary>Each target with each API flavour, for <c>[TestFixtureSource]</c>.</summary>
@@ -22,7 +23,13 @@ public static class ProviderTargets
         {
             foreach (var mode in new[] { ApiMode.Sync, ApiMode.Async })
             {
-                yield return new TestFixtureData(target, mode).SetArgDisplayNames(target.Name, mode.ToString().ToLowerInvariant());
+                var fixture = new TestFixtureData(target, mode).SetArgDisplayNames(target.Name, mode.ToString().ToLowerInvariant());
+                if (target.Category is { } category)
+                {
+                    fixture.Properties.Add(NUnit.Framework.Internal.PropertyNames.Category, category);
+                }
+
+                yield return fixture;
             }
         }
     }

@@ -53,8 +53,14 @@ public sealed class CgroupTests
         Assert.That(states, Has.None.EqualTo('T'), "frozen by the cgroup freezer, not stopped by a signal");
 
         await sandbox.ResumeAsync();
-        await Task.Delay(300);
-        Assert.That(await sandbox.ReadTextAsync("/workspace/n"), Is.Not.EqualTo(frozen));
+        var after = frozen;
+        for (var i = 0; i < 100 && after == frozen; i++)
+        {
+            await Task.Delay(50);
+            after = await sandbox.ReadTextAsync("/workspace/n");
+        }
+
+        Assert.That(after, Is.Not.EqualTo(frozen));
         await sandbox.KillProcessAsync(handle.Pid, ProcessSignal.Kill);
         await sandbox.KillAsync();
     }

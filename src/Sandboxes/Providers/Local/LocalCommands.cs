@@ -390,7 +390,10 @@ internal sealed class LocalCommands
         var job = _sandbox.NewJob();
         Directory.CreateDirectory(job.HostDir);
         var script = new StringBuilder();
-        script.Append("echo $$ >").Append(ShellQuote.Quote(job.AgentDir + "/pid")).Append('\n');
+        // The script may be sourced by a subshell of the agent, where $$ is the agent's pid: the process's own pid comes
+        // from /proc/self, and the agent's variables and arguments are cleared before the user's command.
+        script.Append("read -r __sbx_pid __sbx_rest </proc/self/stat; echo \"$__sbx_pid\" >").Append(ShellQuote.Quote(job.AgentDir + "/pid"))
+            .Append("; unset __sbx_pid __sbx_rest r d job uid gid; set --\n");
         if (cwd != SandboxPath.Workspace || !_sandbox.Record.Namespaces)
         {
             script.Append("cd ").Append(ShellQuote.Quote(_sandbox.CommandPath(cwd))).Append(" || exit 126\n");
@@ -502,7 +505,7 @@ internal sealed class LocalCommands
             }
             else
             {
-                error = $"Killed by signal {signal} ({SignalName(signal)}).";
+                error = ExitStatus.KilledBy(outcome.ExitCode);
             }
         }
 
@@ -513,19 +516,6 @@ internal sealed class LocalCommands
         new(LocalProvider.ProviderId,
             $"The command exceeded its timeout of {seconds.ToString(CultureInfo.InvariantCulture)} s; it and every process it started were killed.",
             TimeSpan.FromSeconds(seconds), stdout, stderr);
-
-    private static string SignalName(int signal) => signal switch
-    {
-        1 => "SIGHUP",
-        2 => "SIGINT",
-        3 => "SIGQUIT",
-        6 => "SIGABRT",
-        9 => "SIGKILL",
-        11 => "SIGSEGV",
-        13 => "SIGPIPE",
-        15 => "SIGTERM",
-        _ => "signal " + signal.ToString(CultureInfo.InvariantCulture),
-    };
 
     private static int OpenReader(string fifo)
     {

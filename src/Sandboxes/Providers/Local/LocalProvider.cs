@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Formats.Tar;
 using System.Runtime.CompilerServices;
+using Sandboxes.CodeExecution;
 
 namespace Sandboxes.Providers.Local;
 
@@ -23,6 +24,7 @@ internal sealed partial class LocalProvider : SandboxProvider
     private readonly ConcurrentDictionary<string, LocalSandbox> _sandboxes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Sandbox, int Port), PortForwarder> _forwarders = new();
     private readonly ConcurrentDictionary<(string Sandbox, int Pid), LocalPtySession> _terminals = new();
+    private readonly ProcessCodeContexts _codeContexts;
     private long _lastReapTicks;
 
     /// <summary>Creates the adapter; the isolation requested in the config is checked here.</summary>
@@ -33,6 +35,7 @@ internal sealed partial class LocalProvider : SandboxProvider
         _options = LocalOptions.From(config);
         _store = new LocalStateStore(_options.StateRoot);
         _isolation = new Lazy<(string?, bool)>(ChooseIsolation);
+        _codeContexts = new ProcessCodeContexts(this);
         if (_options.Isolation == IsolationMode.Namespaces)
         {
             _ = _isolation.Value; // fail at construction, not at first use
@@ -117,7 +120,7 @@ internal sealed partial class LocalProvider : SandboxProvider
                 Directory.CreateDirectory(Path.Combine(paths.RootDir, "tmp"));
             }
 
-            var initPid = SandboxLauncher.Launch(paths, record, bubblewrap, cgroups.Dirs, ReadyTimeout);
+            var initPid = SandboxLauncher.Launch(_options.StateRoot, paths, record, bubblewrap, cgroups.Dirs, ReadyTimeout);
             record = record with { InitPid = initPid, InitStartTime = ProcessTable.StartTime(initPid) ?? 0 };
             _store.Write(record);
             if (network == NetworkPolicy.Internet)
@@ -185,6 +188,7 @@ internal sealed partial class LocalProvider : SandboxProvider
             }
         }
 
+        await _codeContexts.ForgetAsync(sandboxId).ConfigureAwait(false);
         Destroy(sandboxId, null);
     }
 
@@ -370,8 +374,28 @@ internal sealed partial class LocalProvider : SandboxProvider
         return Task.FromResult(forwarder.Url);
     }
 
+    // Contexts are interpreters run as background commands (ProcessCodeContexts): the local sandbox has no kernel of its own.
+    public override Task<CodeContext> CreateCodeContextAsync(string sandboxId, CreateCodeContextRequest request, CancellationToken cancellationToken) =>
+        _codeContexts.CreateAsync(sandboxId, request, cancellationToken);
+
+    public override Task<IReadOnlyList<CodeContext>> ListCodeContextsAsync(string sandboxId, CancellationToken cancellationToken) =>
+        _codeContexts.ListAsync(sandboxId, cancellationToken);
+
+    public override Task<ExecutionResult> RunCodeInContextAsync(string sandboxId, RunCodeRequest request, CancellationToken cancellationToken) =>
+        _codeContexts.RunAsync(sandboxId, request, cancellationToken);
+
+    public override Task InterruptCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) =>
+        _codeContexts.InterruptAsync(sandboxId, contextId, cancellationToken);
+
+    public override Task RestartCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) =>
+        _codeContexts.RestartAsync(sandboxId, contextId, cancellationToken);
+
+    public override Task CloseCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) =>
+        _codeContexts.CloseAsync(sandboxId, contextId, cancellationToken);
+
     public override async ValueTask DisposeAsync()
     {
+        await _codeContexts.DisposeAsync().ConfigureAwait(false);
         foreach (var forwarder in _forwarders.Values)
         {
             await forwarder.DisposeAsync().ConfigureAwait(false);

@@ -189,12 +189,15 @@ internal sealed class LocalSandbox
         var jobPrefix = $"/bin/sh {agentRun}/jobs/";
         var jobs = JobsByPid();
         return ProcessTable.SandboxProcesses(Record.InitPid, Record.Namespaces)
-            .Where(p => p.HostPid != Record.InitPid && p.CommandLine != agentCommand && p.State != 'Z')
+            // A job's shell is a forked agent (same command line) or a new shell on the job script; other agent forks
+            // are the agent itself and the subshells that wait for jobs, which are not the user's.
+            .Where(p => p.HostPid != Record.InitPid && p.State != 'Z' && (p.CommandLine != agentCommand || jobs.ContainsKey(p.SandboxPid)))
             .Select(p =>
             {
                 var isJob = jobs.TryGetValue(p.SandboxPid, out var job);
                 // A job's shell shows as the command the user gave, not as the script that carries it.
-                var command = isJob && p.CommandLine.StartsWith(jobPrefix, StringComparison.Ordinal) ? job.Command : p.CommandLine;
+                var isJobShell = p.CommandLine == agentCommand || p.CommandLine.StartsWith(jobPrefix, StringComparison.Ordinal);
+                var command = isJob && isJobShell ? job.Command : p.CommandLine;
                 return new ProcessInfo(p.SandboxPid, command, SandboxEtc.UserName(p.Uid, PasswdFile)) { HandleId = isJob ? job.Id : null };
             })
             .OrderBy(p => p.Pid)

@@ -19,7 +19,7 @@ internal static class SandboxLauncher
         ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETUID", "CAP_SETGID", "CAP_NET_BIND_SERVICE"];
 
     /// <summary>Writes the sandbox's files and starts it; returns the host pid of its first process once the agent is ready.</summary>
-    public static int Launch(SandboxPaths paths, LocalSandboxRecord record, string? bubblewrap, IReadOnlyList<string> cgroupDirs, TimeSpan readyTimeout)
+    public static int Launch(string stateRoot, SandboxPaths paths, LocalSandboxRecord record, string? bubblewrap, IReadOnlyList<string> cgroupDirs, TimeSpan readyTimeout)
     {
         Directory.CreateDirectory(paths.JobsDir);
         Directory.CreateDirectory(paths.WorkspaceDir);
@@ -59,7 +59,7 @@ internal static class SandboxLauncher
         else
         {
             SandboxEtc.Write(paths.EtcDir, record.Id, record.Network);
-            foreach (var arg in BubblewrapArguments(bubblewrap, paths, record))
+            foreach (var arg in BubblewrapArguments(bubblewrap, stateRoot, paths, record))
             {
                 start.ArgumentList.Add(arg);
             }
@@ -117,7 +117,7 @@ internal static class SandboxLauncher
         return env;
     }
 
-    private static List<string> BubblewrapArguments(string bubblewrap, SandboxPaths paths, LocalSandboxRecord record)
+    private static List<string> BubblewrapArguments(string bubblewrap, string stateRoot, SandboxPaths paths, LocalSandboxRecord record)
     {
         var args = new List<string> { bubblewrap };
         var root = LibC.GetEuid() == 0;
@@ -147,14 +147,9 @@ internal static class SandboxLauncher
             }
         }
 
-        // Made explicitly: directories bubblewrap creates on the way to a bind are private (0700) to other users.
-        args.AddRange(["--perms", "0755", "--dir", "/etc", "--perms", "0755", "--dir", "/var"]);
-        foreach (var entry in SandboxEtc.HostEntries)
-        {
-            args.AddRange(["--ro-bind-try", "/etc/" + entry, "/etc/" + entry]);
-        }
-
-        foreach (var own in new[] { "passwd", "group", "hostname", "hosts", "resolv.conf" })
+        // The shared /etc view with one mount, then the few files that differ per sandbox over it.
+        args.AddRange(["--ro-bind", EtcView.Ensure(stateRoot), "/etc", "--perms", "0755", "--dir", "/var"]);
+        foreach (var own in EtcView.PerSandboxFiles)
         {
             args.AddRange(["--ro-bind", Path.Combine(paths.EtcDir, own), "/etc/" + own]);
         }

@@ -14,29 +14,7 @@ internal static class SandboxPath
     /// <exception cref="InvalidSandboxPathException">The path leaves the sandbox.</exception>
     public static (string Absolute, string Relative) Normalize(string path)
     {
-        var full = path.StartsWith('/') ? path : Workspace + "/" + path;
-        var parts = new List<string>();
-        foreach (var part in full.Split('/'))
-        {
-            switch (part)
-            {
-                case "" or ".":
-                    continue;
-                case "..":
-                    if (parts.Count == 0)
-                    {
-                        throw new InvalidSandboxPathException(LocalProvider.ProviderId, path, "it climbs above the sandbox's root");
-                    }
-
-                    parts.RemoveAt(parts.Count - 1);
-                    break;
-                default:
-                    parts.Add(part);
-                    break;
-            }
-        }
-
-        var relative = parts.Count == 0 ? "." : string.Join('/', parts);
-        return ("/" + string.Join('/', parts), relative);
+        var absolute = UnixPath.Normalize(LocalProvider.ProviderId, path, Workspace);
+        return (absolute, absolute == "/" ? "." : absolute[1..]);
     }
 }

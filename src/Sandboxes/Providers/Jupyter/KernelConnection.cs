@@ -1,0 +1,244 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Sandboxes.Providers.Jupyter;
+
+/// <summary>
+/// A WebSocket to one kernel's channels (<c>/api/kernels/ID/channels</c>): sends requests, and hands each request
+/// the replies and IOPub messages whose parent it is. Messages caused by other clients of the same kernel are ignored.
+/// One connection serves many concurrent requests; the kernel runs them in order.
+/// </summary>
+internal sealed class KernelConnection : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket;
+    private readonly string _session = Guid.NewGuid().ToString("N");
+    private readonly SemaphoreSlim _send = new(1, 1);
+    private readonly ConcurrentDictionary<string, Channel<KernelMessage>> _pending = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private Task _receive = Task.CompletedTask;
+
+    private KernelConnection(string kernelId, ClientWebSocket socket)
+    {
+        KernelId = kernelId;
+        _socket = socket;
+    }
+
+    /// <summary>The kernel.</summary>
+    public string KernelId { get; }
+
+    /// <summary>True while the socket is usable.</summary>
+    public bool IsOpen => _socket.State == WebSocketState.Open && !_receive.IsCompleted;
+
+    /// <summary>Opens the WebSocket to a kernel.</summary>
+    /// <exception cref="NotFoundException">The server has no such kernel.</exception>
+    public static async Task<KernelConnection> ConnectAsync(JupyterEndpoint endpoint, string kernelId, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
+        endpoint.Authorize(socket.Options);
+        var connection = new KernelConnection(kernelId, socket);
+        try
+        {
+            await socket.ConnectAsync(endpoint.WebSocketUri($"api/kernels/{Uri.EscapeDataString(kernelId)}/channels?session_id={connection._session}"),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (WebSocketException error)
+        {
+            socket.Dispose();
+            throw socket.HttpStatusCode switch
+            {
+                HttpStatusCode.NotFound => new NotFoundException(JupyterProvider.ProviderId, $"The Jupyter server has no kernel '{kernelId}'."),
+                HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized =>
+                    new UnauthorizedException(JupyterProvider.ProviderId, "The Jupyter server refused the token.", error),
+                _ => new ProviderException(JupyterProvider.ProviderId, $"Could not open the kernel's WebSocket: {error.Message}", innerException: error),
+            };
+        }
+
+        connection._receive = Task.Run(connection.ReceiveLoopAsync);
+        return connection;
+    }
+
+    /// <summary>
+    /// Sends a request and returns its reply once the kernel has also gone idle for it (so every output it caused has
+    /// been passed to <paramref name="onIopub"/>).
+    /// </summary>
+    /// <exception cref="ProviderException">The connection closed or the kernel died before the reply.</exception>
+    public async Task<KernelMessage> RequestAsync(string channel, string type, Action<Utf8JsonWriter> content,
+        Action<KernelMessage>? onIopub, CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var inbox = Channel.CreateUnbounded<KernelMessage>(new UnboundedChannelOptions { SingleReader = true });
+        _pending[id] = inbox;
+        try
+        {
+            var bytes = KernelMessage.Request(channel, type, id, _session, content);
+            await _send.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _send.Release();
+            }
+
+            KernelMessage? reply = null;
+            var idle = channel != "shell"; // control requests cause no busy/idle pair worth waiting for
+            while (reply is null || !idle)
+            {
+                KernelMessage message;
+                try
+                {
+                    message = await inbox.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (ChannelClosedException closed)
+                {
+                    throw closed.InnerException as SandboxException
+                          ?? new ProviderException(JupyterProvider.ProviderId, "The connection to the kernel closed.", innerException: closed);
+                }
+
+                if (message.Channel == "iopub")
+                {
+                    if (message.Type == "status")
+                    {
+                        idle |= message.String("execution_state") == "idle";
+                    }
+                    else
+                    {
+                        onIopub?.Invoke(message);
+                    }
+                }
+                else if (message.Type.EndsWith("_reply", StringComparison.Ordinal))
+                {
+                    reply = message;
+                }
+            }
+
+            return reply;
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Runs code; IOPub output (streams, results, display data, errors) goes to <paramref name="onIopub"/>.</summary>
+    public Task<KernelMessage> ExecuteAsync(string code, Action<KernelMessage>? onIopub, bool storeHistory, CancellationToken cancellationToken) =>
+        RequestAsync("shell", "execute_request", w =>
+        {
+            w.WriteString("code", code);
+            w.WriteBoolean("silent", false);
+            w.WriteBoolean("store_history", storeHistory);
+            w.WriteStartObject("user_expressions");
+            w.WriteEndObject();
+            w.WriteBoolean("allow_stdin", false);
+            // Requests of other callers queued behind a failing one must still run.
+            w.WriteBoolean("stop_on_error", false);
+        }, onIopub, cancellationToken);
+
+    /// <summary>Asks the kernel to describe itself; answered once it is ready to run code.</summary>
+    public Task<KernelMessage> KernelInfoAsync(CancellationToken cancellationToken) =>
+        RequestAsync("shell", "kernel_info_request", _ => { }, null, cancellationToken);
+
+    /// <summary>Interrupts what the kernel runs, through the control channel (ipykernel signals its process group).</summary>
+    public Task<KernelMessage> InterruptAsync(CancellationToken cancellationToken) =>
+        RequestAsync("control", "interrupt_request", _ => { }, null, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException)
+        {
+        }
+
+        try
+        {
+            await _receive.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _socket.Dispose();
+        _stop.Dispose();
+        _send.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        Exception? failure = null;
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                buffer.Clear();
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await _socket.ReceiveAsync(buffer.GetMemory(64 * 1024), _stop.Token).ConfigureAwait(false);
+                    buffer.Advance(result.Count);
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                if (KernelMessage.Parse(buffer.WrittenMemory) is { } message)
+                {
+                    Dispatch(message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception error) when (error is WebSocketException or IOException)
+        {
+            failure = error;
+        }
+        finally
+        {
+            var closed = new ProviderException(JupyterProvider.ProviderId, "The connection to the kernel closed.", innerException: failure);
+            foreach (var inbox in _pending.Values)
+            {
+                inbox.Writer.TryComplete(closed);
+            }
+        }
+    }
+
+    private void Dispatch(KernelMessage message)
+    {
+        if (message.ParentId is { Length: > 0 } parent && _pending.TryGetValue(parent, out var inbox))
+        {
+            inbox.Writer.TryWrite(message);
+            return;
+        }
+
+        if (message is { Channel: "iopub", Type: "status" } && message.String("execution_state") is "dead" or "restarting")
+        {
+            // The kernel died or is being restarted: what was asked of it will never be answered.
+            var gone = new ProviderException(JupyterProvider.ProviderId,
+                $"The kernel {KernelId} {(message.String("execution_state") == "dead" ? "died" : "restarted")} while it was running the request.");
+            foreach (var pending in _pending.Values)
+            {
+                pending.Writer.TryComplete(gone);
+            }
+        }
+    }
+}
