@@ -111,6 +111,21 @@ public sealed class DockerEngineTests
     }
 
     [Test]
+    public async Task A_command_that_leaves_its_stdin_unread_still_delivers_all_its_output()
+    {
+        // Podman drops an exec's remaining output when it cannot deliver stdin to a process that has exited.
+        var (sandbox, _) = await CreateAsync();
+        var stdin = new string('x', 256 * 1024);
+
+        for (var i = 0; i < 10; i++)
+        {
+            var result = await sandbox.RunCommandAsync(new RunCommandRequest("echo out; echo err >&2; exit 3") { Stdin = stdin });
+
+            Assert.That((result.Stdout, result.Stderr, result.ExitCode), Is.EqualTo(("out\n", "err\n", 3)), $"run {i}");
+        }
+    }
+
+    [Test]
     public async Task The_default_network_has_only_loopback()
     {
         var (sandbox, _) = await CreateAsync();

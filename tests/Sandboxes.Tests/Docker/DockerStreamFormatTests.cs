@@ -84,13 +84,13 @@ public sealed class DockerStreamFormatTests
         Assert.That(text, Is.EqualTo("é€😀"));
     }
 
-    [TestCase("0 0 - 0 -", 0, false, null, false, null)]
-    [TestCase("137 1 - 0 -", 137, true, null, false, null)]
-    [TestCase("137 0 9 0 -", 137, false, 9, false, null)]
-    [TestCase("137 0 - 1 2.5\n", 137, false, null, true, 2.5)]
-    public void Background_status_lines_are_read(string line, int exit, bool oom, int? signal, bool timedOut, double? timeout)
+    [TestCase("0 0 0 -", 0, false, false, null)]
+    [TestCase("137 1 0 -", 137, true, false, null)]
+    [TestCase("-1 0 0 -", -1, false, false, null)]
+    [TestCase("137 0 1 2.5\n", 137, false, true, 2.5)]
+    public void Background_status_lines_are_read(string line, int exit, bool oom, bool timedOut, double? timeout)
     {
-        Assert.That(BackgroundStatus.Parse(line), Is.EqualTo(new BackgroundStatus(exit, oom, signal, timedOut, timeout)));
+        Assert.That(BackgroundStatus.Parse(line), Is.EqualTo(new BackgroundStatus(exit, oom, timedOut, timeout)));
     }
 
     [Test]

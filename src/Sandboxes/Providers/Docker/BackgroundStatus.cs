@@ -3,22 +3,21 @@ using System.Globalization;
 namespace Sandboxes.Providers.Docker;
 
 /// <summary>
-/// The status file a background command's wrapper (or its watchdog) writes when it ends:
-/// <c>exit oom signal timedout timeout</c>, for example <c>137 0 9 0 -</c>.
+/// The status file a background command's wrapper (or its watchdog, or a follower that found the wrapper gone) writes
+/// when the command ends: <c>exit oom timedout timeout</c>, for example <c>137 1 0 -</c>.
 /// </summary>
-/// <param name="ExitCode">The command's exit code (128 + N when signal N killed it).</param>
+/// <param name="ExitCode">The command's exit code (128 + N when signal N killed it; -1 when nobody could wait for it).</param>
 /// <param name="OutOfMemory">True when the memory cgroup killed it.</param>
-/// <param name="Signal">The signal sent through KillProcess, if one was.</param>
 /// <param name="TimedOut">True when its timeout killed it.</param>
 /// <param name="Timeout">Its timeout in seconds, when it had one.</param>
-internal sealed record BackgroundStatus(int ExitCode, bool OutOfMemory, int? Signal, bool TimedOut, double? Timeout)
+internal sealed record BackgroundStatus(int ExitCode, bool OutOfMemory, bool TimedOut, double? Timeout)
 {
     /// <summary>Parses the file's one line.</summary>
     /// <exception cref="ProviderException">The file is not a status line.</exception>
     public static BackgroundStatus Parse(string text)
     {
         var fields = text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length < 4 || !int.TryParse(fields[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exit))
+        if (fields.Length < 3 || !int.TryParse(fields[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exit))
         {
             throw new ProviderException(DockerProvider.ProviderId, $"A background command's status file is malformed: '{text.Trim()}'.");
         }
@@ -26,8 +25,7 @@ internal sealed record BackgroundStatus(int ExitCode, bool OutOfMemory, int? Sig
         return new BackgroundStatus(
             exit,
             fields[1] == "1",
-            int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var signal) ? signal : null,
-            fields[3] == "1",
-            fields.Length > 4 && double.TryParse(fields[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var timeout) ? timeout : null);
+            fields[2] == "1",
+            fields.Length > 3 && double.TryParse(fields[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var timeout) ? timeout : null);
     }
 }

@@ -12,32 +12,7 @@ internal static class DockerPath
     /// container's own root, so a normalised path can never reach the host.
     /// </summary>
     /// <exception cref="InvalidSandboxPathException">The path leaves the sandbox.</exception>
-    public static string Normalize(string path)
-    {
-        var full = path.StartsWith('/') ? path : Workspace + "/" + path;
-        var parts = new List<string>();
-        foreach (var part in full.Split('/'))
-        {
-            switch (part)
-            {
-                case "" or ".":
-                    continue;
-                case "..":
-                    if (parts.Count == 0)
-                    {
-                        throw new InvalidSandboxPathException(DockerProvider.ProviderId, path, "it climbs above the sandbox's root");
-                    }
-
-                    parts.RemoveAt(parts.Count - 1);
-                    break;
-                default:
-                    parts.Add(part);
-                    break;
-            }
-        }
-
-        return "/" + string.Join('/', parts);
-    }
+    public static string Normalize(string path) => UnixPath.Normalize(DockerProvider.ProviderId, path, Workspace);
 
     /// <summary>The parent of a normalised path (<c>/</c> for the root and its children).</summary>
     public static string Parent(string normalized)

@@ -225,7 +225,7 @@ internal sealed partial class DockerProvider
         var marker = "\u001esandboxes-oom-" + nonce + "\u001e";
         var spec = new ExecSpec
         {
-            Cmd = ["/bin/sh", "-c", DockerScripts.Run, "sandboxes-run", marker, request.Cmd],
+            Cmd = ["/bin/sh", "-c", DockerScripts.Run, "sandboxes-run", marker, request.Cmd, request.Stdin is null ? "0" : "1"],
             Env = [.. env, $"{DockerScripts.ExecVariable}={nonce}", $"{DockerScripts.HelperVariable}=1"],
             User = user,
             WorkingDir = cwd,
@@ -381,7 +381,7 @@ internal sealed partial class DockerProvider
     }
 
     private async Task<string?> DescribeForegroundExitAsync(string sandboxId, int exitCode, bool outOfMemory, CancellationToken cancellationToken) =>
-        outOfMemory ? await OutOfMemoryTextAsync(sandboxId, cancellationToken).ConfigureAwait(false) : null;
+        outOfMemory ? await OutOfMemoryTextAsync(sandboxId, cancellationToken).ConfigureAwait(false) : ExitStatus.KilledBy(exitCode);
 
     private async Task<string?> DescribeBackgroundExitAsync(string sandboxId, BackgroundStatus status, CancellationToken cancellationToken)
     {
@@ -395,15 +395,15 @@ internal sealed partial class DockerProvider
             return "its exit status is unknown: the process waiting for it was killed (perhaps when the sandbox ran out of memory)";
         }
 
-        return status.Signal is { } signal && status.ExitCode == 128 + signal ? $"killed by signal {signal}" : null;
+        return ExitStatus.KilledBy(status.ExitCode);
     }
 
     private async Task<string> OutOfMemoryTextAsync(string sandboxId, CancellationToken cancellationToken)
     {
         var info = await GetSandboxAsync(sandboxId, cancellationToken).ConfigureAwait(false);
         return info.MemoryMb is { } mb
-            ? $"killed for exceeding the sandbox's memory limit of {mb} MiB"
-            : "killed for exceeding the memory limit of the container";
+            ? $"Killed for exceeding the sandbox's memory limit of {mb} MiB."
+            : "Killed for exceeding the container's memory limit.";
     }
 
     private async Task<PasswdFile> PasswdAsync(string sandboxId, bool refresh, CancellationToken cancellationToken)

@@ -74,14 +74,17 @@ internal static class DockerScripts
         """;
 
     /// <summary>
-    /// Runs a command in the foreground: $1 is the OOM marker, $2 the command. Exits with the command's status; when the
-    /// memory cgroup killed it, writes the marker to stderr last, which the adapter strips.
+    /// Runs a command in the foreground: $1 is the OOM marker, $2 the command, $3 "1" when stdin is attached. Exits with
+    /// the command's status; when the memory cgroup killed it, writes the marker to stderr last, which the adapter strips.
+    /// Stdin the command left unread is read to its end first: Podman drops the rest of an exec's output when it cannot
+    /// deliver stdin to a process that has exited.
     /// </summary>
     public const string Run = OomCounter + """
 
         oom_count before
         ( unset SANDBOXES_HELPER; exec /bin/sh -c "$2" )
         s=$?
+        [ "$3" = 1 ] && cat >/dev/null 2>&1
         if [ "$s" -eq 137 ]; then oom_count after; [ "$after" -gt "$before" ] && printf '%s' "$1" >&2; fi
         exit "$s"
         """;
@@ -89,7 +92,7 @@ internal static class DockerScripts
     /// <summary>
     /// Starts a background command: $1 handle directory, $2 command, $3 timeout seconds (empty for none), $4 nonce,
     /// $5 the watchdog script. Prints the command's pid and nothing else on the attached stream; the command's output goes
-    /// to files; when it ends, <c>status</c> holds "exit oom signal timedout timeout" (see <see cref="BackgroundStatus"/>).
+    /// to files; when it ends, <c>status</c> holds "exit oom timedout timeout" (see <see cref="BackgroundStatus"/>).
     /// </summary>
     public const string Start = OomCounter + """
 
@@ -113,11 +116,9 @@ internal static class DockerScripts
         [ -n "$w" ] && kill "$w" 2>/dev/null
         oom=0
         if [ "$s" -eq 137 ]; then oom_count after; [ "$after" -gt "$before" ] && oom=1; fi
-        sig=-
-        [ -r "$d/signal" ] && read -r sig < "$d/signal"
         to=0
         [ -e "$d/timedout" ] && to=1
-        printf '%s %s %s %s %s\n' "$s" "$oom" "${sig:--}" "$to" "${3:--}" > "$d/status.tmp" && mv -f "$d/status.tmp" "$d/status"
+        printf '%s %s %s %s\n' "$s" "$oom" "$to" "${3:--}" > "$d/status.tmp" && mv -f "$d/status.tmp" "$d/status"
         """;
 
     /// <summary>
@@ -132,7 +133,7 @@ internal static class DockerScripts
         [ -e "$3/status" ] && exit 0
         : > "$3/timedout"
         kill_tree "$2" KILL
-        [ -e "$3/status" ] || { printf '137 0 - 1 %s\n' "$1" > "$3/status.tmp" && mv -f "$3/status.tmp" "$3/status"; }
+        [ -e "$3/status" ] || { printf '137 0 1 %s\n' "$1" > "$3/status.tmp" && mv -f "$3/status.tmp" "$3/status"; }
         """;
 
     /// <summary>
@@ -155,7 +156,7 @@ internal static class DockerScripts
           # command is gone too, say so, rather than wait for ever.
           { read -r w < "$d/wrapper"; read -r p < "$d/pid"; } 2>/dev/null
           if [ -n "$w" ] && [ ! -d "/proc/$w" ] && [ ! -d "/proc/$p" ] && [ ! -e "$d/status" ]; then
-            printf '%s 0 - 0 -\n' -1 > "$d/status.tmp" && mv -f "$d/status.tmp" "$d/status"
+            printf '%s 0 0 -\n' -1 > "$d/status.tmp" && mv -f "$d/status.tmp" "$d/status"
           fi
           sleep 0.05 2>/dev/null || sleep 1
         done
@@ -167,17 +168,9 @@ internal static class DockerScripts
         kill_tree "$1" "$2"
         """;
 
-    /// <summary>
-    /// Sends signal $2 (a number) to pid $1; when the pid is a background command's, records the signal first so that its
-    /// status can say what ended it. Exits 44 when there is no such process.
-    /// </summary>
+    /// <summary>Sends signal $2 (a number) to pid $1; exits 44 when there is no such process.</summary>
     public const string Signal = """
         [ -d "/proc/$1" ] || exit 44
-        for d in /tmp/.sandboxes/h/*; do
-          [ -r "$d/pid" ] || continue
-          read -r x < "$d/pid"
-          [ "$x" = "$1" ] && [ ! -e "$d/status" ] && echo "$2" > "$d/signal"
-        done
         kill -"$2" "$1" 2>/dev/null || exit 44
         """;
 
