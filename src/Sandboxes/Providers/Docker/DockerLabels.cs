@@ -21,6 +21,12 @@ internal static class DockerLabels
     /// <summary>The image or template the sandbox was created from, as the caller named it.</summary>
     public const string Template = Prefix + "template";
 
+    /// <summary>
+    /// A nonce unique to one create call: when the engine does not answer a create, the container it may have made all the
+    /// same is found by this label and removed.
+    /// </summary>
+    public const string Creation = Prefix + "creation";
+
     /// <summary>On a snapshot image: its id (also its tag).</summary>
     public const string Snapshot = Prefix + "snapshot";
 

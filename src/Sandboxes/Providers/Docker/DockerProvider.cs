@@ -73,6 +73,8 @@ internal sealed partial class DockerProvider : SandboxProvider
         labels[DockerLabels.Snapshot] = string.Empty;
         labels[DockerLabels.SnapshotName] = string.Empty;
         labels[DockerLabels.SnapshotSource] = string.Empty;
+        var creation = NewNonce();
+        labels[DockerLabels.Creation] = creation;
 
         var body = new Api.ContainerCreateRequest
         {
@@ -101,16 +103,18 @@ internal sealed partial class DockerProvider : SandboxProvider
         Api.ContainerCreateResponse created;
         try
         {
-            created = await client.ContainerCreateAsync(body, request.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            created = await CreateContainerAsync(client, body, request.Name, creation).ConfigureAwait(false);
         }
         catch (NotFoundException) when (request.Snapshot is null)
         {
             await PullAsync(client, image, cancellationToken).ConfigureAwait(false);
-            created = await client.ContainerCreateAsync(body, request.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            created = await CreateContainerAsync(client, body, request.Name, creation).ConfigureAwait(false);
         }
 
         try
         {
+            // Cancellation is honoured only once the container's id is known, so that the container can be removed.
+            cancellationToken.ThrowIfCancellationRequested();
             await client.ContainerStartAsync(created.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
             return await GetSandboxAsync(created.Id, cancellationToken).ConfigureAwait(false);
         }
@@ -322,6 +326,47 @@ internal sealed partial class DockerProvider : SandboxProvider
     /// <summary>Kills every process of a command (found by its nonce) with a signal.</summary>
     private Task KillTreeAsync(string sandboxId, string nonce, string signal) =>
         RunHelperAsync(sandboxId, DockerScripts.KillTree, [nonce, signal], asRoot: true, CancellationToken.None);
+
+    /// <summary>
+    /// Creates a container without the caller's cancellation: an engine that received the request may create the
+    /// container although nobody waits for the answer, and its id would then be unknown. Creating takes milliseconds.
+    /// When the engine does not answer at all (timeout, dropped connection), whatever it created under this call's
+    /// <paramref name="creation"/> label is removed before the error goes up, where a retry would otherwise add a second.
+    /// </summary>
+    private static async Task<Api.ContainerCreateResponse> CreateContainerAsync(Api.DockerClient client, Api.ContainerCreateRequest body,
+        string? name, string creation)
+    {
+        try
+        {
+            return await client.ContainerCreateAsync(body, name, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ProviderException e) when (e.StatusCode is null or 408)
+        {
+            await RemoveCreatedAsync(client, creation).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Removes the containers one create call made (found by its creation label), as far as the engine answers.</summary>
+    private static async Task RemoveCreatedAsync(Api.DockerClient client, string creation)
+    {
+        try
+        {
+            var containers = await client.ContainerListAsync(all: true, filters: FiltersJson(("label", [DockerLabels.Creation + "=" + creation])),
+                cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            foreach (var container in containers)
+            {
+                if (container.Id is { } id)
+                {
+                    await RemoveContainerAsync(client, id).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (SandboxException)
+        {
+            // The engine still does not answer; the error that brought us here is the one to report.
+        }
+    }
 
     private static async Task RemoveContainerAsync(Api.DockerClient client, string containerId)
     {
