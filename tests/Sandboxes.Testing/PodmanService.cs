@@ -10,7 +10,8 @@ namespace Sandboxes.Testing;
 /// already answering on the socket is reused; otherwise <c>podman system service</c> is started and, on dispose, stopped.
 /// <para>
 /// To test against another engine instead (a real Docker daemon, say), set <c>SANDBOXES_TEST_DOCKER_HOST</c> and
-/// <c>SANDBOXES_TEST_DOCKER_IMAGE</c> (an image with python3, a user "user" of uid 1000 and /workspace).
+/// <c>SANDBOXES_TEST_DOCKER_IMAGE</c> (an image with a user "user" of uid 1000, /workspace, and the runtimes scripts/setup.sh
+/// puts in its image: python3 with matplotlib and IPython, node with typescript, ruby, go and rustc).
 /// </para>
 /// </summary>
 public sealed class PodmanService : IAsyncDisposable
@@ -74,6 +75,7 @@ public sealed class PodmanService : IAsyncDisposable
         var dockerHost = "unix://" + socket;
         if (await AnswersAsync(socket))
         {
+            await RequireImageAsync(socket, settings["IMAGE"], null);
             return new PodmanService(dockerHost, settings["IMAGE"], null);
         }
 
@@ -97,6 +99,7 @@ public sealed class PodmanService : IAsyncDisposable
         {
             if (await AnswersAsync(socket))
             {
+                await RequireImageAsync(socket, settings["IMAGE"], service);
                 return service;
             }
 
@@ -130,7 +133,26 @@ public sealed class PodmanService : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static async Task<bool> AnswersAsync(string socketPath)
+    /// <summary>
+    /// Reports the test image missing (setup writes the settings before it builds the image, so a failed build leaves
+    /// them naming an image that is not there), after stopping a service this run started.
+    /// </summary>
+    private static async Task RequireImageAsync(string socketPath, string image, PodmanService? started)
+    {
+        if (await AnswersAsync(socketPath, $"/images/{image}/json"))
+        {
+            return;
+        }
+
+        if (started is not null)
+        {
+            await started.DisposeAsync();
+        }
+
+        Requires.Missing("the podman test image", $"the engine has no image {image}");
+    }
+
+    private static async Task<bool> AnswersAsync(string socketPath, string target = "/_ping")
     {
         if (!File.Exists(socketPath))
         {
@@ -141,7 +163,7 @@ public sealed class PodmanService : IAsyncDisposable
         {
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath));
-            await socket.SendAsync("GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n"u8.ToArray());
+            await socket.SendAsync(Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n"));
             var buffer = new byte[64];
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             var n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
