@@ -17,6 +17,9 @@ public sealed class DockerTarget : ProviderTarget
     /// <inheritdoc />
     public override string Provider => "docker";
 
+    /// <inheritdoc />
+    public override string? Category => "Podman";
+
     /// <summary>The running engine (valid once started).</summary>
     public PodmanService Engine => _engine ?? throw new InvalidOperationException("The docker target is not started.");
 
