@@ -43,7 +43,7 @@ internal sealed partial class DockerProvider
             // Not every engine applies ConsoleSize: set the size explicitly before anyone types.
             try
             {
-                await ResizeExecAsync(sandboxId, execId, request.Rows, request.Cols, cancellationToken).ConfigureAwait(false);
+                await ResizeExecAsync(sandboxId, execId, pid, request.Rows, request.Cols, cancellationToken).ConfigureAwait(false);
             }
             catch (ProviderException)
             {
@@ -54,7 +54,7 @@ internal sealed partial class DockerProvider
                 }
             }
             var session = new DockerPtySession(connection, pending, pid, request.Rows, request.Cols,
-                (rows, cols, token) => ResizeExecAsync(sandboxId, execId, rows, cols, token),
+                (rows, cols, token) => ResizeExecAsync(sandboxId, execId, pid, rows, cols, token),
                 signal => KillTreeAsync(sandboxId, nonce, signal),
                 token => exited.Task.WaitAsync(token),
                 closed => _terminals.TryRemove((sandboxId, closed.Pid), out _));
@@ -86,10 +86,20 @@ internal sealed partial class DockerProvider
         return _terminals.Where(t => t.Key.Sandbox == sandboxId).Select(t => t.Value.Session.Info).OrderBy(i => i.Pid).ToList();
     }
 
-    private async Task ResizeExecAsync(string sandboxId, string execId, int rows, int cols, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resizes through the engine, then sets the same size on the terminal from inside the container: Podman answers
+    /// some resizes with success and never applies them (its conmon drops the message; seen here on two terminals in one
+    /// run of the suite, a resize long after the start lost too). Where the engine did apply it, the second setting finds
+    /// the size already there and changes nothing. A program whose standard streams all left the terminal keeps the
+    /// engine's resize only.
+    /// </summary>
+    private async Task ResizeExecAsync(string sandboxId, string execId, int pid, int rows, int cols, CancellationToken cancellationToken)
     {
         var client = await SandboxClientAsync(sandboxId, cancellationToken).ConfigureAwait(false);
         await Call(sandboxId, () => client.ExecResizeAsync(execId, rows, cols, cancellationToken)).ConfigureAwait(false);
+        await RunHelperAsync(sandboxId, DockerScripts.TerminalSize,
+            [pid.ToString(CultureInfo.InvariantCulture), rows.ToString(CultureInfo.InvariantCulture), cols.ToString(CultureInfo.InvariantCulture)],
+            asRoot: true, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> IsRunningAsync(string execId, CancellationToken cancellationToken)

@@ -240,6 +240,17 @@ internal static class DockerScripts
         exec /bin/sh
         """;
 
+    /// <summary>
+    /// Gives the terminal of process $1 the size $2 rows by $3 columns, through the first of its fds 0, 1, 2 that is a
+    /// terminal (exits 1 when none is). Setting the size it already has changes nothing and signals nobody.
+    /// </summary>
+    public const string TerminalSize = """
+        for fd in 0 1 2; do
+          stty -F "/proc/$1/fd/$fd" rows "$2" cols "$3" 2>/dev/null && exit 0
+        done
+        exit 1
+        """;
+
     /// <summary>Says which relay program the image has for port forwarding (exits 127 when none).</summary>
     public const string RelayProbe = """
         for r in python3 perl nc; do command -v "$r" >/dev/null 2>&1 && { echo "$r"; exit 0; }; done
