@@ -87,11 +87,12 @@ internal sealed partial class DockerProvider
     }
 
     /// <summary>
-    /// Resizes through the engine, then sets the same size on the terminal from inside the container: Podman answers
-    /// some resizes with success and never applies them (its conmon drops the message; seen here on two terminals in one
-    /// run of the suite, a resize long after the start lost too). Where the engine did apply it, the second setting finds
-    /// the size already there and changes nothing. A program whose standard streams all left the terminal keeps the
-    /// engine's resize only.
+    /// Resizes through the engine, then sets the same size on the terminal from inside the container, which is done when
+    /// the helper returns: Podman acknowledges a resize before its conmon applies it, and under load a program read the
+    /// old size (0 0 for a new terminal) after the acknowledgement, or never saw the new one (two terminals in one run of
+    /// the docker tests here; none in 12 runs of the terminal tests alone). Where the engine's resize has arrived, the
+    /// second setting finds the size already there and changes nothing. A program whose standard streams all left the
+    /// terminal keeps the engine's resize only.
     /// </summary>
     private async Task ResizeExecAsync(string sandboxId, string execId, int pid, int rows, int cols, CancellationToken cancellationToken)
     {
