@@ -4,7 +4,7 @@
 #   podman + runc               a Docker Engine API for the docker provider, and a small test image built locally
 #                               (debootstrap minbase + the tested runtimes, `podman import`ed: no registry is needed)
 #   jupyter-server + ipykernel  a real Jupyter Server for the jupyter provider
-#   tmux                        a real terminal for the CLI shell tests
+#   tmux, zsh                   a real terminal for the CLI shell tests; zsh for its completion script
 #   python3-matplotlib          figures as PNG in the code execution tests
 #   ruby, node-typescript,      the languages RunCode is tested with (python3, node, bash and perl are already
 #   golang-go, rustc            on the machine); sandboxes see the host's /usr, so these are their runtimes
@@ -19,6 +19,7 @@ command -v bwrap >/dev/null || packages+=(bubblewrap)
 command -v podman >/dev/null || packages+=(podman)
 command -v runc >/dev/null || packages+=(runc)
 command -v tmux >/dev/null || packages+=(tmux)
+command -v zsh >/dev/null || packages+=(zsh)
 command -v jupyter-server >/dev/null || packages+=(jupyter-server)
 python3 -c "import ipykernel" 2>/dev/null || packages+=(python3-ipykernel)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import ipykernel" 2>/dev/null || packages+=(python3-ipykernel)

@@ -1,49 +1,39 @@
 using System.CommandLine;
+using System.CommandLine.Completions;
+using System.CommandLine.Help;
 using Sandboxes;
 using Sandboxes.Cli;
-using Sandboxes.Cli.Commands;
+using Sandboxes.Cli.Help;
 
-var root = new RootCommand("""
-    sandboxes: run commands in isolated sandboxes (local namespaces, containers, cloud providers) from any language.
-
-    The provider is -p/--provider, else $SANDBOXES_PROVIDER, else local.
-    Exit codes: the command's own for run and exec; 2 usage or configuration; 124 timeout; 125 provider error;
-    127 no runtime for the code's language; 130 interrupted.
-    """)
-{
-    RunVerb.Create(),
-    ExecVerb.Create(),
-    ListVerb.Create(),
-    DestroyVerb.Create(),
-};
-
+var root = CommandTree.Create();
 var parse = root.Parse(args);
-if (parse.Errors.Count > 0)
+if (parse.Action is HelpAction)
+{
+    return HelpPrinter.Print(parse);
+}
+
+// The [suggest] directive (dotnet-suggest) completes partial command lines, which are errors by nature.
+var suggesting = root.Directives.OfType<SuggestDirective>().Any(d => parse.GetResult(d) is not null);
+if (parse.Errors.Count > 0 && !suggesting)
 {
     foreach (var error in parse.Errors)
     {
         Console.Error.WriteLine("sandboxes: " + error.Message);
     }
 
-    Console.Error.WriteLine("Try 'sandboxes --help'.");
+    var verb = parse.CommandResult.Command is RootCommand ? string.Empty : parse.CommandResult.Command.Name + " ";
+    Console.Error.WriteLine($"Try 'sandboxes {verb}--help'.");
     return ExitCodes.Usage;
 }
 
-using var interrupt = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // The first Ctrl-C cancels the command (which kills it in the sandbox) and lets cleanup run.
-    e.Cancel = true;
-    interrupt.Cancel();
-};
-
+Interrupts.Install();
 try
 {
-    // The tool reports errors itself (one line, no stack trace) and handles Ctrl-C itself (cancel, then clean up).
+    // The tool reports errors itself (one line, no stack trace) and handles signals itself (cancel, clean up, exit 128+N).
     var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
-    return await parse.InvokeAsync(invocation, interrupt.Token);
+    return await parse.InvokeAsync(invocation, Interrupts.Token);
 }
-catch (Exception error) when (error is SandboxException or OperationCanceledException or IOException)
+catch (Exception error) when (error is SandboxException or OperationCanceledException or IOException or UnauthorizedAccessException)
 {
     return ErrorReporter.Report(error);
 }

@@ -8,24 +8,8 @@ namespace Sandboxes.Benchmarks;
 /// read, in the same run. Target: isolated exec at most 1.5x a bare spawn.
 /// </summary>
 [MemoryDiagnoser]
-public class ExecBenchmarks
+public class ExecBenchmarks : InSandboxBenchmark
 {
-    private Sandboxer _client = null!;
-    private Sandbox _sandbox = null!;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        _client = new Sandboxer("local", BenchmarkState.Config);
-        (_sandbox, _) = _client.CreateSandbox();
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _client.Dispose();
-        BenchmarkState.Cleanup();
-    }
 
     [Benchmark(Baseline = true, Description = "bare Process.Start(/bin/echo)")]
     public string BareSpawn()
@@ -39,5 +23,5 @@ public class ExecBenchmarks
     }
 
     [Benchmark(Description = "sandbox.RunCommand(echo hi)")]
-    public string SandboxExec() => _sandbox.RunCommand("echo hi").Stdout;
+    public string SandboxExec() => Sandbox.RunCommand("echo hi").Stdout;
 }

@@ -50,6 +50,16 @@ internal static class Figures
             {
                 await HighLevelFigures.PoolAsync();
             }
+
+            if (Wants("e2b"))
+            {
+                await E2BFigures.RunAsync();
+            }
+
+            if (Wants("daytona"))
+            {
+                await DaytonaFigures.RunAsync();
+            }
         }
         finally
         {

@@ -8,32 +8,20 @@ namespace Sandboxes.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 8)]
-public class FileBenchmarks
+public class FileBenchmarks : InSandboxBenchmark
 {
     private const int Size = 256 * 1024 * 1024;
-    private Sandboxer _client = null!;
-    private Sandbox _sandbox = null!;
     private string _source = null!;
     private string _plainTarget = null!;
 
-    [GlobalSetup]
-    public void Setup()
+    protected override void PrepareInputs()
     {
-        _client = new Sandboxer("local", BenchmarkState.Config);
-        (_sandbox, _) = _client.CreateSandbox();
         Directory.CreateDirectory(BenchmarkState.Dir);
         _source = Path.Combine(BenchmarkState.Dir, "source.bin");
         _plainTarget = Path.Combine(BenchmarkState.Dir, "plain-copy.bin");
         var data = new byte[Size];
         new Random(1).NextBytes(data);
         File.WriteAllBytes(_source, data);
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _client.Dispose();
-        BenchmarkState.Cleanup();
     }
 
     [Benchmark(Baseline = true, Description = "plain file: write 256 MiB, read back")]
@@ -53,10 +41,10 @@ public class FileBenchmarks
     {
         using (var input = File.OpenRead(_source))
         {
-            _sandbox.WriteFile("/workspace/big.bin", input);
+            Sandbox.WriteFile("/workspace/big.bin", input);
         }
 
-        return Drain(_sandbox.OpenRead("/workspace/big.bin"));
+        return Drain(Sandbox.OpenRead("/workspace/big.bin"));
     }
 
     private static long Drain(Stream stream)

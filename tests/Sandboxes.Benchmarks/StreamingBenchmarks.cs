@@ -9,25 +9,9 @@ namespace Sandboxes.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
-public class StreamingBenchmarks
+public class StreamingBenchmarks : InSandboxBenchmark
 {
     private const long Bytes = 1L << 30;
-    private Sandboxer _client = null!;
-    private Sandbox _sandbox = null!;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        _client = new Sandboxer("local", BenchmarkState.Config);
-        (_sandbox, _) = _client.CreateSandbox();
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _client.Dispose();
-        BenchmarkState.Cleanup();
-    }
 
     [Benchmark(Baseline = true, Description = "head -c 1G /dev/zero | cat, read by this process")]
     public long PipeThroughCat()
@@ -51,7 +35,7 @@ public class StreamingBenchmarks
     public async Task<long> StreamFromSandbox()
     {
         long total = 0;
-        await foreach (var e in _sandbox.StreamCommandAsync(new RunCommandRequest($"head -c {Bytes} /dev/zero")))
+        await foreach (var e in Sandbox.StreamCommandAsync(new RunCommandRequest($"head -c {Bytes} /dev/zero")))
         {
             total += e.Text.Length;
         }

@@ -22,10 +22,16 @@ public static class LeakCheck
     public static List<string> Find(string stateDir)
     {
         var leaks = new List<string>();
-        var sandboxesDir = Path.Combine(stateDir, "local", "sandboxes");
-        if (Directory.Exists(sandboxesDir))
+        // The run's own local clients keep their state here, and each vendor emulator under emulators/<id>.
+        var emulatorsDir = Path.Combine(stateDir, "emulators");
+        var stateRoots = Directory.Exists(emulatorsDir) ? Directory.EnumerateDirectories(emulatorsDir).Prepend(stateDir) : [stateDir];
+        foreach (var root in stateRoots)
         {
-            leaks.AddRange(Directory.EnumerateDirectories(sandboxesDir).Select(d => "state entry " + Path.GetFileName(d)));
+            var sandboxesDir = Path.Combine(root, "local", "sandboxes");
+            if (Directory.Exists(sandboxesDir))
+            {
+                leaks.AddRange(Directory.EnumerateDirectories(sandboxesDir).Select(d => "state entry " + Path.GetFileName(d)));
+            }
         }
 
         // Processes: anything whose command line or working directory points into the run's state directory.

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Sandboxes.Cli.Help;
+using Sandboxes.Cli.Output;
 
 namespace Sandboxes.Cli.Commands;
 
@@ -16,23 +18,29 @@ internal static class RunVerb
         var deps = new Option<bool>("--deps") { Description = "Go: upload go.mod and go.sum from the file's directory and download the modules first (the sandbox gets outbound network)" };
         var timeout = new Option<double?>("--timeout", "-t") { Description = "Seconds after which the command is killed" };
         var keep = new Option<bool>("--keep") { Description = "Keep the sandbox after the command (prints its id)" };
-        var verb = new Command("run", """
-            Run a command, or code, in a new sandbox and exit with its exit code.
-
-            Examples:
-              sandboxes run "echo hello"
-              sandboxes run -e MODE=test -t 30 "python3 script.py"
-              sandboxes run --keep -l project=demo "git clone https://example.com/repo"
-              sandboxes run --file script.py
-              cat main.go | sandboxes run --lang go
-              sandboxes run --file main.go --deps
-            """)
+        var reuse = new Option<bool>("--reuse") { Description = "Run in the running sandbox carrying all the -l labels, or create one with them and keep it" };
+        var image = new Option<string?>("--image") { Description = "Container image to start from (providers that take images)" };
+        var preset = new Option<string?>("--preset") { Description = $"Preset to install first: {string.Join(", ", SandboxPresets.Names)}", CompletionSources = { _ => SandboxPresets.Names } };
+        var snapshot = new Option<string?>("--snapshot") { Description = "Start from this snapshot (see `sandboxes snapshot`)" };
+        var verb = new Command("run", "Run a command, or code, in a new sandbox and exit with its exit code.").WithExamples(
+            "sandboxes run \"echo hello\"",
+            "sandboxes run -e MODE=test -t 30 \"python3 script.py\"",
+            "sandboxes run --keep -l project=demo \"git clone https://example.com/repo\"",
+            "sandboxes run --reuse -l project=demo \"ls repo\"      # the same sandbox again",
+            "sandboxes run --preset python-data-science \"python3 analyze.py\"",
+            "sandboxes run --image python:3.12-slim \"python --version\"",
+            "sandboxes run --file script.py",
+            "cat main.go | sandboxes run --lang go",
+            "sandboxes run --file main.go --deps");
+        verb.Add(command);
+        foreach (var option in new Option[] { file, lang, deps, CliContext.Provider, CliContext.Env, CliContext.Labels, reuse, keep, timeout, image, preset, snapshot, CliContext.Quiet })
         {
-            command, file, lang, deps, CliContext.Provider, CliContext.Env, CliContext.Labels, timeout, keep, CliContext.Quiet,
-        };
+            verb.Options.Add(option);
+        }
+
         verb.SetAction(async (parse, cancellationToken) =>
         {
-            var line = string.Join(' ', parse.GetValue(command) ?? []);
+            var line = CliContext.CommandLine(parse, parse.GetValue(command));
             var source = parse.GetValue(file);
             var language = parse.GetValue(lang);
             var withDeps = parse.GetValue(deps);
@@ -54,24 +62,44 @@ internal static class RunVerb
             var labels = CliContext.ParsePairs(parse.GetValue(CliContext.Labels), "-l/--label");
             var kept = parse.GetValue(keep);
             var quiet = parse.GetValue(CliContext.Quiet);
-            await using var client = CliContext.CreateClient(parse.GetValue(CliContext.Provider));
-            var (sandbox, info) = await client.CreateSandboxAsync(new CreateSandboxRequest
+            var reused = parse.GetValue(reuse);
+            if (reused && labels.Count == 0)
             {
-                Metadata = labels.Count > 0 ? labels : null,
+                throw new BadConfigException(string.Empty, "--reuse finds the sandbox by its labels: add -l KEY=VALUE.");
+            }
+
+            await using var session = CliSession.Open(parse.GetValue(CliContext.Provider), quiet);
+            var provider = session.Resolve().Provider;
+            var options = new SandboxOptions
+            {
+                Provider = provider,
+                Labels = labels.Count > 0 ? labels : null,
                 Envs = env.Count > 0 ? env : null,
                 Keep = kept,
-                Network = withDeps && client.Capabilities.Supports(Capability.NetworkPolicy) ? NetworkPolicy.Internet : null,
-            }, cancellationToken).ConfigureAwait(false);
+                Image = parse.GetValue(image),
+                Preset = parse.GetValue(preset),
+                Snapshot = parse.GetValue(snapshot),
+                Network = withDeps && SandboxProviders.Describe(provider).Capabilities.Supports(Capability.NetworkPolicy) ? NetworkPolicy.Internet : null,
+            };
+            var (sandbox, created) = reused
+                ? await session.GetOrCreateAsync(labels, options, cancellationToken).ConfigureAwait(false)
+                : (await session.CreateAsync(options, cancellationToken).ConfigureAwait(false), true);
+            kept |= reused;
+            if (reused && !created)
+            {
+                CliConsole.Note($"reusing sandbox {sandbox.Id}", quiet);
+            }
+
             await using (sandbox.ConfigureAwait(false))
             {
                 var seconds = parse.GetValue(timeout);
                 var exit = withDeps ? await CodeRun.RunGoModuleAsync(sandbox, source!, seconds, cancellationToken).ConfigureAwait(false)
                     : runsCode ? await CodeRun.RunAsync(sandbox, code, codeLanguage, seconds, cancellationToken).ConfigureAwait(false)
-                    : await OutputCopier.StreamAsync(sandbox, new RunCommandRequest(line) { TimeoutSeconds = seconds }, cancellationToken)
+                    : await OutputCopier.StreamAsync(sandbox, new RunCommandRequest(line) { TimeoutSeconds = seconds, Env = env.Count > 0 ? env : null }, cancellationToken)
                         .ConfigureAwait(false);
-                if (kept && !quiet)
+                if (kept && created && !quiet)
                 {
-                    await Console.Error.WriteLineAsync($"sandboxes: kept sandbox {info.Id} (sandboxes exec {info.Id} \"...\"; sandboxes destroy {info.Id})")
+                    await Console.Error.WriteLineAsync($"sandboxes: kept sandbox {sandbox.Id} (sandboxes exec {sandbox.Id} \"...\"; sandboxes destroy {sandbox.Id})")
                         .ConfigureAwait(false);
                 }
 

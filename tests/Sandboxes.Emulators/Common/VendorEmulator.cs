@@ -22,9 +22,12 @@ public abstract class VendorEmulator : IAsyncDisposable
     protected VendorEmulator(EmulatorOptions options)
     {
         Options = options;
+        // A state directory of its own under the given one: on disposal it kills every sandbox it lists, which must be
+        // only its own, never those of other emulators or local clients sharing the test run's directory.
+        var stateDir = Path.Combine(options.StateDir, "emulators", Guid.NewGuid().ToString("N")[..12]);
         Backend = new Sandboxer("local", new ProviderConfig
         {
-            Extra = new Dictionary<string, object?> { ["state_dir"] = options.StateDir, ["isolation"] = options.Isolation },
+            Extra = new Dictionary<string, object?> { ["state_dir"] = stateDir, ["isolation"] = options.Isolation },
         });
     }
 

@@ -27,6 +27,13 @@ public abstract class ProviderTarget
     /// <summary>True when a URL from PortUrl is reachable from the test process.</summary>
     public virtual bool PortsReachable => true;
 
+    /// <summary>
+    /// True when a paused sandbox's files can still be read (its processes are frozen, its filesystem is at hand); false
+    /// where pausing saves the whole machine away (E2B), so that file operations are refused with
+    /// <see cref="SandboxStateException"/> until it resumes.
+    /// </summary>
+    public virtual bool FilesReadableWhilePaused => true;
+
     /// <summary>Starts what the target needs; calls <c>Requires.*</c>, which reports a missing component.</summary>
     protected virtual Task StartCoreAsync() => Task.CompletedTask;
 

@@ -14,6 +14,8 @@ public static class ProviderTargets
         new LocalTarget(),
         new DockerTarget(),
         new JupyterTarget(),
+        new E2BTarget(),
+        new DaytonaTarget(),
     ];
 
     /// <summary>Each target with each API flavour, for <c>[TestFixtureSource]</c>.</summary>

@@ -6,22 +6,16 @@ namespace Sandboxes.Tests.HighLevel;
 
 /// <summary>The per-provider circuit breaker: opens on provider-side failures, fails fast, half-opens after the break, closes or reopens.</summary>
 [TestFixture]
-public sealed class CircuitBreakerTests
+public sealed class CircuitBreakerTests : FaultyProviderFixture
 {
-    private FaultInjectingServer _server = null!;
-    private string _provider = null!;
-    private FakeTimeProvider _clock = null!;
     private SandboxClient _client = null!;
     private MeasurementRecorder _metrics = null!;
 
     [SetUp]
-    public async Task StartAsync()
+    public void CreateClient()
     {
-        _server = await FaultInjectingServer.StartAsync();
-        _provider = FaultyHttpProvider.Register();
-        _clock = new FakeTimeProvider();
-        _metrics = new MeasurementRecorder(_provider);
-        var options = TestClients.Faulty(_provider, _server, _clock);
+        _metrics = new MeasurementRecorder(Provider);
+        var options = FaultyOptions();
         options.Resilience.Retry.MaxRetryAttempts = 0;
         options.Resilience.CircuitBreaker.Enabled = true;
         options.Resilience.CircuitBreaker.MinimumThroughput = 3; // the create, then two failures
@@ -31,34 +25,32 @@ public sealed class CircuitBreakerTests
     }
 
     [TearDown]
-    public async Task StopAsync()
+    public async Task DisposeClientAsync()
     {
         _metrics.Dispose();
         await _client.DisposeAsync();
-        SandboxProviders.Unregister(_provider);
-        await _server.DisposeAsync();
     }
 
     [Test]
     public async Task The_circuit_opens_fails_fast_half_opens_and_closes()
     {
         var sandbox = await _client.CreateAsync(new SandboxOptions { Keep = true });
-        _server.Plan("get", Fault.Unavailable, Fault.Unavailable);
+        Server.Plan("get", Fault.Unavailable, Fault.Unavailable);
         Assert.ThrowsAsync<ProviderException>(() => sandbox.InfoAsync());
         Assert.ThrowsAsync<ProviderException>(() => sandbox.InfoAsync());
-        Assert.That(_client.GetCircuitState(_provider), Is.EqualTo(ProviderCircuitState.Open));
+        Assert.That(_client.GetCircuitState(Provider), Is.EqualTo(ProviderCircuitState.Open));
 
         var fast = Assert.ThrowsAsync<CircuitOpenException>(() => sandbox.InfoAsync());
         Assert.That(fast!.IsTransient, Is.True);
         Assert.That(fast.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(10)));
-        Assert.That(_server.Requests("get"), Is.EqualTo(2), "an open circuit sends nothing");
+        Assert.That(Server.Requests("get"), Is.EqualTo(2), "an open circuit sends nothing");
         _metrics.Observe();
         Assert.That(_metrics.Of(SandboxDiagnostics.CircuitBreakerState).Last().Value, Is.EqualTo(1), "gauge: open");
 
-        _clock.Advance(TimeSpan.FromSeconds(10));
+        Clock.Advance(TimeSpan.FromSeconds(10));
         Assert.That((await sandbox.InfoAsync()).Id, Is.EqualTo(sandbox.Id), "the probe is let through and succeeds");
-        Assert.That(_client.GetCircuitState(_provider), Is.EqualTo(ProviderCircuitState.Closed));
-        Assert.That(_server.Requests("get"), Is.EqualTo(3));
+        Assert.That(_client.GetCircuitState(Provider), Is.EqualTo(ProviderCircuitState.Closed));
+        Assert.That(Server.Requests("get"), Is.EqualTo(3));
         Assert.That(Transitions(), Is.EqualTo(new[] { "open", "half_open", "closed" }));
         await sandbox.KillAsync();
     }
@@ -67,17 +59,17 @@ public sealed class CircuitBreakerTests
     public async Task A_failed_probe_reopens_the_circuit()
     {
         var sandbox = await _client.CreateAsync(new SandboxOptions { Keep = true });
-        _server.Plan("get", Fault.Unavailable, Fault.Unavailable, Fault.Unavailable);
+        Server.Plan("get", Fault.Unavailable, Fault.Unavailable, Fault.Unavailable);
         Assert.ThrowsAsync<ProviderException>(() => sandbox.InfoAsync());
         Assert.ThrowsAsync<ProviderException>(() => sandbox.InfoAsync());
 
-        _clock.Advance(TimeSpan.FromSeconds(10));
+        Clock.Advance(TimeSpan.FromSeconds(10));
         Assert.ThrowsAsync<ProviderException>(() => sandbox.InfoAsync());
 
-        Assert.That(_client.GetCircuitState(_provider), Is.EqualTo(ProviderCircuitState.Open));
+        Assert.That(_client.GetCircuitState(Provider), Is.EqualTo(ProviderCircuitState.Open));
         Assert.ThrowsAsync<CircuitOpenException>(() => sandbox.InfoAsync());
         Assert.That(Transitions(), Is.EqualTo(new[] { "open", "half_open", "open" }));
-        _clock.Advance(TimeSpan.FromSeconds(10));
+        Clock.Advance(TimeSpan.FromSeconds(10));
         await sandbox.KillAsync();
     }
 
@@ -85,13 +77,13 @@ public sealed class CircuitBreakerTests
     public async Task Rate_limiting_and_bad_input_do_not_open_the_circuit()
     {
         var sandbox = await _client.CreateAsync(new SandboxOptions { Keep = true });
-        _server.Plan("get", Fault.RateLimited(3600), Fault.RateLimited(3600), new Fault { Status = 400 }, new Fault { Status = 404 });
+        Server.Plan("get", Fault.RateLimited(3600), Fault.RateLimited(3600), new Fault { Status = 400 }, new Fault { Status = 404 });
         Assert.ThrowsAsync<RateLimitException>(() => sandbox.InfoAsync());
         Assert.ThrowsAsync<RateLimitException>(() => sandbox.InfoAsync());
         Assert.ThrowsAsync<ProviderException>(() => sandbox.InfoAsync());
         Assert.ThrowsAsync<NotFoundException>(() => sandbox.InfoAsync());
 
-        Assert.That(_client.GetCircuitState(_provider), Is.EqualTo(ProviderCircuitState.Closed));
+        Assert.That(_client.GetCircuitState(Provider), Is.EqualTo(ProviderCircuitState.Closed));
         await sandbox.KillAsync();
     }
 
@@ -100,16 +92,16 @@ public sealed class CircuitBreakerTests
     {
         await using var client = new SandboxClient(WithAttemptTimeout());
         var sandbox = await client.CreateAsync(new SandboxOptions { Keep = true });
-        _server.Plan("get", new Fault { Hang = true });
+        Server.Plan("get", new Fault { Hang = true });
 
         var call = sandbox.InfoAsync();
-        Assert.That(await _clock.WaitForTimerAsync(), Is.EqualTo(TimeSpan.FromSeconds(5)));
-        while (_server.Requests("get") == 0)
+        Assert.That(await Clock.WaitForTimerAsync(), Is.EqualTo(TimeSpan.FromSeconds(5)));
+        while (Server.Requests("get") == 0)
         {
             await Task.Delay(5);
         }
 
-        _clock.Advance(TimeSpan.FromSeconds(5));
+        Clock.Advance(TimeSpan.FromSeconds(5));
 
         var error = Assert.ThrowsAsync<ProviderException>(async () => await call);
         Assert.That(error!.Message, Does.Contain("no answer"));
@@ -119,7 +111,7 @@ public sealed class CircuitBreakerTests
 
     private SandboxClientOptions WithAttemptTimeout()
     {
-        var options = TestClients.Faulty(_provider, _server, _clock);
+        var options = FaultyOptions();
         options.Resilience.Retry.MaxRetryAttempts = 0;
         options.Resilience.Timeouts.Attempt = TimeSpan.FromSeconds(5);
         return options;

@@ -9,41 +9,27 @@ namespace Sandboxes.Tests.HighLevel;
 /// is unknown is found and adopted, or killed, never duplicated or leaked.
 /// </summary>
 [TestFixture]
-public sealed class CreationIdempotencyTests
+public sealed class CreationIdempotencyTests : FaultyProviderFixture
 {
-    private FaultInjectingServer _server = null!;
-    private string _provider = null!;
-    private FakeTimeProvider _clock = null!;
     private SandboxClient _client = null!;
 
     [SetUp]
-    public async Task StartAsync()
-    {
-        _server = await FaultInjectingServer.StartAsync();
-        _provider = FaultyHttpProvider.Register();
-        _clock = new FakeTimeProvider();
-        _client = new SandboxClient(TestClients.Faulty(_provider, _server, _clock));
-    }
+    public void CreateClient() => _client = new SandboxClient(FaultyOptions());
 
     [TearDown]
-    public async Task StopAsync()
-    {
-        await _client.DisposeAsync();
-        SandboxProviders.Unregister(_provider);
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeClientAsync() => await _client.DisposeAsync();
 
     [Test]
     public async Task A_lost_create_response_is_resolved_by_the_creation_label_without_a_second_create()
     {
-        _server.Plan("create", Fault.LostResponse);
+        Server.Plan("create", Fault.LostResponse);
 
         var create = _client.CreateAsync(new SandboxOptions { Labels = new Dictionary<string, string> { ["team"] = "a" } });
-        await TestClients.DriveAsync(create, _clock);
+        await TestClients.DriveAsync(create, Clock);
         await using var sandbox = await create;
 
-        Assert.That(_server.Requests("create"), Is.EqualTo(1), "the sandbox was found, so it was not created again");
-        Assert.That(_server.Sandboxes, Is.EqualTo(new[] { sandbox.Id }));
+        Assert.That(Server.Requests("create"), Is.EqualTo(1), "the sandbox was found, so it was not created again");
+        Assert.That(Server.Sandboxes, Is.EqualTo(new[] { sandbox.Id }));
         var info = await sandbox.InfoAsync();
         Assert.That(info.Metadata, Does.ContainKey("sandboxes.creation-id").And.ContainKey("team"));
     }
@@ -51,14 +37,14 @@ public sealed class CreationIdempotencyTests
     [Test]
     public async Task A_create_that_failed_before_doing_anything_is_simply_sent_again()
     {
-        _server.Plan("create", new Fault { Status = 504 });
+        Server.Plan("create", new Fault { Status = 504 });
 
         var create = _client.CreateAsync();
-        await TestClients.DriveAsync(create, _clock);
+        await TestClients.DriveAsync(create, Clock);
         await using var sandbox = await create;
 
-        Assert.That(_server.Requests("create"), Is.EqualTo(2));
-        Assert.That(_server.Sandboxes, Has.Count.EqualTo(1));
+        Assert.That(Server.Requests("create"), Is.EqualTo(2));
+        Assert.That(Server.Sandboxes, Has.Count.EqualTo(1));
     }
 
     [Test]
@@ -66,15 +52,15 @@ public sealed class CreationIdempotencyTests
     {
         // Every create does the work and loses the response, and the look-ups right after fail too: four sandboxes
         // exist on the server by the end, none adoptable.
-        _server.Plan("create", Enumerable.Repeat(Fault.LostResponse, 4).ToArray());
-        _server.Plan("list", Enumerable.Repeat(Fault.Unavailable, 4).ToArray());
+        Server.Plan("create", Enumerable.Repeat(Fault.LostResponse, 4).ToArray());
+        Server.Plan("list", Enumerable.Repeat(Fault.Unavailable, 4).ToArray());
 
         var create = _client.CreateAsync();
-        await TestClients.DriveAsync(create, _clock);
+        await TestClients.DriveAsync(create, Clock);
 
         Assert.ThrowsAsync<ProviderException>(async () => await create);
-        Assert.That(_server.Requests("create"), Is.EqualTo(4));
-        Assert.That(_server.Sandboxes, Is.Empty, "the final sweep by creation label killed all of them");
+        Assert.That(Server.Requests("create"), Is.EqualTo(4));
+        Assert.That(Server.Sandboxes, Is.Empty, "the final sweep by creation label killed all of them");
     }
 
     [Test]
@@ -83,16 +69,16 @@ public sealed class CreationIdempotencyTests
         var provider = FaultyHttpProvider.Register("idem", idempotent: true);
         try
         {
-            await using var client = new SandboxClient(TestClients.Faulty(provider, _server, _clock));
-            _server.Plan("create", Fault.LostResponse, new Fault { Abort = true, AfterProcessing = true });
+            await using var client = new SandboxClient(TestClients.Faulty(provider, Server, Clock));
+            Server.Plan("create", Fault.LostResponse, new Fault { Abort = true, AfterProcessing = true });
 
             var create = client.CreateAsync();
-            await TestClients.DriveAsync(create, _clock);
+            await TestClients.DriveAsync(create, Clock);
             await using var sandbox = await create;
 
-            Assert.That(_server.Requests("create"), Is.EqualTo(3), "retried freely: the key makes a repeat harmless");
-            Assert.That(_server.Requests("list"), Is.EqualTo(0), "no label look-up is needed");
-            Assert.That(_server.Sandboxes, Is.EqualTo(new[] { sandbox.Id }), "one sandbox, whatever the number of attempts");
+            Assert.That(Server.Requests("create"), Is.EqualTo(3), "retried freely: the key makes a repeat harmless");
+            Assert.That(Server.Requests("list"), Is.EqualTo(0), "no label look-up is needed");
+            Assert.That(Server.Sandboxes, Is.EqualTo(new[] { sandbox.Id }), "one sandbox, whatever the number of attempts");
         }
         finally
         {

@@ -6,32 +6,13 @@ namespace Sandboxes.Tests.HighLevel;
 
 /// <summary>Failover along the chain: only for provider-side failures, landing on the next provider, every skip recorded.</summary>
 [TestFixture]
-public sealed class FailoverTests
+public sealed class FailoverTests : FaultyProviderFixture
 {
-    private FaultInjectingServer _server = null!;
-    private string _provider = null!;
-    private FakeTimeProvider _clock = null!;
-
-    [SetUp]
-    public async Task StartAsync()
-    {
-        _server = await FaultInjectingServer.StartAsync();
-        _provider = FaultyHttpProvider.Register();
-        _clock = new FakeTimeProvider();
-    }
-
-    [TearDown]
-    public async Task StopAsync()
-    {
-        SandboxProviders.Unregister(_provider);
-        await _server.DisposeAsync();
-    }
-
     [Test]
     public async Task An_unavailable_provider_fails_over_to_the_next_with_the_reason_recorded()
     {
         await using var client = new SandboxClient(Options(retries: 0));
-        _server.Plan("create", Fault.Unavailable);
+        Server.Plan("create", Fault.Unavailable);
 
         await using var sandbox = await client.CreateAsync(new SandboxOptions { Fallback = ["local"] });
         LeakCheck.Record(sandbox.Id);
@@ -40,7 +21,7 @@ public sealed class FailoverTests
         Assert.That(sandbox.Selection!.Provider, Is.EqualTo("local"));
         Assert.That(sandbox.Selection.Source, Is.EqualTo(ProviderSource.Fallback));
         Assert.That(sandbox.Selection.Skipped, Has.Count.EqualTo(1));
-        Assert.That(sandbox.Selection.Skipped[0].Provider, Is.EqualTo(_provider));
+        Assert.That(sandbox.Selection.Skipped[0].Provider, Is.EqualTo(Provider));
         Assert.That(sandbox.Selection.Skipped[0].Reason, Does.Contain("503"));
         Assert.That(sandbox.Selection.Skipped[0].Error, Is.InstanceOf<ProviderException>());
         Assert.That((await sandbox.ExecuteAsync("echo on local")).Stdout, Is.EqualTo("on local\n"));
@@ -50,14 +31,14 @@ public sealed class FailoverTests
     public async Task Retries_come_first_and_failover_only_after_they_are_spent()
     {
         await using var client = new SandboxClient(Options(retries: 2));
-        _server.Plan("create", new Fault { Status = 503 }, new Fault { Status = 503 }, new Fault { Status = 503 });
+        Server.Plan("create", new Fault { Status = 503 }, new Fault { Status = 503 }, new Fault { Status = 503 });
 
         var create = client.CreateAsync(new SandboxOptions { Fallback = ["local"] });
-        await TestClients.DriveAsync(create, _clock);
+        await TestClients.DriveAsync(create, Clock);
         await using var sandbox = await create;
         LeakCheck.Record(sandbox.Id);
 
-        Assert.That(_server.Requests("create"), Is.EqualTo(3));
+        Assert.That(Server.Requests("create"), Is.EqualTo(3));
         Assert.That(sandbox.Provider, Is.EqualTo("local"));
     }
 
@@ -68,15 +49,15 @@ public sealed class FailoverTests
         options.Resilience.CircuitBreaker.Enabled = true;
         options.Resilience.CircuitBreaker.MinimumThroughput = 2;
         await using var client = new SandboxClient(options);
-        _server.Plan("create", Fault.Unavailable, Fault.Unavailable);
+        Server.Plan("create", Fault.Unavailable, Fault.Unavailable);
         Assert.ThrowsAsync<ProviderException>(() => client.CreateAsync());
         Assert.ThrowsAsync<ProviderException>(() => client.CreateAsync());
-        Assert.That(client.GetCircuitState(_provider), Is.EqualTo(ProviderCircuitState.Open));
+        Assert.That(client.GetCircuitState(Provider), Is.EqualTo(ProviderCircuitState.Open));
 
         await using var sandbox = await client.CreateAsync(new SandboxOptions { Fallback = ["local"] });
         LeakCheck.Record(sandbox.Id);
 
-        Assert.That(_server.Requests("create"), Is.EqualTo(2), "the open circuit failed fast");
+        Assert.That(Server.Requests("create"), Is.EqualTo(2), "the open circuit failed fast");
         Assert.That(sandbox.Selection!.Skipped.Single().Error, Is.InstanceOf<CircuitOpenException>());
         Assert.That(sandbox.Provider, Is.EqualTo("local"));
     }
@@ -90,10 +71,10 @@ public sealed class FailoverTests
         Assert.ThrowsAsync<BadConfigException>(() => client.CreateAsync(new SandboxOptions { Fallback = ["local"], Labels = marker, Cpus = -1 }));
         Assert.ThrowsAsync<FeatureNotSupportedException>(() => client.CreateAsync(new SandboxOptions { Fallback = ["local"], Labels = marker, MemoryMb = 256 }));
         Assert.ThrowsAsync<BadConfigException>(() => client.CreateAsync(new SandboxOptions { Fallback = ["no-such-provider"], Labels = marker }));
-        _server.Plan("create", new Fault { Status = 401 });
+        Server.Plan("create", new Fault { Status = 401 });
         Assert.ThrowsAsync<ProviderException>(() => client.CreateAsync(new SandboxOptions { Fallback = ["local"], Labels = marker }));
 
-        Assert.That(_server.Requests("create"), Is.EqualTo(1), "only the unauthorised call reached the provider");
+        Assert.That(Server.Requests("create"), Is.EqualTo(1), "only the unauthorised call reached the provider");
         var onLocal = await client.GetSandboxer("local").ListSandboxesAsync(new ListSandboxesFilter { Metadata = marker });
         Assert.That(onLocal, Is.Empty, "nothing failed over to local");
     }
@@ -108,14 +89,14 @@ public sealed class FailoverTests
             var options = Options(retries: 0);
             options.ConfigureProvider(second, new ProviderConfig { BaseUrl = secondServer.BaseUrl });
             await using var client = new SandboxClient(options);
-            _server.Plan("create", Fault.Unavailable);
+            Server.Plan("create", Fault.Unavailable);
             secondServer.Plan("create", Fault.RateLimited(3600));
 
             var error = Assert.ThrowsAsync<ProvidersUnavailableException>(() => client.CreateAsync(new SandboxOptions { Fallback = [second] }));
 
-            Assert.That(error!.Skipped.Select(s => s.Provider), Is.EqualTo(new[] { _provider, second }));
+            Assert.That(error!.Skipped.Select(s => s.Provider), Is.EqualTo(new[] { Provider, second }));
             Assert.That(error.Skipped[1].Error, Is.InstanceOf<RateLimitException>());
-            Assert.That(error.Message, Does.Contain(_provider).And.Contain(second));
+            Assert.That(error.Message, Does.Contain(Provider).And.Contain(second));
         }
         finally
         {
@@ -125,7 +106,7 @@ public sealed class FailoverTests
 
     private SandboxClientOptions Options(int retries)
     {
-        var options = TestClients.Faulty(_provider, _server, _clock);
+        var options = FaultyOptions();
         options.Resilience.Retry.MaxRetryAttempts = retries;
         return options;
     }

@@ -9,42 +9,28 @@ namespace Sandboxes.Tests.HighLevel;
 /// Retry-After, and never repeating a command that may have run.
 /// </summary>
 [TestFixture]
-public sealed class RetryTests
+public sealed class RetryTests : FaultyProviderFixture
 {
-    private FaultInjectingServer _server = null!;
-    private string _provider = null!;
-    private FakeTimeProvider _clock = null!;
     private SandboxClient _client = null!;
 
     [SetUp]
-    public async Task StartAsync()
-    {
-        _server = await FaultInjectingServer.StartAsync();
-        _provider = FaultyHttpProvider.Register();
-        _clock = new FakeTimeProvider();
-        _client = new SandboxClient(TestClients.Faulty(_provider, _server, _clock));
-    }
+    public void CreateClient() => _client = new SandboxClient(FaultyOptions());
 
     [TearDown]
-    public async Task StopAsync()
-    {
-        await _client.DisposeAsync();
-        SandboxProviders.Unregister(_provider);
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeClientAsync() => await _client.DisposeAsync();
 
     [Test]
     public async Task Idempotent_calls_are_retried_a_bounded_number_of_times_with_growing_delays()
     {
         await using var sandbox = await _client.CreateAsync();
-        _server.Plan("get", Enumerable.Repeat(Fault.Unavailable, 10).ToArray());
+        Server.Plan("get", Enumerable.Repeat(Fault.Unavailable, 10).ToArray());
 
         var call = sandbox.InfoAsync();
-        var waits = await TestClients.DriveAsync(call, _clock);
+        var waits = await TestClients.DriveAsync(call, Clock);
 
         var error = Assert.ThrowsAsync<ProviderException>(async () => await call);
         Assert.That(error!.StatusCode, Is.EqualTo(503));
-        Assert.That(_server.Requests("get"), Is.EqualTo(4), "one call and MaxRetryAttempts (3) retries, then give up");
+        Assert.That(Server.Requests("get"), Is.EqualTo(4), "one call and MaxRetryAttempts (3) retries, then give up");
         Assert.That(waits, Has.Count.EqualTo(3));
         Assert.That(waits, Has.All.GreaterThan(TimeSpan.Zero).And.All.LessThanOrEqualTo(TimeSpan.FromSeconds(30)));
     }
@@ -53,60 +39,60 @@ public sealed class RetryTests
     public async Task A_transient_failure_then_success_returns_the_result()
     {
         await using var sandbox = await _client.CreateAsync();
-        _server.Plan("get", Fault.Unavailable, new Fault { Status = 504 }, new Fault { Abort = true });
+        Server.Plan("get", Fault.Unavailable, new Fault { Status = 504 }, new Fault { Abort = true });
 
         var call = sandbox.InfoAsync();
-        await TestClients.DriveAsync(call, _clock);
+        await TestClients.DriveAsync(call, Clock);
 
         Assert.That((await call).Id, Is.EqualTo(sandbox.Id));
-        Assert.That(_server.Requests("get"), Is.EqualTo(4));
+        Assert.That(Server.Requests("get"), Is.EqualTo(4));
     }
 
     [Test]
     public async Task Retry_after_is_honoured_exactly_on_the_clock()
     {
         await using var sandbox = await _client.CreateAsync();
-        _server.Plan("get", Fault.RateLimited(7));
+        Server.Plan("get", Fault.RateLimited(7));
 
         var call = sandbox.InfoAsync();
-        var due = await _clock.WaitForTimerAsync();
+        var due = await Clock.WaitForTimerAsync();
 
         Assert.That(due, Is.EqualTo(TimeSpan.FromSeconds(7)), "the provider's Retry-After replaces the backoff");
-        _clock.Advance(TimeSpan.FromSeconds(6.9));
+        Clock.Advance(TimeSpan.FromSeconds(6.9));
         await Task.Delay(100);
-        Assert.That(_server.Requests("get"), Is.EqualTo(1), "not sent again before Retry-After has passed");
+        Assert.That(Server.Requests("get"), Is.EqualTo(1), "not sent again before Retry-After has passed");
         Assert.That(call.IsCompleted, Is.False);
 
-        _clock.Advance(TimeSpan.FromSeconds(0.1));
+        Clock.Advance(TimeSpan.FromSeconds(0.1));
         Assert.That((await call).Id, Is.EqualTo(sandbox.Id));
-        Assert.That(_server.Requests("get"), Is.EqualTo(2));
+        Assert.That(Server.Requests("get"), Is.EqualTo(2));
     }
 
     [Test]
     public async Task A_retry_after_beyond_the_limit_fails_at_once_instead_of_blocking()
     {
         await using var sandbox = await _client.CreateAsync();
-        _server.Plan("get", Fault.RateLimited(3600));
+        Server.Plan("get", Fault.RateLimited(3600));
 
         var error = Assert.ThrowsAsync<RateLimitException>(() => sandbox.InfoAsync());
 
         Assert.That(error!.RetryAfter, Is.EqualTo(TimeSpan.FromHours(1)));
         Assert.That(error.IsTransient, Is.True, "failover may try another provider");
-        Assert.That(_server.Requests("get"), Is.EqualTo(1));
+        Assert.That(Server.Requests("get"), Is.EqualTo(1));
     }
 
     [Test]
     public async Task A_command_whose_response_was_lost_is_not_run_again()
     {
         await using var sandbox = await _client.CreateAsync();
-        _server.Plan("exec", Fault.LostResponse);
+        Server.Plan("exec", Fault.LostResponse);
 
         var call = sandbox.ExecuteAsync("echo once");
-        var waits = await TestClients.DriveAsync(call, _clock);
+        var waits = await TestClients.DriveAsync(call, Clock);
 
         Assert.ThrowsAsync<ProviderException>(async () => await call);
-        Assert.That(_server.Executions("echo once"), Is.EqualTo(1), "the command ran once on the server");
-        Assert.That(_server.Requests("exec"), Is.EqualTo(1), "starting a command is not idempotent: no retry");
+        Assert.That(Server.Executions("echo once"), Is.EqualTo(1), "the command ran once on the server");
+        Assert.That(Server.Requests("exec"), Is.EqualTo(1), "starting a command is not idempotent: no retry");
         Assert.That(waits, Is.Empty);
     }
 
@@ -114,29 +100,29 @@ public sealed class RetryTests
     public async Task A_command_whose_connection_was_reset_after_it_ran_is_not_run_again()
     {
         await using var sandbox = await _client.CreateAsync();
-        _server.Plan("exec", new Fault { Abort = true, AfterProcessing = true });
+        Server.Plan("exec", new Fault { Abort = true, AfterProcessing = true });
 
         var call = sandbox.ExecuteAsync("echo reset");
-        await TestClients.DriveAsync(call, _clock);
+        await TestClients.DriveAsync(call, Clock);
 
         Assert.ThrowsAsync<ProviderException>(async () => await call);
-        Assert.That(_server.Executions("echo reset"), Is.EqualTo(1));
-        Assert.That(_server.Requests("exec"), Is.EqualTo(1));
+        Assert.That(Server.Executions("echo reset"), Is.EqualTo(1));
+        Assert.That(Server.Requests("exec"), Is.EqualTo(1));
     }
 
     [Test]
     public async Task A_rate_limited_command_is_retried_and_runs_exactly_once()
     {
         await using var sandbox = await _client.CreateAsync();
-        _server.Plan("exec", Fault.RateLimited(2));
+        Server.Plan("exec", Fault.RateLimited(2));
 
         var call = sandbox.ExecuteAsync("echo throttled");
-        var waits = await TestClients.DriveAsync(call, _clock);
+        var waits = await TestClients.DriveAsync(call, Clock);
 
         Assert.That((await call).Stdout, Is.EqualTo("echo throttled\n"));
         Assert.That(waits, Is.EqualTo(new[] { TimeSpan.FromSeconds(2) }));
-        Assert.That(_server.Executions("echo throttled"), Is.EqualTo(1), "a 429 is refused before any work, so resending is safe");
-        Assert.That(_server.Requests("exec"), Is.EqualTo(2));
+        Assert.That(Server.Executions("echo throttled"), Is.EqualTo(1), "a 429 is refused before any work, so resending is safe");
+        Assert.That(Server.Requests("exec"), Is.EqualTo(2));
     }
 
     [Test]
@@ -154,9 +140,9 @@ public sealed class RetryTests
     public async Task Bad_input_is_never_retried()
     {
         await using var sandbox = await _client.CreateAsync();
-        _server.Plan("get", new Fault { Status = 400 });
+        Server.Plan("get", new Fault { Status = 400 });
 
         Assert.ThrowsAsync<ProviderException>(() => sandbox.InfoAsync());
-        Assert.That(_server.Requests("get"), Is.EqualTo(1));
+        Assert.That(Server.Requests("get"), Is.EqualTo(1));
     }
 }

@@ -232,7 +232,16 @@ internal sealed partial class JupyterProvider : SandboxProvider
         try
         {
             using var ready = new CancellationTokenSource(KernelReadyTimeout);
-            await connection.KernelInfoAsync(ready.Token).ConfigureAwait(false);
+            try
+            {
+                await connection.KernelInfoAsync(ready.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ready.IsCancellationRequested)
+            {
+                throw new SandboxTimeoutException(ProviderId,
+                    $"Jupyter kernel '{kernelId}' did not answer kernel_info within {KernelReadyTimeout.TotalSeconds:0} s.", KernelReadyTimeout);
+            }
+
             return new KernelAgent(connection, server.Paths?.Workspace);
         }
         catch

@@ -68,8 +68,12 @@ internal sealed class KernelConnection : IAsyncDisposable
     /// been passed to <paramref name="onIopub"/>).
     /// </summary>
     /// <exception cref="ProviderException">The connection closed or the kernel died before the reply.</exception>
-    public async Task<KernelMessage> RequestAsync(string channel, string type, Action<Utf8JsonWriter> content,
-        Action<KernelMessage>? onIopub, CancellationToken cancellationToken)
+    public Task<KernelMessage> RequestAsync(string channel, string type, Action<Utf8JsonWriter> content,
+        Action<KernelMessage>? onIopub, CancellationToken cancellationToken) =>
+        RequestAsync(channel, type, content, onIopub, waitForIdle: channel == "shell", cancellationToken);
+
+    private async Task<KernelMessage> RequestAsync(string channel, string type, Action<Utf8JsonWriter> content,
+        Action<KernelMessage>? onIopub, bool waitForIdle, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid().ToString("N");
         var inbox = Channel.CreateUnbounded<KernelMessage>(new UnboundedChannelOptions { SingleReader = true });
@@ -88,7 +92,7 @@ internal sealed class KernelConnection : IAsyncDisposable
             }
 
             KernelMessage? reply = null;
-            var idle = channel != "shell"; // control requests cause no busy/idle pair worth waiting for
+            var idle = !waitForIdle; // control requests cause no busy/idle pair worth waiting for
             while (reply is null || !idle)
             {
                 KernelMessage message;
@@ -142,8 +146,29 @@ internal sealed class KernelConnection : IAsyncDisposable
         }, onIopub, cancellationToken);
 
     /// <summary>Asks the kernel to describe itself; answered once it is ready to run code.</summary>
-    public Task<KernelMessage> KernelInfoAsync(CancellationToken cancellationToken) =>
-        RequestAsync("shell", "kernel_info_request", _ => { }, null, cancellationToken);
+    /// <remarks>
+    /// A kernel that is still starting (after a restart, say) can drop a request that arrives before its sockets are
+    /// bound, and its IOPub status for the request can be published before this connection subscribes, so, like
+    /// jupyter_client's wait_for_ready, the request is repeated until a reply comes and idle is not waited for.
+    /// </remarks>
+    public async Task<KernelMessage> KernelInfoAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(KernelInfoRetryInterval);
+            try
+            {
+                return await RequestAsync("shell", "kernel_info_request", _ => { }, null, waitForIdle: false, attempt.Token)
+                    .ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private static readonly TimeSpan KernelInfoRetryInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>Interrupts what the kernel runs, through the control channel (ipykernel signals its process group).</summary>
     public Task<KernelMessage> InterruptAsync(CancellationToken cancellationToken) =>

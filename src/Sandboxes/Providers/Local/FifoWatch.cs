@@ -16,6 +16,7 @@ internal sealed class FifoWatch
     private readonly object _lock = new();
     private Timer? _grace;
     private volatile bool _paused;
+    private int _resumes;
     private int? _exitCode;
 
     /// <param name="poller">The poller that reads the descriptors.</param>
@@ -50,9 +51,17 @@ internal sealed class FifoWatch
     {
         if (index < 2)
         {
+            var resumesBefore = Volatile.Read(ref _resumes);
             if (!_sink(index + 1, data))
             {
+                // The sink may arrange its Resume to run on another thread before it even returns; a pause set after
+                // that resume would never be lifted, so a resume seen since the call cancels the pause.
                 _paused = true;
+                Interlocked.MemoryBarrier();
+                if (Volatile.Read(ref _resumes) != resumesBefore)
+                {
+                    _paused = false;
+                }
             }
 
             return;
@@ -87,6 +96,7 @@ internal sealed class FifoWatch
     /// <summary>Takes data again after the sink refused some.</summary>
     public void Resume()
     {
+        Interlocked.Increment(ref _resumes);
         _paused = false;
         _poller.Wake();
     }

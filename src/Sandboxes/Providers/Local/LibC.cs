@@ -192,6 +192,7 @@ internal static unsafe partial class LibC
     public static partial int PtsNameR(int fd, byte* buffer, nuint length);
 
     public const nuint TIOCSWINSZ = 0x5414;
+    public const nuint TIOCGWINSZ = 0x5413;
 
     /// <summary>statx(2) into <paramref name="result"/>.</summary>
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -222,6 +223,35 @@ internal static unsafe partial class LibC
     public const int S_IFIFO = 0x1000;
 
     public static int LastError => Marshal.GetLastPInvokeError();
+
+    /// <summary>
+    /// Writes every byte to <paramref name="fd"/>, retrying interrupted and would-block writes; false (errno in
+    /// <see cref="LastError"/>) when the descriptor is closed or broken.
+    /// </summary>
+    public static bool TryWriteAll(int fd, ReadOnlySpan<byte> data)
+    {
+        fixed (byte* p = data)
+        {
+            var written = 0;
+            while (written < data.Length)
+            {
+                var n = (int)Write(fd, p + written, (nuint)(data.Length - written));
+                if (n < 0)
+                {
+                    if (LastError is EINTR or EAGAIN)
+                    {
+                        continue;
+                    }
+
+                    return false;
+                }
+
+                written += n;
+            }
+        }
+
+        return true;
+    }
 
     public static string ErrorText(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 

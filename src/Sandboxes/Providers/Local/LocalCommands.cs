@@ -532,26 +532,11 @@ internal sealed class LocalCommands
         }
     }
 
-    private static unsafe void WriteAll(int fd, ReadOnlySpan<byte> data, string path)
+    private static void WriteAll(int fd, ReadOnlySpan<byte> data, string path)
     {
-        fixed (byte* p = data)
+        if (!LibC.TryWriteAll(fd, data))
         {
-            var written = 0;
-            while (written < data.Length)
-            {
-                var n = (int)LibC.Write(fd, p + written, (nuint)(data.Length - written));
-                if (n < 0)
-                {
-                    if (LibC.LastError == LibC.EINTR)
-                    {
-                        continue;
-                    }
-
-                    throw new SandboxIOException(LocalProvider.ProviderId, path, LibC.ErrorText(LibC.LastError));
-                }
-
-                written += n;
-            }
+            throw new SandboxIOException(LocalProvider.ProviderId, path, LibC.ErrorText(LibC.LastError));
         }
     }
 

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+using Sandboxes.Providers.Local;
+
+namespace Sandboxes.Providers.Daytona;
+
+/// <summary>
+/// The POSIX shell script every command is wrapped in before it goes to the toolbox. Daytona's daemon gives no pid, mixes
+/// stdout and stderr in <c>/process/execute</c>, adds a newline to every input it forwards, cannot close a command's
+/// stdin, and whole-second timeouts kill without output; older daemons also fed session commands to the shell line by
+/// line, so a heredoc could hang. The script fixes each of these: the user's command travels base64-encoded, is written
+/// to a file and run by <c>sh -c</c> (so that process lists show it), in a process group of its own (<c>setsid</c>) whose pid is reported, with a watchdog that kills
+/// the whole group at the deadline, and with stdin fed exactly (base64 lines, a lone <c>.</c> closing it).
+/// The script reports through control lines (<c>\x1fsbx:NONCE {json}</c>, the same shape as the code drivers') on stdout.
+/// Needs <c>sh</c>, <c>base64</c>, <c>mktemp</c>, <c>setsid</c> and <c>sleep</c> in the image, as Daytona's images have.
+/// </summary>
+internal static class CommandScript
+{
+    /// <summary>What the wrapper does with the command's output.</summary>
+    public enum Output
+    {
+        /// <summary>
+        /// Kept in files and printed base64-encoded after the exit, between <c>out</c> and <c>err</c> control lines: exact bytes
+        /// and separate streams through <c>/process/execute</c>, which returns only one combined text.
+        /// </summary>
+        Collect,
+
+        /// <summary>Written straight to the session command's stdout and stderr, which Daytona's logs label and stream.</summary>
+        Stream,
+    }
+
+    /// <summary>How the command's stdin is given.</summary>
+    public enum Input
+    {
+        /// <summary>Empty (<c>/dev/null</c>), or the request's <see cref="RunCommandRequest.Stdin"/> text when it has one.</summary>
+        Fixed,
+
+        /// <summary>Fed from the session command's input: base64 lines, <c>.</c> closes it (see <see cref="EncodeInput"/>).</summary>
+        Piped,
+    }
+
+    /// <summary>The line that closes a piped stdin.</summary>
+    public const string CloseInputLine = ".";
+
+    /// <summary>Builds the script.</summary>
+    /// <param name="nonce">The control lines' nonce (the handle's, for background commands).</param>
+    /// <param name="request">The command, its directory, environment, stdin and timeout.</param>
+    /// <param name="output">Where output goes.</param>
+    /// <param name="input">Where stdin comes from.</param>
+    /// <exception cref="BadConfigException">An environment variable name is not valid.</exception>
+    public static string Build(string nonce, RunCommandRequest request, Output output, Input input)
+    {
+        var s = new StringBuilder();
+        // A subshell: the session runs its commands in one shell (a stray exit or cd must not reach it), and /process/execute
+        // pipes the script into sh's stdin (which must be read whole before anything runs).
+        s.Append("(\n");
+        // Background lists of a non-interactive shell read /dev/null unless redirected: fd 3 keeps the real stdin for the feeder.
+        s.Append("exec 3<&0\n");
+        s.Append("n=").Append(nonce).Append('\n');
+        s.Append("say() { printf '\\037sbx:%s %s\\n' \"$n\" \"$1\"; }\n");
+        s.Append("d=$(mktemp -d \"${TMPDIR:-/tmp}/sbx.XXXXXX\") || exit 125\n");
+        s.Append("trap 'rm -rf \"$d\"' EXIT\n");
+        if (!string.IsNullOrEmpty(request.Cwd))
+        {
+            s.Append("cd -- ").Append(ShellQuote.Quote(request.Cwd)).Append(" 2>/dev/null || { say '{\"t\":\"cwd\"}'; exit 126; }\n");
+        }
+
+        foreach (var (name, value) in request.Env ?? new Dictionary<string, string>())
+        {
+            if (!ShellQuote.IsVariableName(name))
+            {
+                throw new BadConfigException(DaytonaProvider.ProviderId, $"'{name}' is not a valid environment variable name.");
+            }
+
+            s.Append("export ").Append(name).Append('=').Append(ShellQuote.Quote(value)).Append('\n');
+        }
+
+        s.Append("printf %s ").Append(ShellQuote.Quote(Base64(request.Cmd))).Append(" | base64 -d > \"$d/c\" || exit 125\n");
+        if (input == Input.Piped)
+        {
+            // The feeder reads the session's input line by line; it ends with the close line or when the session's input ends.
+            s.Append("mkfifo \"$d/i\" || exit 125\n");
+            s.Append("( while IFS= read -r l; do [ \"$l\" = ").Append(CloseInputLine)
+                .Append(" ] && break; printf %s \"$l\" | base64 -d; done ) <&3 > \"$d/i\" 2>/dev/null &\n");
+            s.Append("i=\"$d/i\"\n");
+        }
+        else if (request.Stdin is { Length: > 0 } stdin)
+        {
+            s.Append("printf %s ").Append(ShellQuote.Quote(Base64(stdin))).Append(" | base64 -d > \"$d/i\" || exit 125\n");
+            s.Append("i=\"$d/i\"\n");
+        }
+        else
+        {
+            s.Append("i=/dev/null\n");
+        }
+
+        // sh -c shows the command in the process list (ps, ListProcesses); one argument holds at most 128 KiB, so a larger
+        // command runs from its file instead.
+        var run = Encoding.UTF8.GetByteCount(request.Cmd) < 100_000 ? "setsid sh -c \"$(cat \"$d/c\")\"" : "setsid sh \"$d/c\"";
+        s.Append(run).Append(output == Output.Collect ? " < \"$i\" > \"$d/o\" 2> \"$d/e\" 3<&- &\n" : " < \"$i\" 3<&- &\n");
+        s.Append("p=$!\n");
+        s.Append("say \"{\\\"t\\\":\\\"pid\\\",\\\"pid\\\":$p}\"\n");
+        s.Append("w=\n");
+        if (request.TimeoutSeconds is { } timeout)
+        {
+            // The watchdog has a group of its own too, so that killing it also ends its sleep.
+            s.Append("setsid sh -c 'sleep \"$1\"; : > \"$2/t\"; kill -KILL -\"$3\"' _ ")
+                .Append(timeout.ToString("0.###", CultureInfo.InvariantCulture))
+                .Append(" \"$d\" \"$p\" < /dev/null > /dev/null 2>&1 &\n");
+            s.Append("w=$!\n");
+        }
+
+        s.Append("wait \"$p\"; c=$?\n");
+        s.Append("[ -n \"$w\" ] && kill -KILL -\"$w\" 2>/dev/null\n");
+        s.Append("t=0; [ -e \"$d/t\" ] && t=1\n");
+        if (output == Output.Collect)
+        {
+            s.Append("say '{\"t\":\"out\"}'; base64 \"$d/o\"\n");
+            s.Append("say '{\"t\":\"err\"}'; base64 \"$d/e\"\n");
+        }
+
+        var limit = (request.TimeoutSeconds ?? 0).ToString("0.###", CultureInfo.InvariantCulture);
+        s.Append("say \"{\\\"t\\\":\\\"exit\\\",\\\"code\\\":$c,\\\"timeout\\\":$t,\\\"limit\\\":").Append(limit).Append("}\"\n");
+        s.Append("exit \"$c\"\n");
+        s.Append(")\n");
+        return s.ToString();
+    }
+
+    /// <summary>Encodes stdin bytes for a piped command: one base64 line (the daemon's added newline ends it).</summary>
+    public static string EncodeInput(ReadOnlySpan<byte> data) => Convert.ToBase64String(data);
+
+    private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+}
