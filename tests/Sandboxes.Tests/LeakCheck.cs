@@ -1,8 +1,23 @@
 namespace Sandboxes.Tests;
 
-/// <summary>Finds what a test run's local sandboxes left behind: processes, cgroups, state entries, temporary files.</summary>
+/// <summary>
+/// Finds what a test run's sandboxes left behind: local processes, cgroups, state entries, temporary files, and whatever
+/// a target reports at its end (containers still alive on a container engine).
+/// </summary>
 public static class LeakCheck
 {
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<string> Reported = new();
+
+    /// <summary>Records a leftover a target found when it stopped.</summary>
+    public static void Report(string leak) => Reported.Enqueue(leak);
+
+    /// <summary>The sandbox ids this run created (see <see cref="Record"/>).</summary>
+    public static HashSet<string> RecordedIds()
+    {
+        var idsFile = Path.Combine(TestEnvironment.StateDir, "created-ids");
+        return File.Exists(idsFile) ? File.ReadAllLines(idsFile).Where(l => l.Length > 0).ToHashSet() : [];
+    }
+
     /// <summary>Describes every leftover of sandboxes whose state lived under <paramref name="stateDir"/>.</summary>
     public static List<string> Find(string stateDir)
     {
@@ -45,6 +60,7 @@ public static class LeakCheck
         }
 
         leaks.AddRange(SandboxCgroupsCreatedBy(stateDir));
+        leaks.AddRange(Reported);
         return leaks;
     }
 

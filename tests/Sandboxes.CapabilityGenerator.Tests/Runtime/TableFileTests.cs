@@ -74,10 +74,10 @@ public sealed class TableFileTests
         var jupyter = TableFiles.ToDescriptor(TableFiles.Find("jupyter")!);
 
         Assert.That(e2b.CredentialVariables, Is.EqualTo(new[] { "E2B_API_KEY" }));
-        Assert.That(e2b.SettingVariables, Is.EqualTo(new[] { "E2B_DOMAIN" }));
+        Assert.That(e2b.SettingVariables, Is.EqualTo(new[] { "E2B_DOMAIN", "E2B_API_URL", "E2B_SANDBOX_URL" }));
         Assert.That(daytona.CredentialVariables, Is.EqualTo(new[] { "DAYTONA_API_KEY" }));
         Assert.That(daytona.SettingVariables, Is.EqualTo(new[] { "DAYTONA_API_URL", "DAYTONA_TARGET", "DAYTONA_JWT_TOKEN", "DAYTONA_ORGANIZATION_ID" }));
-        Assert.That(docker.SettingVariables, Is.EqualTo(new[] { "DOCKER_HOST" }));
+        Assert.That(docker.SettingVariables, Is.EqualTo(new[] { "DOCKER_HOST", "DOCKER_API_VERSION", "SANDBOXES_DOCKER_IMAGE" }));
         Assert.That(docker.NeedsNoCredentials, Is.True);
         Assert.That(jupyter.CredentialVariables, Is.EqualTo(new[] { "JUPYTER_TOKEN" }));
         Assert.That(jupyter.SettingVariables, Is.EqualTo(new[] { "JUPYTER_URL" }));

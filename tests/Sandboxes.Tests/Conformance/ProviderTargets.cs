@@ -12,6 +12,7 @@ public static class ProviderTargets
     public static IReadOnlyList<ProviderTarget> All { get; } =
     [
         new LocalTarget(),
+        new DockerTarget(),
         new JupyterTarget(),
         new E2BTarget(),
         new DaytonaTarget(),

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Sandboxes.Http;
+
+namespace Sandboxes.Providers.Docker;
+
+/// <summary>
+/// One engine as the adapter talks to it: the transport, the API version agreed with the engine (the lower of its
+/// <c>Api-Version</c> and the spec's 1.55, found through <c>GET /_ping</c> or else <c>GET /version</c>), the generated
+/// client whose requests carry that version as their path prefix, and exec starts over hijacked connections.
+/// </summary>
+internal sealed class DockerEngine : IDisposable
+{
+    private readonly DockerOptions _options;
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly SemaphoreSlim _negotiation = new(1, 1);
+    private volatile Api.DockerClient? _client;
+    private string _versionPrefix = string.Empty;
+
+    public DockerEngine(DockerOptions options, HttpClient? httpClient)
+    {
+        _options = options;
+        _ownsHttp = httpClient is null;
+        _http = httpClient ?? options.Endpoint.CreateHttpClient();
+    }
+
+    /// <summary>Where the engine listens.</summary>
+    public DockerEndpoint Endpoint => _options.Endpoint;
+
+    /// <summary>The agreed API version, once negotiated.</summary>
+    public string? ApiVersion { get; private set; }
+
+    /// <summary>The generated client, after negotiating the API version on first use.</summary>
+    public async ValueTask<Api.DockerClient> ClientAsync(CancellationToken cancellationToken)
+    {
+        if (_client is { } ready)
+        {
+            return ready;
+        }
+
+        await _negotiation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_client is null)
+            {
+                var version = _options.ApiVersion ?? await NegotiateAsync(cancellationToken).ConfigureAwait(false);
+                ApiVersion = version;
+                _versionPrefix = "/v" + version;
+                _client = new Api.DockerClient(_http, new ApiClientOptions
+                {
+                    BaseAddress = new Uri(Endpoint.HttpBase, _versionPrefix),
+                    ProviderName = DockerProvider.ProviderId,
+                    Timeout = _options.RequestTimeout,
+                });
+            }
+
+            return _client;
+        }
+        finally
+        {
+            _negotiation.Release();
+        }
+    }
+
+    /// <summary>Starts an exec and takes over its connection (stdin, stdout, stderr on one socket).</summary>
+    public async Task<HijackedConnection> StartExecAsync(string execId, bool tty, CancellationToken cancellationToken)
+    {
+        await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Api.ExecStartRequest { Detach = false, Tty = tty },
+            Api.DockerJsonContext.Default.TypeInfo<Api.ExecStartRequest>());
+        return await DockerHijack.PostAsync(Endpoint, $"{_versionPrefix}/exec/{Uri.EscapeDataString(execId)}/start", body, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Describes a path in a container (<c>HEAD /containers/{id}/archive</c>, whose answer is in a header the generated
+    /// client does not return); null when the path does not exist.
+    /// </summary>
+    /// <exception cref="NotFoundException">The container does not exist.</exception>
+    public async Task<PathStat?> StatAsync(string containerId, string path, CancellationToken cancellationToken)
+    {
+        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        using var message = client.Core.CreateMessage(new ApiRequest("HEAD", "/containers/{id}/archive").Path("id", containerId).QueryParameter("path", path));
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw e.InnerException as SandboxException
+                  ?? new ProviderException(DockerProvider.ProviderId, $"HEAD /containers/{{id}}/archive failed: {e.Message}", innerException: e);
+        }
+
+        using (response)
+        {
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                // A HEAD answer has no body: ask again with GET to tell a missing container from a missing path.
+                await EnsureContainerAsync(client, containerId, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
+            await HttpErrorMapper.EnsureSuccessAsync(DockerProvider.ProviderId, response, cancellationToken).ConfigureAwait(false);
+            return PathStat.FromHeader(response.Headers.TryGetValues("X-Docker-Container-Path-Stat", out var values) ? values.FirstOrDefault() : null)
+                   ?? new PathStat(IsDir: false, IsSymlink: false);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+
+        _negotiation.Dispose();
+    }
+
+    private static async Task EnsureContainerAsync(Api.DockerClient client, string containerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.ContainerInspectAsync(containerId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotFoundException e)
+        {
+            throw new NotFoundException(DockerProvider.ProviderId, $"No docker sandbox has the id '{containerId}'.", e);
+        }
+    }
+
+    private async Task<string> NegotiateAsync(CancellationToken cancellationToken)
+    {
+        string? serverVersion = null;
+        try
+        {
+            using var ping = await _http.GetAsync(new Uri(Endpoint.HttpBase, "/_ping"), cancellationToken).ConfigureAwait(false);
+            if (ping.Headers.TryGetValues("Api-Version", out var values))
+            {
+                serverVersion = values.FirstOrDefault()?.Trim();
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            throw e.InnerException as SandboxException
+                  ?? new ProviderException(DockerProvider.ProviderId, $"Cannot reach the Docker engine at {Endpoint}: {e.Message}", innerException: e);
+        }
+
+        if (!DockerOptions.IsVersion(serverVersion))
+        {
+            // An engine (or a proxy in front of it) that leaves the header out still says its version on /version.
+            var unversioned = new Api.DockerClient(_http, new ApiClientOptions { BaseAddress = Endpoint.HttpBase, ProviderName = DockerProvider.ProviderId });
+            serverVersion = (await unversioned.SystemVersionAsync(cancellationToken).ConfigureAwait(false)).ApiVersion;
+        }
+
+        if (!DockerOptions.IsVersion(serverVersion))
+        {
+            throw new ProviderException(DockerProvider.ProviderId, $"The engine at {Endpoint} does not say which Engine API version it speaks.");
+        }
+
+        if (DockerOptions.CompareVersions(serverVersion!, DockerOptions.MinimumApiVersion) < 0)
+        {
+            throw new ProviderException(DockerProvider.ProviderId,
+                $"The engine at {Endpoint} speaks Engine API {serverVersion}; the docker provider needs {DockerOptions.MinimumApiVersion} or newer.");
+        }
+
+        return DockerOptions.CompareVersions(serverVersion!, DockerOptions.ClientApiVersion) < 0 ? serverVersion! : DockerOptions.ClientApiVersion;
+    }
+}
