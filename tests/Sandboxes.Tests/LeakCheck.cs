@@ -60,8 +60,23 @@ public static class LeakCheck
         }
 
         leaks.AddRange(SandboxCgroupsCreatedBy(stateDir));
+        leaks.AddRange(RunDirectoriesOf(RecordedIds()));
         leaks.AddRange(Reported);
         return leaks;
+    }
+
+    // Run directories live on a memory filesystem outside the state directory, named after their sandbox.
+    private static IEnumerable<string> RunDirectoriesOf(HashSet<string> ids)
+    {
+        var root = Sandboxes.Providers.Local.RuntimeDirectory.Root(null);
+        if (root is null || !Directory.Exists(root))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(root)
+            .Where(d => Path.GetFileName(d) is var name && name.LastIndexOf('-') is > 0 and var dash && ids.Contains(name[..dash]))
+            .Select(d => "run directory " + d);
     }
 
     private static IEnumerable<string> SandboxCgroupsCreatedBy(string stateDir)

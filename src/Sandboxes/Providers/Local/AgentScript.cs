@@ -10,12 +10,50 @@ namespace Sandboxes.Providers.Local;
 /// The protocol is files: a client prepares <c>jobs/ID/</c> (the script <c>run</c>, and <c>stdin</c>, <c>stdout</c>,
 /// <c>stderr</c> as FIFOs or plain files) and writes <c>ID UID GID</c> to the control FIFO. The agent runs the script
 /// with those redirections (sourced in a subshell, or run by a new shell as another user), then records the exit status in <c>exit</c> (and, when the client waits on it, the
-/// <c>status</c> FIFO). Only <c>/bin/sh</c> is needed inside the sandbox; <c>setpriv</c> only to run as another user.
+/// <c>status</c> FIFO). Only a shell is needed inside the sandbox (bash, or any POSIX <c>/bin/sh</c>, see
+/// <see cref="Shell"/>); <c>setpriv</c> only to run as another user.
 /// </remarks>
 internal static class AgentScript
 {
     /// <summary>Where the run directory is mounted inside a namespace sandbox.</summary>
     public const string MountPoint = "/.sandbox";
+
+    /// <summary>
+    /// The agent's shell: bash where the system has it, since a POSIX shell's background jobs ignore SIGINT and SIGQUIT
+    /// for good and its <c>read</c> costs a system call per byte; else <c>/bin/sh</c>. Commands are sourced by it, so
+    /// they are read with its syntax. <c>/usr/bin/bash</c> is what a namespace sandbox sees as <c>/bin/bash</c>.
+    /// </summary>
+    public static string Shell { get; } = File.Exists("/usr/bin/bash") && File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
+
+    /// <summary>
+    /// A command prefix that starts a program with SIGPIPE, SIGINT and SIGQUIT at their defaults (coreutils'
+    /// <c>env --default-signal</c>), or empty where <c>env</c> cannot.
+    /// </summary>
+    public static string ResetSignalsCommand => LazyResetSignals.Value;
+
+    private static readonly Lazy<string> LazyResetSignals = new(() =>
+    {
+        const string command = "env --default-signal=PIPE,INT,QUIT";
+        try
+        {
+            using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("env", ["--default-signal=PIPE", "true"])
+            {
+                UseShellExecute = false, RedirectStandardError = true,
+            });
+            if (probe is null)
+            {
+                return string.Empty;
+            }
+
+            probe.StandardError.ReadToEnd();
+            probe.WaitForExit();
+            return probe.ExitCode == 0 ? command : string.Empty;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return string.Empty;
+        }
+    });
 
     /// <summary>The script text. <c>$1</c> is the run directory as the agent sees it.</summary>
     public const string Text = """
@@ -28,8 +66,11 @@ internal static class AgentScript
           case "$job" in ''|*/*|.*) continue ;; esac
           d="$r/jobs/$job"
           (
+            # A background subshell starts with SIGINT and SIGQUIT ignored; bash lets them be reset, so a command can be
+            # interrupted (dash cannot, which is why bash is the agent's shell where there is one).
+            trap - INT QUIT
             if [ -n "$uid" ]; then
-              setpriv --reuid="$uid" --regid="$gid" --clear-groups /bin/sh "$d/run" <"$d/stdin" >"$d/stdout" 2>"$d/stderr"
+              setpriv --reuid="$uid" --regid="$gid" --clear-groups "${BASH:-/bin/sh}" "$d/run" <"$d/stdin" >"$d/stdout" 2>"$d/stderr"
             else
               # A forked subshell sourcing the script: no exec of a new shell, which is most of a command's cost.
               ( . "$d/run" ) <"$d/stdin" >"$d/stdout" 2>"$d/stderr"

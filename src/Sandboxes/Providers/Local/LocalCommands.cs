@@ -390,9 +390,11 @@ internal sealed class LocalCommands
         var job = _sandbox.NewJob();
         Directory.CreateDirectory(job.HostDir);
         var script = new StringBuilder();
-        // The script may be sourced by a subshell of the agent, where $$ is the agent's pid: the process's own pid comes
-        // from /proc/self, and the agent's variables and arguments are cleared before the user's command.
-        script.Append("read -r __sbx_pid __sbx_rest </proc/self/stat; echo \"$__sbx_pid\" >").Append(ShellQuote.Quote(job.AgentDir + "/pid"))
+        // The script may be sourced by a subshell of the agent, where $$ is the agent's pid: the process's own pid is
+        // bash's BASHPID, or else read from /proc/self (which a POSIX shell reads a byte at a time, hence not first); the
+        // agent's variables and arguments are cleared before the user's command.
+        script.Append("__sbx_pid=${BASHPID:-}; [ -n \"$__sbx_pid\" ] || read -r __sbx_pid __sbx_rest </proc/self/stat; echo \"$__sbx_pid\" >")
+            .Append(ShellQuote.Quote(job.AgentDir + "/pid"))
             .Append("; unset __sbx_pid __sbx_rest r d job uid gid; set --\n");
         if (cwd != SandboxPath.Workspace || !_sandbox.Record.Namespaces)
         {

@@ -17,6 +17,12 @@ internal sealed record LocalOptions
     /// </summary>
     public bool AlwaysCgroups { get; init; }
 
+    /// <summary>
+    /// Where the sandboxes' run directories live (see <see cref="RuntimeDirectory"/>): <c>runtime_dir</c>, else
+    /// <c>$XDG_RUNTIME_DIR/sandboxes</c>, else <c>/dev/shm/sandboxes-UID</c>; null keeps them in the state directory.
+    /// </summary>
+    public string? RuntimeRoot { get; init; }
+
     public static LocalOptions From(ProviderConfig config)
     {
         var stateRoot = config.GetExtra("state_dir")
@@ -36,6 +42,7 @@ internal sealed record LocalOptions
             StateRoot = Path.GetFullPath(stateRoot),
             Isolation = isolation,
             BubblewrapPath = config.GetExtra("bwrap_path"),
+            RuntimeRoot = RuntimeDirectory.Root(config.GetExtra("runtime_dir") ?? Environment.GetEnvironmentVariable("SANDBOXES_RUNTIME_DIR")),
             AlwaysCgroups = (config.GetExtra("cgroups") ?? "auto").Trim().ToLowerInvariant() switch
             {
                 "auto" or "limits" => false,

@@ -105,7 +105,7 @@ internal sealed partial class LocalProvider : SandboxProvider
                 ExpiresAt = request.TimeoutSeconds is { } t ? now.AddSeconds(t) : null,
                 Metadata = metadata, Envs = envs, Cpus = request.Cpus, MemoryMb = request.MemoryMb, MaxProcesses = request.MaxProcesses,
                 Network = network, Namespaces = namespaces, Cgroups = cgroups.Dirs, FreezerCgroup = cgroups.Freezer,
-                MemoryCgroup = cgroups.Memory, Snapshot = snapshot?.Id,
+                MemoryCgroup = cgroups.Memory, Snapshot = snapshot?.Id, AgentShell = AgentScript.Shell,
             };
             _store.Write(record); // written before the launch, so a crash mid-create leaves something destroy can clean
             if (snapshot is not null)
@@ -120,7 +120,7 @@ internal sealed partial class LocalProvider : SandboxProvider
                 Directory.CreateDirectory(Path.Combine(paths.RootDir, "tmp"));
             }
 
-            var initPid = SandboxLauncher.Launch(_options.StateRoot, paths, record, bubblewrap, cgroups.Dirs, ReadyTimeout);
+            var initPid = SandboxLauncher.Launch(_options.StateRoot, _options.RuntimeRoot, paths, record, bubblewrap, cgroups.Dirs, ReadyTimeout);
             record = record with { InitPid = initPid, InitStartTime = ProcessTable.StartTime(initPid) ?? 0 };
             _store.Write(record);
             if (network == NetworkPolicy.Internet)
@@ -599,6 +599,7 @@ internal sealed partial class LocalProvider : SandboxProvider
 
     private static void TryDeleteDirectory(string dir)
     {
+        RuntimeDirectory.DeleteTarget(Path.Combine(dir, "run"));
         for (var attempt = 0; attempt < 3; attempt++)
         {
             try

@@ -185,8 +185,8 @@ internal sealed class LocalSandbox
     {
         EnsureAlive();
         var agentRun = Record.Namespaces ? AgentScript.MountPoint : Paths.RunDir;
-        var agentCommand = $"/bin/sh {agentRun}/agent.sh {agentRun}";
-        var jobPrefix = $"/bin/sh {agentRun}/jobs/";
+        var agentCommand = $"{Record.AgentShell} {agentRun}/agent.sh {agentRun}";
+        var jobPrefix = $"{Record.AgentShell} {agentRun}/jobs/";
         var jobs = JobsByPid();
         return ProcessTable.SandboxProcesses(Record.InitPid, Record.Namespaces)
             // A job's shell is a forked agent (same command line) or a new shell on the job script; other agent forks

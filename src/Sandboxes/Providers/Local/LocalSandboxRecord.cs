@@ -46,4 +46,7 @@ internal sealed record LocalSandboxRecord
     public bool Paused { get; init; }
 
     public string? Snapshot { get; init; }
+
+    /// <summary>The shell the agent runs in (and sources jobs in); records from before it was chosen used <c>/bin/sh</c>.</summary>
+    public string AgentShell { get; init; } = "/bin/sh";
 }

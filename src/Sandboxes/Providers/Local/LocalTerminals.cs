@@ -10,12 +10,12 @@ namespace Sandboxes.Providers.Local;
 internal static class LocalTerminals
 {
     // $1 is the slave; then cgroup.procs files up to "--", then the command. Opening the slave on 0-2 before setsid -c
-    // makes it the new session's controlling terminal.
-    private const string Launcher = """
+    // makes it the new session's controlling terminal. Signals this process ignores (SIGPIPE) are reset for the program.
+    private static readonly string Launcher = $$"""
         slave="$1"; shift
         while [ "$1" != "--" ]; do echo $$ >"$1" || exit 97; shift; done
         shift
-        exec setsid -c "$@" <>"$slave" >&0 2>&0
+        exec {{AgentScript.ResetSignalsCommand}} setsid -c "$@" <>"$slave" >&0 2>&0
         """;
 
     private static readonly string BoundingSet =

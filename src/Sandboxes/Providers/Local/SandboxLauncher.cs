@@ -19,8 +19,10 @@ internal static class SandboxLauncher
         ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETUID", "CAP_SETGID", "CAP_NET_BIND_SERVICE"];
 
     /// <summary>Writes the sandbox's files and starts it; returns the host pid of its first process once the agent is ready.</summary>
-    public static int Launch(string stateRoot, SandboxPaths paths, LocalSandboxRecord record, string? bubblewrap, IReadOnlyList<string> cgroupDirs, TimeSpan readyTimeout)
+    public static int Launch(string stateRoot, string? runtimeRoot, SandboxPaths paths, LocalSandboxRecord record, string? bubblewrap,
+        IReadOnlyList<string> cgroupDirs, TimeSpan readyTimeout)
     {
+        RuntimeDirectory.Create(paths.RunDir, runtimeRoot);
         Directory.CreateDirectory(paths.JobsDir);
         Directory.CreateDirectory(paths.WorkspaceDir);
         // Every sandbox user may write its workspace; the sticky bit keeps them from removing each other's files.
@@ -38,10 +40,12 @@ internal static class SandboxLauncher
         start.Environment["SBX_INFO"] = paths.InfoFile;
         start.ArgumentList.Add("-c");
         // Joins the cgroups first, so that everything the sandbox ever starts is counted and can be frozen or killed.
-        start.ArgumentList.Add("""
+        // .NET ignores SIGPIPE and its children inherit that; a shell cannot undo a signal ignored when it started, so
+        // without the reset every command in the sandbox would see EPIPE instead of dying quietly (`yes | head -1`).
+        start.ArgumentList.Add($$"""
             for p in $SBX_CGROUPS; do echo $$ >"$p" || exit 97; done
             unset SBX_CGROUPS
-            exec setsid "$@" </dev/null >>"$SBX_LOG" 2>&1 3>"$SBX_INFO"
+            exec {{AgentScript.ResetSignalsCommand}} setsid "$@" </dev/null >>"$SBX_LOG" 2>&1 3>"$SBX_INFO"
             """);
         start.ArgumentList.Add("sandbox-launcher");
         if (bubblewrap is null)
@@ -52,7 +56,7 @@ internal static class SandboxLauncher
                 start.Environment[key] = value;
             }
 
-            start.ArgumentList.Add("/bin/sh");
+            start.ArgumentList.Add(record.AgentShell);
             start.ArgumentList.Add(paths.AgentFile);
             start.ArgumentList.Add(agentRunDir);
         }
@@ -177,7 +181,7 @@ internal static class SandboxLauncher
             }
         }
 
-        args.AddRange(["/bin/sh", AgentScript.MountPoint + "/agent.sh", AgentScript.MountPoint]);
+        args.AddRange([record.AgentShell, AgentScript.MountPoint + "/agent.sh", AgentScript.MountPoint]);
         return args;
     }
 
