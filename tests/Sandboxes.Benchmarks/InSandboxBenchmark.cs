@@ -8,8 +8,8 @@ public abstract class InSandboxBenchmark
     /// <summary>The client that owns <see cref="Sandbox"/>; disposing it kills the sandbox.</summary>
     protected Sandboxer Client { get; private set; } = null!;
 
-    /// <summary>The sandbox the benchmark runs in.</summary>
-    protected Sandbox Sandbox { get; private set; } = null!;
+    /// <summary>The sandbox the benchmark runs in (public for the figures mode, which drives it directly).</summary>
+    public Sandbox Sandbox { get; private set; } = null!;
 
     [GlobalSetup]
     public void Setup()

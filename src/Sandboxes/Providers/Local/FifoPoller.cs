@@ -9,7 +9,10 @@ namespace Sandboxes.Providers.Local;
 /// </summary>
 internal sealed unsafe partial class FifoPoller
 {
-    private const int ChunkSize = 64 * 1024;
+    // Chunks become strings: at 32 KiB they stay below the large object heap (85 KB), whose allocations would cost more
+    // than the reads saved. A ready descriptor is read several times per wake instead.
+    private const int ChunkSize = 32 * 1024;
+    private const int ReadsPerWake = 32;
     private readonly object _lock = new();
     private readonly List<FifoWatch> _watches = [];
     private readonly int _wakeRead;
@@ -124,19 +127,31 @@ internal sealed unsafe partial class FifoPoller
                     continue;
                 }
 
-                int n;
-                fixed (byte* b = _buffer)
+                for (var reads = 0; reads < ReadsPerWake && !watch.IsPaused && !watch.IsFinished && watch.Fds[index] >= 0; reads++)
                 {
-                    n = (int)LibC.Read(watch.Fds[index], b, ChunkSize);
-                }
+                    int n;
+                    fixed (byte* b = _buffer)
+                    {
+                        n = (int)LibC.Read(watch.Fds[index], b, ChunkSize);
+                    }
 
-                if (n > 0)
-                {
-                    watch.Deliver(index, _buffer.AsSpan(0, n));
-                }
-                else if (n == 0 || LibC.LastError is not (LibC.EAGAIN or LibC.EINTR))
-                {
-                    watch.EndOfFile(index);
+                    if (n > 0)
+                    {
+                        watch.Deliver(index, _buffer.AsSpan(0, n));
+                        if (n < ChunkSize)
+                        {
+                            break; // drained for now
+                        }
+                    }
+                    else
+                    {
+                        if (n == 0 || LibC.LastError is not (LibC.EAGAIN or LibC.EINTR))
+                        {
+                            watch.EndOfFile(index);
+                        }
+
+                        break;
+                    }
                 }
             }
         }

@@ -38,6 +38,7 @@ internal static unsafe partial class LibC
 
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
+    public const int F_SETPIPE_SZ = 1031;
 
     public const int CLONE_NEWNET = 0x40000000;
 

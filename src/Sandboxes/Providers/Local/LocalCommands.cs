@@ -308,7 +308,7 @@ internal sealed class LocalCommands
         Action<FifoWatch>? onWatch, CancellationToken cancellationToken)
     {
         var job = Prepare(request, background: false);
-        var watch = new FifoWatch(FifoPoller.Shared, OpenReader(job.Stdout), OpenReader(job.Stderr), OpenReader(job.Status), sink);
+        var watch = new FifoWatch(FifoPoller.Shared, OpenOutputReader(job.Stdout), OpenOutputReader(job.Stderr), OpenReader(job.Status), sink);
         onWatch?.Invoke(watch);
         var timedOut = false;
         var killing = 0;
@@ -524,6 +524,17 @@ internal sealed class LocalCommands
         // Non-blocking, so the open does not wait for the writer; poll reports data once the command writes.
         var fd = LibC.Open(fifo, LibC.O_RDONLY | LibC.O_NONBLOCK);
         return fd >= 0 ? fd : throw new SandboxIOException(LocalProvider.ProviderId, fifo, LibC.ErrorText(LibC.LastError));
+    }
+
+    /// <summary>
+    /// Opens an output FIFO with a 1 MiB pipe instead of 64 KiB, so a command with a lot to say is read in large chunks
+    /// and stalls less on a busy reader (the kernel caps it at pipe-max-size; a refusal keeps the default).
+    /// </summary>
+    private static int OpenOutputReader(string fifo)
+    {
+        var fd = OpenReader(fifo);
+        LibC.Fcntl(fd, LibC.F_SETPIPE_SZ, 1 << 20);
+        return fd;
     }
 
     private static void MakeFifo(string path)
