@@ -11,7 +11,7 @@ namespace Sandboxes.Benchmarks;
 [MemoryDiagnoser]
 public class DaytonaBenchmarks
 {
-    private DaytonaEmulatorProcess _emulator = null!;
+    private EmulatorProcess _emulator = null!;
     private Sandboxer _client = null!;
     private Sandbox _sandbox = null!;
     private RawToolboxCall _raw = null!;
@@ -20,7 +20,7 @@ public class DaytonaBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _emulator = DaytonaEmulatorProcess.Start();
+        _emulator = EmulatorProcess.Start("daytona");
         _client = new Sandboxer("daytona", _emulator.Config);
         (_sandbox, _) = _client.CreateSandbox();
         _raw = RawToolboxCall.ForAsync(_emulator, _sandbox.Id, "echo hi").GetAwaiter().GetResult();

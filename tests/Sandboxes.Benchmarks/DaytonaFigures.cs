@@ -14,7 +14,7 @@ internal static class DaytonaFigures
 
     public static async Task RunAsync()
     {
-        using var emulator = DaytonaEmulatorProcess.Start();
+        using var emulator = EmulatorProcess.Start("daytona");
         await using var client = new Sandboxer("daytona", emulator.Config);
         var (sandbox, _) = await client.CreateSandboxAsync();
         var raw = await RawToolboxCall.ForAsync(emulator, sandbox.Id, "echo hi");

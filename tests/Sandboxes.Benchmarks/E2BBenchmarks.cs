@@ -12,7 +12,7 @@ namespace Sandboxes.Benchmarks;
 [MemoryDiagnoser]
 public class E2BBenchmarks
 {
-    private E2BEmulatorProcess _emulator = null!;
+    private EmulatorProcess _emulator = null!;
     private Sandboxer _client = null!;
     private Sandbox _sandbox = null!;
     private RawEnvdCall _raw = null!;
@@ -20,7 +20,7 @@ public class E2BBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _emulator = E2BEmulatorProcess.Start();
+        _emulator = EmulatorProcess.Start("e2b");
         _client = new Sandboxer("e2b", _emulator.Config);
         (_sandbox, _) = _client.CreateSandbox();
         _raw = RawFor(_emulator, _sandbox.Id).GetAwaiter().GetResult();
@@ -41,7 +41,7 @@ public class E2BBenchmarks
     public async Task<string> SdkRunCommand() => (await _sandbox.RunCommandAsync("echo hi")).Stdout;
 
     /// <summary>The raw call for a sandbox: its envd access token read from the control plane, as any client would.</summary>
-    internal static async Task<RawEnvdCall> RawFor(E2BEmulatorProcess emulator, string sandboxId)
+    internal static async Task<RawEnvdCall> RawFor(EmulatorProcess emulator, string sandboxId)
     {
         using var http = new HttpClient { BaseAddress = emulator.BaseUrl };
         http.DefaultRequestHeaders.Add("X-API-Key", emulator.ApiKey);

@@ -14,7 +14,7 @@ internal static class E2BFigures
 
     public static async Task RunAsync()
     {
-        using var emulator = E2BEmulatorProcess.Start();
+        using var emulator = EmulatorProcess.Start("e2b");
         await using var client = new Sandboxer("e2b", emulator.Config);
         var (sandbox, _) = await client.CreateSandboxAsync();
         var raw = await E2BBenchmarks.RawFor(emulator, sandbox.Id);

@@ -1,15 +1,9 @@
 using BenchmarkDotNet.Running;
 using Sandboxes.Benchmarks;
 
-if (args is ["serve-e2b", var e2bStateDir])
+if (args is ["serve", var vendor, var stateDir])
 {
-    await E2BEmulatorProcess.ServeAsync(e2bStateDir);
-    return;
-}
-
-if (args is ["serve-daytona", var daytonaStateDir])
-{
-    await DaytonaEmulatorProcess.ServeAsync(daytonaStateDir);
+    await EmulatorProcess.ServeAsync(vendor, stateDir);
     return;
 }
 

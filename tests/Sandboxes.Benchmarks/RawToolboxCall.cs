@@ -26,7 +26,7 @@ internal sealed class RawToolboxCall
     }
 
     /// <summary>The raw call for a sandbox: its toolbox proxy URL read from the control plane, as any client would.</summary>
-    public static async Task<RawToolboxCall> ForAsync(DaytonaEmulatorProcess emulator, string sandboxId, string command)
+    public static async Task<RawToolboxCall> ForAsync(EmulatorProcess emulator, string sandboxId, string command)
     {
         using var http = new HttpClient { BaseAddress = emulator.BaseUrl };
         http.DefaultRequestHeaders.Add("Authorization", "Bearer " + emulator.ApiKey);

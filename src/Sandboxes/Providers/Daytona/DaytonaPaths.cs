@@ -11,32 +11,7 @@ internal static class DaytonaPaths
 
     /// <summary>The absolute, normalised form of <paramref name="path"/>.</summary>
     /// <exception cref="InvalidSandboxPathException">The path climbs above the root directory.</exception>
-    public static string Normalize(string path, string workDir)
-    {
-        var full = IsRelative(path) ? workDir.TrimEnd('/') + "/" + path : path;
-        var parts = new List<string>();
-        foreach (var part in full.Split('/'))
-        {
-            switch (part)
-            {
-                case "" or ".":
-                    continue;
-                case "..":
-                    if (parts.Count == 0)
-                    {
-                        throw new InvalidSandboxPathException(DaytonaProvider.ProviderId, path, "it climbs above the root directory");
-                    }
-
-                    parts.RemoveAt(parts.Count - 1);
-                    break;
-                default:
-                    parts.Add(part);
-                    break;
-            }
-        }
-
-        return "/" + string.Join('/', parts);
-    }
+    public static string Normalize(string path, string workDir) => UnixPath.Normalize(DaytonaProvider.ProviderId, path, workDir);
 
     /// <summary>A child's path.</summary>
     public static string Join(string directory, string name) => directory == "/" ? "/" + name : directory + "/" + name;

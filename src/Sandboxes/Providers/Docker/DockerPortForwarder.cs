@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using Sandboxes.Internal;
 
 namespace Sandboxes.Providers.Docker;
 
@@ -8,60 +8,17 @@ namespace Sandboxes.Providers.Docker;
 /// every connection is carried by its own exec, a small relay inside the container joined to 127.0.0.1:port there. It
 /// works with network mode none (where nothing can be published) and with remote engines, for as long as the client lives.
 /// </summary>
-internal sealed class DockerPortForwarder : IAsyncDisposable
+internal sealed class DockerPortForwarder : LoopbackPortForwarder
 {
-    private readonly TcpListener _listener;
     private readonly Func<CancellationToken, Task<(HijackedConnection Connection, Func<Task> Kill)>> _openRelay;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
 
     /// <param name="openRelay">Starts a relay exec to the port and returns its connection and a way to kill it.</param>
     public DockerPortForwarder(Func<CancellationToken, Task<(HijackedConnection Connection, Func<Task> Kill)>> openRelay)
     {
         _openRelay = openRelay;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        Url = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-        _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
-    /// <summary>The local URL of the forwarded port.</summary>
-    public Uri Url { get; }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Stop();
-        try
-        {
-            await _acceptLoop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => RelayAsync(client));
-        }
-    }
-
-    private async Task RelayAsync(Socket client)
+    protected override async Task RelayAsync(Socket client, CancellationToken stop)
     {
         using (client)
         {
@@ -70,7 +27,7 @@ internal sealed class DockerPortForwarder : IAsyncDisposable
             Func<Task> kill;
             try
             {
-                (relay, kill) = await _openRelay(_stop.Token).ConfigureAwait(false);
+                (relay, kill) = await _openRelay(stop).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SandboxException or IOException or SocketException or OperationCanceledException)
             {

@@ -8,30 +8,5 @@ internal static class E2BPaths
 {
     /// <summary>The absolute, normalised form of <paramref name="path"/>.</summary>
     /// <exception cref="InvalidSandboxPathException">The path climbs above <c>/</c>.</exception>
-    public static string Absolute(string path, string workdir)
-    {
-        var full = path.StartsWith('/') ? path : workdir.TrimEnd('/') + "/" + path;
-        var parts = new List<string>();
-        foreach (var part in full.Split('/'))
-        {
-            switch (part)
-            {
-                case "" or ".":
-                    continue;
-                case "..":
-                    if (parts.Count == 0)
-                    {
-                        throw new InvalidSandboxPathException(E2BProvider.ProviderId, path, "it climbs above the root directory");
-                    }
-
-                    parts.RemoveAt(parts.Count - 1);
-                    break;
-                default:
-                    parts.Add(part);
-                    break;
-            }
-        }
-
-        return "/" + string.Join('/', parts);
-    }
+    public static string Absolute(string path, string workdir) => UnixPath.Normalize(E2BProvider.ProviderId, path, workdir);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Sandboxes.Internal;
 
 namespace Sandboxes.Providers.Local;
 
@@ -8,61 +9,18 @@ namespace Sandboxes.Providers.Local;
 /// joined to a socket created inside the sandbox's network namespace (on a short-lived thread that enters the namespace
 /// with setns), so nothing but that port is exposed and the sandbox still cannot reach the host.
 /// </summary>
-internal sealed class PortForwarder : IAsyncDisposable
+internal sealed class PortForwarder : LoopbackPortForwarder
 {
-    private readonly TcpListener _listener;
     private readonly string _namespacePath;
     private readonly int _port;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
 
     public PortForwarder(string namespacePath, int port)
     {
         _namespacePath = namespacePath;
         _port = port;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        Url = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-        _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
-    /// <summary>The host URL of the forwarded port.</summary>
-    public Uri Url { get; }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Stop();
-        try
-        {
-            await _acceptLoop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => RelayAsync(client));
-        }
-    }
-
-    private async Task RelayAsync(Socket client)
+    protected override async Task RelayAsync(Socket client, CancellationToken stop)
     {
         using (client)
         {
