@@ -77,6 +77,23 @@ public sealed partial class Sandbox : IDisposable, IAsyncDisposable
     /// <summary>Freezes every process of the sandbox; nothing is lost. Commands are refused until <see cref="ResumeAsync"/>.</summary>
     public Task PauseAsync(CancellationToken cancellationToken = default) => _provider.PauseAsync(Id, cancellationToken);
 
+    /// <summary>Sets the sandbox's lifetime again: it ends <paramref name="timeoutSeconds"/> from now.</summary>
+    /// <exception cref="FeatureNotSupportedException">The provider cannot change a lifetime once set.</exception>
+    public void SetTimeout(int timeoutSeconds) => SyncBridge.Run(ct => SetTimeoutAsync(timeoutSeconds, ct), CancellationToken.None);
+
+    /// <summary>Sets the sandbox's lifetime again: it ends <paramref name="timeoutSeconds"/> from now.</summary>
+    /// <exception cref="BadConfigException"><paramref name="timeoutSeconds"/> is not positive.</exception>
+    /// <exception cref="FeatureNotSupportedException">The provider cannot change a lifetime once set.</exception>
+    public Task SetTimeoutAsync(int timeoutSeconds, CancellationToken cancellationToken = default)
+    {
+        if (timeoutSeconds <= 0)
+        {
+            throw new BadConfigException(Provider, $"The timeout must be a positive number of seconds, not {timeoutSeconds}.");
+        }
+
+        return _provider.SetTimeoutAsync(Id, timeoutSeconds, cancellationToken);
+    }
+
     /// <summary>Continues a paused sandbox.</summary>
     public void Resume() => SyncBridge.Run(ResumeAsync, CancellationToken.None);
 

@@ -168,6 +168,10 @@ public class FaultyHttpProvider : SandboxProvider
         throw NotSupported(Capability.PauseResume, nameof(PauseAsync));
 
     /// <inheritdoc />
+    public override Task SetTimeoutAsync(string sandboxId, int timeoutSeconds, CancellationToken cancellationToken) =>
+        throw NotSupported(Capability.LifetimeExtend, nameof(SetTimeoutAsync));
+
+    /// <inheritdoc />
     public override Task ResumeAsync(string sandboxId, CancellationToken cancellationToken) =>
         throw NotSupported(Capability.PauseResume, nameof(ResumeAsync));
 

@@ -84,6 +84,8 @@ public readonly struct Capability : IEquatable<Capability>
         public const string RunAsUser = "user";
         /// <summary>Give a sandbox a lifetime after which it is reaped.</summary>
         public const string Lifetime = "lifetime";
+        /// <summary>Set a running sandbox's lifetime again, counted from now.</summary>
+        public const string LifetimeExtend = "lifetime.extend";
         /// <summary>Environment variables for the sandbox and per command.</summary>
         public const string Environment = "env";
         /// <summary>Start sandboxes from a container image (<see cref="CreateSandboxRequest.Image"/>).</summary>
@@ -148,6 +150,8 @@ public readonly struct Capability : IEquatable<Capability>
     public static Capability RunAsUser { get; } = new(Ids.RunAsUser);
     /// <summary>Give a sandbox a lifetime after which it is reaped.</summary>
     public static Capability Lifetime { get; } = new(Ids.Lifetime);
+    /// <summary>Set a running sandbox's lifetime again, counted from now.</summary>
+    public static Capability LifetimeExtend { get; } = new(Ids.LifetimeExtend);
     /// <summary>Environment variables for the sandbox and per command.</summary>
     public static Capability Environment { get; } = new(Ids.Environment);
     /// <summary>Start sandboxes from a container image.</summary>
@@ -156,7 +160,7 @@ public readonly struct Capability : IEquatable<Capability>
     /// <summary>Every well-known capability, in a stable order.</summary>
     public static IReadOnlyList<Capability> WellKnown { get; } =
     [
-        Lifecycle, Labels, Lifetime, Environment, Images, CommandsRun, CommandsBackground, CommandsStream, CommandsStdin, CommandsKill,
+        Lifecycle, Labels, Lifetime, LifetimeExtend, Environment, Images, CommandsRun, CommandsBackground, CommandsStream, CommandsStdin, CommandsKill,
         CommandsList, RunAsUser, FilesRead, FilesWrite, FilesList, FilesMakeDir, FilesRemove, FilesExists, FilesTransfer,
         FilesWatch, Pty, Snapshot, PauseResume, Ports, NetworkPolicy, CpuLimit, MemoryLimit, ProcessLimit, DiskLimit, Gpu, CodeContext,
     ];

@@ -48,6 +48,13 @@ public abstract class SandboxProvider : IAsyncDisposable, IDisposable
     [ProviderCapability(Capability.Ids.Lifecycle)]
     public abstract Task KillSandboxAsync(string sandboxId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sets the sandbox's lifetime again: it ends <paramref name="timeoutSeconds"/> from now, whatever was set before
+    /// (E2B's semantics: each call restarts the count).
+    /// </summary>
+    [ProviderCapability(Capability.Ids.LifetimeExtend)]
+    public abstract Task SetTimeoutAsync(string sandboxId, int timeoutSeconds, CancellationToken cancellationToken);
+
     // ---- Commands ----
 
     /// <summary>Runs a command to completion. A command that outlives its timeout is killed with its process tree and

@@ -327,6 +327,10 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
     public override Task PauseAsync(string sandboxId, CancellationToken cancellationToken) =>
         Quick("pause", ct => _inner.PauseAsync(sandboxId, ct), cancellationToken);
 
+    // Setting the lifetime counts from now: repeating it after a lost answer only moves the end by the retry's delay.
+    public override Task SetTimeoutAsync(string sandboxId, int timeoutSeconds, CancellationToken cancellationToken) =>
+        Quick("timeout", ct => _inner.SetTimeoutAsync(sandboxId, timeoutSeconds, ct), cancellationToken);
+
     public override Task ResumeAsync(string sandboxId, CancellationToken cancellationToken) =>
         Quick("resume", ct => _inner.ResumeAsync(sandboxId, ct), cancellationToken);
 

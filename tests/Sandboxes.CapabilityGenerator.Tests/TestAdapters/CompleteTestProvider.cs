@@ -56,6 +56,8 @@ internal sealed partial class CompleteTestProvider(ProviderConfig config) : Sand
 
     public override Task<IReadOnlyList<PtyInfo>> ListPtyAsync(string sandboxId, CancellationToken cancellationToken) => throw Unused();
 
+    public override Task SetTimeoutAsync(string sandboxId, int timeoutSeconds, CancellationToken cancellationToken) => throw Unused();
+
     public override Task PauseAsync(string sandboxId, CancellationToken cancellationToken) => throw Unused();
 
     public override Task ResumeAsync(string sandboxId, CancellationToken cancellationToken) => throw Unused();

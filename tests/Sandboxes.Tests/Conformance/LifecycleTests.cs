@@ -123,6 +123,31 @@ public sealed class LifecycleTests(ProviderTarget target, ApiMode mode) : Confor
     }
 
     [Test]
+    public async Task A_lifetime_set_again_counts_from_now_and_keeps_the_sandbox_past_its_first_end()
+    {
+        if (!Supports(Capability.Lifetime))
+        {
+            return;
+        }
+
+        var sandbox = await CreateAsync(new CreateSandboxRequest { TimeoutSeconds = 2 });
+        if (!RequireOrExpectGap(Capability.LifetimeExtend, () => sandbox.SetTimeoutAsync(60)))
+        {
+            return;
+        }
+
+        var setAt = DateTimeOffset.UtcNow;
+        await Call(() => sandbox.SetTimeout(60), () => sandbox.SetTimeoutAsync(60));
+        var info = await sandbox.InfoAsync();
+        Assert.That(info.ExpiresAt, Is.Not.Null.And.GreaterThan(setAt.AddSeconds(50)));
+
+        await Task.Delay(3000);
+        Assert.That(await sandbox.IsRunningAsync(), Is.True, "still running past the first lifetime");
+        Assert.That((await Run("echo alive", sandbox)).Stdout, Is.EqualTo("alive\n"));
+        Assert.That(() => sandbox.SetTimeoutAsync(0), Throws.InstanceOf<BadConfigException>());
+    }
+
+    [Test]
     public async Task Commands_on_a_killed_sandbox_fail_with_a_typed_error()
     {
         var sandbox = await CreateAsync();

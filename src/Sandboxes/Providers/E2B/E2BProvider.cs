@@ -154,6 +154,9 @@ internal sealed partial class E2BProvider : SandboxProvider
         }
     }
 
+    public override Task SetTimeoutAsync(string sandboxId, int timeoutSeconds, CancellationToken cancellationToken) =>
+        Api.PostSandboxesBySandboxIDTimeoutAsync(sandboxId, new SandboxTimeoutRequest { Timeout = timeoutSeconds }, cancellationToken);
+
     public override async Task PauseAsync(string sandboxId, CancellationToken cancellationToken)
     {
         try

@@ -271,6 +271,14 @@ internal sealed partial class LocalProvider : SandboxProvider
         return Task.FromResult<IReadOnlyList<PtyInfo>>(_terminals.Where(t => t.Key.Sandbox == sandboxId).Select(t => t.Value.Info).OrderBy(i => i.Pid).ToList());
     }
 
+    public override Task SetTimeoutAsync(string sandboxId, int timeoutSeconds, CancellationToken cancellationToken)
+    {
+        // The recorded end is what the reaper and Info read, from any process.
+        var sandbox = Find(sandboxId);
+        Save(sandbox, sandbox.Record with { ExpiresAt = DateTimeOffset.UtcNow.AddSeconds(timeoutSeconds) });
+        return Task.CompletedTask;
+    }
+
     public override Task PauseAsync(string sandboxId, CancellationToken cancellationToken)
     {
         var sandbox = Find(sandboxId);
