@@ -17,13 +17,15 @@ namespace Sandboxes.Testing;
 public sealed class PodmanService : IAsyncDisposable
 {
     private readonly Process? _process;
+    private readonly string? _storageRoot;
     private readonly StringBuilder _output = new();
 
-    private PodmanService(string dockerHost, string image, Process? process)
+    private PodmanService(string dockerHost, string image, Process? process, string? storageRoot = null)
     {
         DockerHost = dockerHost;
         Image = image;
         _process = process;
+        _storageRoot = storageRoot;
         if (process is not null)
         {
             process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -94,7 +96,7 @@ public sealed class PodmanService : IAsyncDisposable
 
         start.Environment["CONTAINERS_CONF"] = settings["CONTAINERS_CONF"];
         var process = Process.Start(start) ?? throw new InvalidOperationException("podman did not start");
-        var service = new PodmanService(dockerHost, settings["IMAGE"], process);
+        var service = new PodmanService(dockerHost, settings["IMAGE"], process, settings["PODMAN_ROOT"]);
         for (var i = 0; i < 200; i++)
         {
             if (await AnswersAsync(socket))
@@ -131,6 +133,25 @@ public sealed class PodmanService : IAsyncDisposable
         }
 
         _process.Dispose();
+        await UnmountStorageAsync();
+    }
+
+    // The storage driver bind-mounts its overlay directory onto itself and leaves it mounted when the service ends, so a
+    // checkout could not be deleted after a run; with no container left it unmounts cleanly (if one is, it stays busy).
+    private async Task UnmountStorageAsync()
+    {
+        var overlay = Path.Combine(_storageRoot!, "overlay");
+        if (!File.ReadAllText("/proc/self/mountinfo").Contains(" " + overlay + " ", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        using var umount = Process.Start(new ProcessStartInfo("umount", [overlay]) { UseShellExecute = false, RedirectStandardError = true });
+        if (umount is not null)
+        {
+            await umount.StandardError.ReadToEndAsync();
+            await umount.WaitForExitAsync();
+        }
     }
 
     /// <summary>
