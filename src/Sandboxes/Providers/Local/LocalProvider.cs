@@ -607,11 +607,13 @@ internal sealed partial class LocalProvider : SandboxProvider
 
     private static void TryDeleteDirectory(string dir)
     {
-        RuntimeDirectory.DeleteTarget(Path.Combine(dir, "run"));
         for (var attempt = 0; attempt < 3; attempt++)
         {
             try
             {
+                // The run directory first, while the link to it is still there to find it by (a job directory being
+                // removed at the same moment can make a pass fail; the next one finishes it).
+                RuntimeDirectory.DeleteTarget(Path.Combine(dir, "run"));
                 if (Directory.Exists(dir))
                 {
                     Directory.Delete(dir, recursive: true);

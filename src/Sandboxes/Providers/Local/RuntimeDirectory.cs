@@ -48,24 +48,25 @@ internal static class RuntimeDirectory
         Directory.CreateDirectory(runDir);
     }
 
-    /// <summary>Removes the directory a sandbox's run link points to (the link itself goes with the sandbox's directory).</summary>
+    /// <summary>
+    /// Removes the directory a sandbox's run link points to (the link itself goes with the sandbox's directory).
+    /// </summary>
+    /// <exception cref="IOException">Something in it could not be removed yet; the caller tries again.</exception>
     public static void DeleteTarget(string runDir)
     {
-        try
+        if (new FileInfo(runDir).LinkTarget is { } target && Path.IsPathRooted(target)
+            // Only what Create made: a directory named after this sandbox.
+            && Path.GetFileName(target).StartsWith(Path.GetFileName(Path.GetDirectoryName(runDir)!) + "-", StringComparison.Ordinal)
+            && Directory.Exists(target))
         {
-            if (new FileInfo(runDir).LinkTarget is { } target && Path.IsPathRooted(target)
-                // Only what Create made: a directory named after this sandbox.
-                && Path.GetFileName(target).StartsWith(Path.GetFileName(Path.GetDirectoryName(runDir)!) + "-", StringComparison.Ordinal)
-                && Directory.Exists(target))
+            try
             {
                 Directory.Delete(target, recursive: true);
             }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
+            catch (UnauthorizedAccessException)
+            {
+                // Not ours to remove after all: the sandbox's own directory still goes.
+            }
         }
     }
 
