@@ -51,6 +51,13 @@ fi
 dotnet "${args[@]}"
 status=$?
 
+# Podman's storage driver bind-mounts its overlay directory onto itself (setup's image commands and the tests' engine
+# both do) and leaves it mounted; released here so the checkout can be deleted. Busy (a container still up) is left be.
+overlay="$root/.tools/podman/storage/overlay"
+if grep -qs " $overlay " /proc/self/mountinfo; then
+  if [ "$(id -u)" = 0 ]; then umount "$overlay" 2>/dev/null; else sudo -n umount "$overlay" 2>/dev/null; fi || true
+fi
+
 line=$(summary 0)
 case "$line" in
   *" 0 failed"*) [ $status -ne 0 ] && line=$(summary 1) ;;
