@@ -53,7 +53,9 @@ status=$?
 
 # Podman's storage driver bind-mounts its overlay directory onto itself (setup's image commands and the tests' engine
 # both do) and leaves it mounted; released here so the checkout can be deleted. Busy (a container still up) is left be.
+# Podman runs each exec's cleanup up to exit_command_delay (15 s) after it ends, and that mounts it again: wait for them.
 overlay="$root/.tools/podman/storage/overlay"
+for _ in $(seq 1 30); do pgrep -f "$root/.tools/podman" >/dev/null || break; sleep 1; done
 if grep -qs " $overlay " /proc/self/mountinfo; then
   if [ "$(id -u)" = 0 ]; then umount "$overlay" 2>/dev/null; else sudo -n umount "$overlay" 2>/dev/null; fi || true
 fi
