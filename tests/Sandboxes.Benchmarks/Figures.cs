@@ -53,12 +53,14 @@ internal static class Figures
 
             if (Wants("e2b"))
             {
-                await E2BFigures.RunAsync();
+                await AdapterOverheadFigures.RunAsync("e2b", "process.Start(echo hi)",
+                    async (emulator, id) => (await E2BBenchmarks.RawFor(emulator, id)).RunAsync);
             }
 
             if (Wants("daytona"))
             {
-                await DaytonaFigures.RunAsync();
+                await AdapterOverheadFigures.RunAsync("daytona", "POST /process/execute(echo hi)",
+                    async (emulator, id) => (await RawToolboxCall.ForAsync(emulator, id, "echo hi")).RunAsync);
             }
         }
         finally

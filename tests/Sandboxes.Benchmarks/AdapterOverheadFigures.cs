@@ -4,25 +4,28 @@ using System.Globalization;
 namespace Sandboxes.Benchmarks;
 
 /// <summary>
-/// The <c>daytona</c> figure: <c>RunCommandAsync("echo hi")</c> through the SDK against the same HTTP call made with a
-/// bare <see cref="HttpClient"/>, to the same emulator (in a child process), interleaved call by call so that both see the
-/// same machine; medians, their ratio, and the bytes this process allocates per call.
+/// The <c>e2b</c> and <c>daytona</c> figures: <c>RunCommandAsync("echo hi")</c> through the SDK against the same HTTP call
+/// made with a bare <see cref="HttpClient"/>, to the same emulator (in a child process), interleaved call by call so that
+/// both see the same machine; medians, their ratio, and the bytes this process allocates per call.
 /// </summary>
-internal static class DaytonaFigures
+internal static class AdapterOverheadFigures
 {
     private const int Calls = 300;
 
-    public static async Task RunAsync()
+    /// <param name="vendor">The provider and its emulator (<c>e2b</c> or <c>daytona</c>).</param>
+    /// <param name="rawCall">What the raw call sends, for the report.</param>
+    /// <param name="makeRaw">Builds the raw call to the emulator for a sandbox it runs.</param>
+    public static async Task RunAsync(string vendor, string rawCall, Func<EmulatorProcess, string, Task<Func<Task<string>>>> makeRaw)
     {
-        using var emulator = EmulatorProcess.Start("daytona");
-        await using var client = new Sandboxer("daytona", emulator.Config);
+        using var emulator = EmulatorProcess.Start(vendor);
+        await using var client = new Sandboxer(vendor, emulator.Config);
         var (sandbox, _) = await client.CreateSandboxAsync();
-        var raw = await RawToolboxCall.ForAsync(emulator, sandbox.Id, "echo hi");
+        var raw = await makeRaw(emulator, sandbox.Id);
         async Task<string> Sdk() => (await sandbox.RunCommandAsync("echo hi")).Stdout;
 
         for (var i = 0; i < 30; i++)
         {
-            await raw.RunAsync();
+            await raw();
             await Sdk();
         }
 
@@ -33,23 +36,23 @@ internal static class DaytonaFigures
             // Alternate which goes first, so neither always follows the other's garbage or warm caches.
             if (i % 2 == 0)
             {
-                rawMs[i] = await TimeAsync(raw.RunAsync);
+                rawMs[i] = await TimeAsync(raw);
                 sdkMs[i] = await TimeAsync(Sdk);
             }
             else
             {
                 sdkMs[i] = await TimeAsync(Sdk);
-                rawMs[i] = await TimeAsync(raw.RunAsync);
+                rawMs[i] = await TimeAsync(raw);
             }
         }
 
-        var rawBytes = await AllocatedPerCallAsync(raw.RunAsync);
+        var rawBytes = await AllocatedPerCallAsync(raw);
         var sdkBytes = await AllocatedPerCallAsync(Sdk);
         var rawMedian = Percentile(rawMs, 0.5);
         var sdkMedian = Percentile(sdkMs, 0.5);
-        Console.WriteLine($"daytona: raw HttpClient POST /process/execute(echo hi) median {F(rawMedian)} ms, p90 {F(Percentile(rawMs, 0.9))} ms; {rawBytes / 1024.0:F1} KiB allocated per call");
-        Console.WriteLine($"daytona: SDK sandbox.RunCommandAsync(echo hi) median {F(sdkMedian)} ms, p90 {F(Percentile(sdkMs, 0.9))} ms; {sdkBytes / 1024.0:F1} KiB allocated per call");
-        Console.WriteLine($"daytona: ratio SDK/raw = {sdkMedian / rawMedian:F3}x (target <= 1.10x); SDK adds {F(sdkMedian - rawMedian)} ms and {(sdkBytes - rawBytes) / 1024.0:F1} KiB per call");
+        Console.WriteLine($"{vendor}: raw HttpClient {rawCall} median {F(rawMedian)} ms, p90 {F(Percentile(rawMs, 0.9))} ms; {rawBytes / 1024.0:F1} KiB allocated per call");
+        Console.WriteLine($"{vendor}: SDK sandbox.RunCommandAsync(echo hi) median {F(sdkMedian)} ms, p90 {F(Percentile(sdkMs, 0.9))} ms; {sdkBytes / 1024.0:F1} KiB allocated per call");
+        Console.WriteLine($"{vendor}: ratio SDK/raw = {sdkMedian / rawMedian:F3}x (target <= 1.10x); SDK adds {F(sdkMedian - rawMedian)} ms and {(sdkBytes - rawBytes) / 1024.0:F1} KiB per call");
         await sandbox.KillAsync();
     }
 
