@@ -11,43 +11,28 @@ namespace Sandboxes.Tests.Daytona;
 /// </summary>
 [TestFixture]
 [Category("Prism")]
-public sealed class DaytonaErrorTests
+public sealed class DaytonaErrorTests : TargetClientFixture<DaytonaTarget>
 {
-    private readonly DaytonaTarget _target = new();
-    private Sandboxer _client = null!;
     private Sandbox _sandbox = null!;
 
     [OneTimeSetUp]
-    public async Task Start()
+    public async Task CreateSandboxAsync()
     {
-        await _target.EnsureStartedAsync();
-        _client = new Sandboxer("daytona", _target.Config);
-        (_sandbox, _) = await _client.CreateSandboxAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (_client is not null)
-        {
-            await _client.DisposeAsync();
-        }
-
-        await _target.StopAsync();
+        (_sandbox, _) = await Client.CreateSandboxAsync();
     }
 
     [TearDown]
     public void ClearFaults()
     {
-        _target.Daytona.Faults.Delay = TimeSpan.Zero;
-        _target.Daytona.EchoCredentialsInErrors = false;
+        Target.Daytona.Faults.Delay = TimeSpan.Zero;
+        Target.Daytona.EchoCredentialsInErrors = false;
     }
 
     [Test]
     public async Task A_wrong_key_is_unauthorized_on_the_control_plane_and_on_the_toolbox_and_never_shown()
     {
         const string wrongKey = "dtn_wrong-key-0123456789abcdef";
-        await using var wrong = new Sandboxer("daytona", _target.Config with { ApiKey = wrongKey });
+        await using var wrong = new Sandboxer("daytona", Target.Config with { ApiKey = wrongKey });
 
         var create = Assert.CatchAsync<UnauthorizedException>(async () => await wrong.CreateSandboxAsync());
         var list = Assert.CatchAsync<UnauthorizedException>(async () => await wrong.ListSandboxesAsync());
@@ -56,7 +41,7 @@ public sealed class DaytonaErrorTests
         Assert.That(create!.Message, Does.Contain("401"));
         foreach (var error in new Exception[] { create, list!, toolbox! })
         {
-            Assert.That(error.ToString(), Does.Not.Contain(wrongKey).And.Not.Contain(_target.Daytona.Options.ApiKey));
+            Assert.That(error.ToString(), Does.Not.Contain(wrongKey).And.Not.Contain(Target.Daytona.Options.ApiKey));
         }
 
         Assert.That((await _sandbox.RunCommandAsync("echo ok")).Stdout, Is.EqualTo("ok\n"), "the right key still works");
@@ -71,10 +56,10 @@ public sealed class DaytonaErrorTests
     public void Errors_are_typed_and_keep_the_key_out_even_when_the_server_repeats_it(int status, Type expected)
     {
         // The emulator writes the credential it received into each error, as a careless server might.
-        _target.Daytona.EchoCredentialsInErrors = true;
+        Target.Daytona.EchoCredentialsInErrors = true;
         var fault = new Fault { Status = status, RetryAfterSeconds = status == 429 ? 1 : null };
-        _target.Daytona.Faults.Plan("getSandbox", fault);
-        _target.Daytona.Faults.Plan("ListFiles", fault);
+        Target.Daytona.Faults.Plan("getSandbox", fault);
+        Target.Daytona.Faults.Plan("ListFiles", fault);
 
         var controlPlane = Assert.CatchAsync(async () => await _sandbox.InfoAsync());
         var toolbox = Assert.CatchAsync(async () => await _sandbox.ListDirectoryAsync("/workspace"));
@@ -83,7 +68,7 @@ public sealed class DaytonaErrorTests
         {
             var shown = error + " " + (error as ProviderException)?.ResponseBody;
             Assert.That(error, Is.InstanceOf(expected));
-            Assert.That(shown, Does.Not.Contain(_target.Daytona.Options.ApiKey));
+            Assert.That(shown, Does.Not.Contain(Target.Daytona.Options.ApiKey));
             Assert.That(shown, Does.Contain("credential received: ***"), "the server did repeat it, masked on the way");
         }
     }
@@ -91,25 +76,25 @@ public sealed class DaytonaErrorTests
     [Test]
     public void Forbidden_is_unauthorized()
     {
-        _target.Daytona.Faults.Plan("getSandbox", new Fault { Status = 403 });
+        Target.Daytona.Faults.Plan("getSandbox", new Fault { Status = 403 });
 
-        Assert.That(async () => await _client.AttachSandboxAsync(_sandbox.Id), Throws.InstanceOf<UnauthorizedException>());
+        Assert.That(async () => await Client.AttachSandboxAsync(_sandbox.Id), Throws.InstanceOf<UnauthorizedException>());
     }
 
     [Test]
     public void A_missing_sandbox_is_not_found_on_both_apis()
     {
-        Assert.That(async () => await _client.AttachSandboxAsync("0f0f0f0f-0000-4000-8000-000000000000"), Throws.InstanceOf<NotFoundException>());
-        Assert.That(async () => await _client.Adapter.RunCommandAsync("0f0f0f0f-0000-4000-8000-000000000000", new RunCommandRequest("true"), default),
+        Assert.That(async () => await Client.AttachSandboxAsync("0f0f0f0f-0000-4000-8000-000000000000"), Throws.InstanceOf<NotFoundException>());
+        Assert.That(async () => await Client.Adapter.RunCommandAsync("0f0f0f0f-0000-4000-8000-000000000000", new RunCommandRequest("true"), default),
             Throws.InstanceOf<NotFoundException>());
     }
 
     [Test]
     public void Too_many_requests_is_a_rate_limit_with_its_retry_after()
     {
-        _target.Daytona.Faults.Plan("listSandboxes", Fault.RateLimited(3));
+        Target.Daytona.Faults.Plan("listSandboxes", Fault.RateLimited(3));
 
-        var error = Assert.CatchAsync<RateLimitException>(async () => await _client.ListSandboxesAsync());
+        var error = Assert.CatchAsync<RateLimitException>(async () => await Client.ListSandboxesAsync());
 
         Assert.That(error!.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(3)));
         Assert.That(error.IsTransient, Is.True);
@@ -118,7 +103,7 @@ public sealed class DaytonaErrorTests
     [Test]
     public void A_toolbox_rate_limit_is_a_rate_limit_too()
     {
-        _target.Daytona.Faults.Plan("ExecuteCommand", Fault.RateLimited(2));
+        Target.Daytona.Faults.Plan("ExecuteCommand", Fault.RateLimited(2));
 
         var error = Assert.CatchAsync<RateLimitException>(async () => await _sandbox.RunCommandAsync("echo"));
 
@@ -128,10 +113,10 @@ public sealed class DaytonaErrorTests
     [Test]
     public async Task An_exhausted_cpu_quota_is_quota_exceeded()
     {
-        _target.Daytona.CpuQuota = 1;
+        Target.Daytona.CpuQuota = 1;
         try
         {
-            await using var big = new Sandboxer("daytona", _target.Config.WithExtra("cpu", 4));
+            await using var big = new Sandboxer("daytona", Target.Config.WithExtra("cpu", 4));
 
             var error = Assert.CatchAsync<QuotaExceededException>(async () => await big.CreateSandboxAsync());
 
@@ -139,7 +124,7 @@ public sealed class DaytonaErrorTests
         }
         finally
         {
-            _target.Daytona.CpuQuota = null;
+            Target.Daytona.CpuQuota = null;
         }
     }
 
@@ -147,7 +132,7 @@ public sealed class DaytonaErrorTests
     [TestCase(503, true)]
     public void Server_errors_are_provider_errors_with_their_status(int status, bool transient)
     {
-        _target.Daytona.Faults.Plan("getSandbox", new Fault { Status = status });
+        Target.Daytona.Faults.Plan("getSandbox", new Fault { Status = status });
 
         var error = Assert.CatchAsync<ProviderException>(async () => await _sandbox.InfoAsync());
 
@@ -158,7 +143,7 @@ public sealed class DaytonaErrorTests
     [Test]
     public void A_toolbox_server_error_on_a_running_sandbox_stays_a_provider_error()
     {
-        _target.Daytona.Faults.Plan("ListFiles", new Fault { Status = 500 });
+        Target.Daytona.Faults.Plan("ListFiles", new Fault { Status = 500 });
 
         var error = Assert.CatchAsync<ProviderException>(async () => await _sandbox.ListDirectoryAsync("/workspace"));
 
@@ -168,7 +153,7 @@ public sealed class DaytonaErrorTests
     [Test]
     public void A_dropped_connection_is_a_provider_error()
     {
-        _target.Daytona.Faults.Plan("getSandbox", new Fault { Abort = true });
+        Target.Daytona.Faults.Plan("getSandbox", new Fault { Abort = true });
 
         Assert.That(async () => await _sandbox.InfoAsync(), Throws.InstanceOf<ProviderException>());
     }
@@ -176,8 +161,8 @@ public sealed class DaytonaErrorTests
     [Test]
     public async Task A_slow_answer_past_the_client_timeout_is_a_transient_timeout()
     {
-        await using var impatient = new Sandboxer("daytona", _target.Config with { DefaultTimeout = TimeSpan.FromMilliseconds(500) });
-        _target.Daytona.Faults.Delay = TimeSpan.FromSeconds(3);
+        await using var impatient = new Sandboxer("daytona", Target.Config with { DefaultTimeout = TimeSpan.FromMilliseconds(500) });
+        Target.Daytona.Faults.Delay = TimeSpan.FromSeconds(3);
 
         var error = Assert.CatchAsync<ProviderException>(async () => await impatient.ListSandboxesAsync());
 
@@ -190,7 +175,7 @@ public sealed class DaytonaErrorTests
     {
         Assert.That(async () =>
         {
-            var (paused, _) = await _client.CreateSandboxAsync();
+            var (paused, _) = await Client.CreateSandboxAsync();
             await paused.WriteTextAsync("/workspace/a.txt", "a");
             await paused.PauseAsync();
             try

@@ -12,34 +12,13 @@ namespace Sandboxes.Tests.Daytona;
 /// </summary>
 [TestFixture]
 [Category("Prism")]
-public sealed class DaytonaWireTests
+public sealed class DaytonaWireTests : TargetClientFixture<DaytonaTarget>
 {
-    private readonly DaytonaTarget _target = new();
-    private Sandboxer _client = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        await _target.EnsureStartedAsync();
-        _client = new Sandboxer("daytona", _target.Config);
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (_client is not null)
-        {
-            await _client.DisposeAsync();
-        }
-
-        await _target.StopAsync();
-    }
-
     [Test]
     public async Task Labels_are_labels_and_environment_variables_are_environment_variables()
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var (sandbox, info) = await _client.CreateSandboxAsync(new CreateSandboxRequest
+        var (sandbox, info) = await Client.CreateSandboxAsync(new CreateSandboxRequest
         {
             Metadata = new Dictionary<string, string> { ["team"] = "core-" + tag },
             Envs = new Dictionary<string, string> { ["MODE"] = "test" },
@@ -47,11 +26,11 @@ public sealed class DaytonaWireTests
 
         var body = Created(info.Id);
         var env = await sandbox.RunCommandAsync("env");
-        var found = await _client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["team"] = "core-" + tag } });
+        var found = await Client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["team"] = "core-" + tag } });
 
         Assert.That(body["labels"]!["team"]!.GetValue<string>(), Is.EqualTo("core-" + tag));
         Assert.That(body["env"]!.AsObject().Select(p => p.Key), Is.EquivalentTo(new[] { "MODE" }));
-        Assert.That(_target.Daytona.EnvironmentOf(info.Id), Does.Not.ContainKey("team"));
+        Assert.That(Target.Daytona.EnvironmentOf(info.Id), Does.Not.ContainKey("team"));
         Assert.That(env.Stdout, Does.Contain("MODE=test").And.Not.Contain("core-" + tag));
         Assert.That(found.Select(i => i.Id), Is.EqualTo(new[] { info.Id }));
         Assert.That(found.Single().Metadata, Does.ContainKey("team").WithValue("core-" + tag));
@@ -60,7 +39,7 @@ public sealed class DaytonaWireTests
     [Test]
     public async Task Lifetime_disk_gpu_and_network_go_in_daytonas_units()
     {
-        var (_, info) = await _client.CreateSandboxAsync(new CreateSandboxRequest
+        var (_, info) = await Client.CreateSandboxAsync(new CreateSandboxRequest
         {
             TimeoutSeconds = 61, DiskMb = 2048, Gpu = "2:H100", Network = NetworkPolicy.None, Template = null,
         });
@@ -78,19 +57,19 @@ public sealed class DaytonaWireTests
     [Test]
     public void Values_daytona_cannot_hold_exactly_are_refused_before_anything_is_created()
     {
-        var before = _target.Daytona.CreateRequests.Count;
+        var before = Target.Daytona.CreateRequests.Count;
 
-        Assert.That(async () => await _client.CreateSandboxAsync(new CreateSandboxRequest { DiskMb = 1000 }),
+        Assert.That(async () => await Client.CreateSandboxAsync(new CreateSandboxRequest { DiskMb = 1000 }),
             Throws.InstanceOf<BadConfigException>().With.Message.Contains("1024"));
-        Assert.That(async () => await _client.CreateSandboxAsync(new CreateSandboxRequest { MemoryMb = 1024 }),
+        Assert.That(async () => await Client.CreateSandboxAsync(new CreateSandboxRequest { MemoryMb = 1024 }),
             Throws.InstanceOf<FeatureNotSupportedException>());
-        Assert.That(_target.Daytona.CreateRequests, Has.Count.EqualTo(before));
+        Assert.That(Target.Daytona.CreateRequests, Has.Count.EqualTo(before));
     }
 
     [Test]
     public async Task Whole_cpus_and_memory_come_from_the_client_config()
     {
-        await using var sized = new Sandboxer("daytona", _target.Config.WithExtra("cpu", 2).WithExtra("memory", 4));
+        await using var sized = new Sandboxer("daytona", Target.Config.WithExtra("cpu", 2).WithExtra("memory", 4));
         var (sandbox, info) = await sized.CreateSandboxAsync();
 
         var body = Created(info.Id);
@@ -105,11 +84,11 @@ public sealed class DaytonaWireTests
     [Test]
     public async Task A_jwt_travels_with_its_organization_and_is_refused_without_one()
     {
-        _target.Daytona.AcceptedJwt = "jwt-emulator-" + Guid.NewGuid().ToString("N");
+        Target.Daytona.AcceptedJwt = "jwt-emulator-" + Guid.NewGuid().ToString("N");
         var jwt = new ProviderConfig
         {
-            BaseUrl = _target.Config.BaseUrl,
-            Extra = new Dictionary<string, object?> { ["jwt_token"] = _target.Daytona.AcceptedJwt, ["organization_id"] = _target.Daytona.OrganizationId },
+            BaseUrl = Target.Config.BaseUrl,
+            Extra = new Dictionary<string, object?> { ["jwt_token"] = Target.Daytona.AcceptedJwt, ["organization_id"] = Target.Daytona.OrganizationId },
         };
         await using var withOrganization = new Sandboxer("daytona", jwt);
         await using var otherOrganization = new Sandboxer("daytona", jwt.WithExtra("organization_id", "org-other"));
@@ -126,7 +105,7 @@ public sealed class DaytonaWireTests
     [Test]
     public void Without_credentials_the_first_call_says_which_variable_to_set()
     {
-        using var none = new Sandboxer("daytona", new ProviderConfig { BaseUrl = _target.Config.BaseUrl });
+        using var none = new Sandboxer("daytona", new ProviderConfig { BaseUrl = Target.Config.BaseUrl });
 
         Assert.That(async () => await none.ListSandboxesAsync(), Throws.InstanceOf<BadConfigException>().With.Message.Contains("DAYTONA_API_KEY"));
     }
@@ -134,8 +113,8 @@ public sealed class DaytonaWireTests
     [Test]
     public async Task Terminal_and_log_websockets_use_the_documented_messages()
     {
-        var (sandbox, _) = await _client.CreateSandboxAsync();
-        var before = _target.Daytona.ProtocolViolations.Count;
+        var (sandbox, _) = await Client.CreateSandboxAsync();
+        var before = Target.Daytona.ProtocolViolations.Count;
 
         await using (var pty = await sandbox.CreatePtyAsync(new CreatePtyRequest { Rows = 20, Cols = 60 }))
         {
@@ -151,14 +130,14 @@ public sealed class DaytonaWireTests
         }
 
         Assert.That(streamed.ToString(), Does.Contain("Stdout:one\n").And.Contain("Stderr:two\n").And.EndWith("Exit:"));
-        Assert.That(_target.Daytona.ProtocolViolations.Skip(before), Is.Empty);
+        Assert.That(Target.Daytona.ProtocolViolations.Skip(before), Is.Empty);
         await sandbox.KillAsync();
     }
 
     [Test]
     public async Task Heredocs_and_stdin_reach_background_commands_unchanged()
     {
-        var (sandbox, _) = await _client.CreateSandboxAsync();
+        var (sandbox, _) = await Client.CreateSandboxAsync();
 
         var heredoc = await sandbox.StartCommandAsync(new RunCommandRequest("cat <<'EOF'\n$HOME 'quoted' \"double\"\nEOF"));
         var piped = await sandbox.StartCommandAsync(new RunCommandRequest("od -An -tx1") { KeepStdinOpen = true });
@@ -173,17 +152,17 @@ public sealed class DaytonaWireTests
     [Test]
     public async Task A_snapshot_name_is_unique_and_a_second_use_fails_loudly()
     {
-        var (sandbox, _) = await _client.CreateSandboxAsync();
+        var (sandbox, _) = await Client.CreateSandboxAsync();
         var name = "unique-" + Guid.NewGuid().ToString("N")[..8];
         var snapshot = await sandbox.CreateSnapshotAsync(name);
 
         Assert.That(async () => await sandbox.CreateSnapshotAsync(name), Throws.InstanceOf<ProviderException>().With.Message.Contains("already exists"));
-        await _client.DeleteSnapshotAsync(snapshot.Id);
+        await Client.DeleteSnapshotAsync(snapshot.Id);
         await sandbox.KillAsync();
     }
 
     private JsonObject Created(string sandboxId) =>
-        _target.Daytona.CreateRequestFor(sandboxId) ?? throw new AssertionException($"The emulator saw no create request for {sandboxId}.");
+        Target.Daytona.CreateRequestFor(sandboxId) ?? throw new AssertionException($"The emulator saw no create request for {sandboxId}.");
 
     private static async Task<string> ReadToEndAsync(PtySession pty)
     {

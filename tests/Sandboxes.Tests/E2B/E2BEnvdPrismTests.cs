@@ -13,29 +13,14 @@ namespace Sandboxes.Tests.E2B;
 /// </summary>
 [TestFixture]
 [Category("Prism")]
-public sealed class E2BEnvdPrismTests
+public sealed class E2BEnvdPrismTests : TargetClientFixture<E2BEnvdPrismTests.EnvdBehindPrism>
 {
-    private readonly EnvdBehindPrism _target = new();
-    private Sandboxer _client = null!;
     private Sandbox _sandbox = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task CreateSandboxAsync()
     {
-        await _target.EnsureStartedAsync();
-        _client = new Sandboxer("e2b", _target.Config);
-        (_sandbox, _) = await _client.CreateSandboxAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_client is not null)
-        {
-            await _client.DisposeAsync();
-        }
-
-        await _target.StopAsync();
+        (_sandbox, _) = await Client.CreateSandboxAsync();
     }
 
     [Test]
@@ -47,8 +32,8 @@ public sealed class E2BEnvdPrismTests
         var back = await _sandbox.ReadTextAsync("/workspace/spec/check.txt");
 
         Assert.That(back, Is.EqualTo(text));
-        Assert.That(_target.EnvdPrism.Output, Does.Contain("post /files").And.Contain("get /files"), "the file calls went through Prism");
-        Assert.That(_target.EnvdPrism.Output, Does.Not.Contain("VIOLATION").And.Not.Contain("✖"), "Prism saw nothing break envd.yaml");
+        Assert.That(Target.EnvdPrism.Output, Does.Contain("post /files").And.Contain("get /files"), "the file calls went through Prism");
+        Assert.That(Target.EnvdPrism.Output, Does.Not.Contain("VIOLATION").And.Not.Contain("✖"), "Prism saw nothing break envd.yaml");
     }
 
     [Test]
@@ -74,7 +59,8 @@ public sealed class E2BEnvdPrismTests
     }
 
     /// <summary>The E2B target with a second Prism, for envd.yaml, in front of the emulator's envd HTTP routes.</summary>
-    private sealed class EnvdBehindPrism : EmulatorTarget
+    /// <summary>The E2B emulator with a second Prism in front of envd's <c>/files</c>.</summary>
+    public sealed class EnvdBehindPrism : EmulatorTarget
     {
         public PrismProcess EnvdPrism { get; private set; } = null!;
 

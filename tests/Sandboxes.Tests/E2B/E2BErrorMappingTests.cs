@@ -11,41 +11,26 @@ namespace Sandboxes.Tests.E2B;
 /// </summary>
 [TestFixture]
 [Category("Prism")]
-public sealed class E2BErrorMappingTests
+public sealed class E2BErrorMappingTests : TargetClientFixture<E2BTarget>
 {
-    private readonly E2BTarget _target = new();
-    private Sandboxer _client = null!;
     private Sandbox _sandbox = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task CreateSandboxAsync()
     {
-        await _target.EnsureStartedAsync();
-        _client = new Sandboxer("e2b", _target.Config);
-        (_sandbox, _) = await _client.CreateSandboxAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_client is not null)
-        {
-            await _client.DisposeAsync();
-        }
-
-        await _target.StopAsync();
+        (_sandbox, _) = await Client.CreateSandboxAsync();
     }
 
     [Test]
     public async Task A_wrong_key_is_unauthorized_and_no_key_appears_in_the_error()
     {
         var wrongKey = "e2b_" + Guid.NewGuid().ToString("N");
-        await using var client = new Sandboxer("e2b", _target.Config with { ApiKey = wrongKey });
+        await using var client = new Sandboxer("e2b", Target.Config with { ApiKey = wrongKey });
 
         var error = Assert.ThrowsAsync<UnauthorizedException>(() => client.ListSandboxesAsync());
 
         Assert.That(error!.Provider, Is.EqualTo("e2b"));
-        Assert.That(error.ToString(), Does.Not.Contain(wrongKey).And.Not.Contain(_target.Config.ApiKey!));
+        Assert.That(error.ToString(), Does.Not.Contain(wrongKey).And.Not.Contain(Target.Config.ApiKey!));
         Assert.That(error.Message, Does.Contain("401"));
     }
 
@@ -53,7 +38,7 @@ public sealed class E2BErrorMappingTests
     public void A_missing_key_is_bad_config_that_says_what_to_set()
     {
         Assume.That(Environment.GetEnvironmentVariable("E2B_API_KEY"), Is.Null, "E2B_API_KEY is set on this machine");
-        using var client = new Sandboxer("e2b", _target.Config with { ApiKey = null });
+        using var client = new Sandboxer("e2b", Target.Config with { ApiKey = null });
 
         Assert.That(() => client.ListSandboxes(), Throws.InstanceOf<BadConfigException>().With.Message.Contains("E2B_API_KEY"));
     }
@@ -66,12 +51,12 @@ public sealed class E2BErrorMappingTests
     [TestCase(503, typeof(ProviderException))]
     public void Control_plane_failures_map_to_typed_errors(int status, Type expected)
     {
-        _target.Emulator.Faults.Plan("getSandboxesBySandboxID", new Fault { Status = status });
+        Target.Emulator.Faults.Plan("getSandboxesBySandboxID", new Fault { Status = status });
 
         var error = Assert.ThrowsAsync(Is.InstanceOf(expected), () => _sandbox.InfoAsync());
 
         Assert.That(error!.GetType(), Is.EqualTo(expected), "the most specific type, not a base of it");
-        Assert.That(error.ToString(), Does.Not.Contain(_target.Config.ApiKey!));
+        Assert.That(error.ToString(), Does.Not.Contain(Target.Config.ApiKey!));
         if (error is ProviderException provider)
         {
             Assert.That(provider.StatusCode, Is.EqualTo(status));
@@ -82,9 +67,9 @@ public sealed class E2BErrorMappingTests
     [Test]
     public void Rate_limiting_carries_the_wait_the_provider_asked_for()
     {
-        _target.Emulator.Faults.Plan("postSandboxes", Fault.RateLimited(7));
+        Target.Emulator.Faults.Plan("postSandboxes", Fault.RateLimited(7));
 
-        var error = Assert.ThrowsAsync<RateLimitException>(() => _client.CreateSandboxAsync());
+        var error = Assert.ThrowsAsync<RateLimitException>(() => Client.CreateSandboxAsync());
 
         Assert.That(error!.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(7)));
         Assert.That(error.IsTransient, Is.True);
@@ -93,7 +78,7 @@ public sealed class E2BErrorMappingTests
     [Test]
     public void A_sandbox_that_does_not_exist_is_not_found()
     {
-        Assert.That(async () => await _client.AttachSandboxAsync("inotthere0000000000"), Throws.InstanceOf<NotFoundException>());
+        Assert.That(async () => await Client.AttachSandboxAsync("inotthere0000000000"), Throws.InstanceOf<NotFoundException>());
     }
 
     [TestCase(401, typeof(UnauthorizedException))]
@@ -101,7 +86,7 @@ public sealed class E2BErrorMappingTests
     [TestCase(503, typeof(ProviderException))]
     public void Connect_failures_of_envd_map_to_the_same_typed_errors(int status, Type expected)
     {
-        _target.Emulator.Faults.Plan("process.Process/List", new Fault { Status = status });
+        Target.Emulator.Faults.Plan("process.Process/List", new Fault { Status = status });
 
         var error = Assert.ThrowsAsync(Is.InstanceOf(expected), () => _sandbox.ListProcessesAsync());
 
@@ -112,7 +97,7 @@ public sealed class E2BErrorMappingTests
     [Test]
     public void A_rate_limited_envd_stream_is_a_rate_limit_with_its_wait()
     {
-        _target.Emulator.Faults.Plan("process.Process/Start", Fault.RateLimited(3));
+        Target.Emulator.Faults.Plan("process.Process/Start", Fault.RateLimited(3));
 
         var error = Assert.ThrowsAsync<RateLimitException>(() => _sandbox.RunCommandAsync("echo never"));
 
@@ -122,7 +107,7 @@ public sealed class E2BErrorMappingTests
     [Test]
     public async Task A_dropped_envd_connection_on_a_live_sandbox_is_a_transient_provider_error()
     {
-        _target.Emulator.Faults.Plan("process.Process/List", new Fault { Abort = true });
+        Target.Emulator.Faults.Plan("process.Process/List", new Fault { Abort = true });
 
         var error = Assert.ThrowsAsync<ProviderException>(() => _sandbox.ListProcessesAsync());
 
@@ -134,9 +119,9 @@ public sealed class E2BErrorMappingTests
     [Test]
     public async Task Envd_of_a_sandbox_killed_by_another_client_is_not_found()
     {
-        var (doomed, _) = await _client.CreateSandboxAsync();
+        var (doomed, _) = await Client.CreateSandboxAsync();
         Assert.That((await doomed.RunCommandAsync("echo alive")).Stdout, Is.EqualTo("alive\n"), "this client knows its envd now");
-        await using var other = new Sandboxer("e2b", _target.Config);
+        await using var other = new Sandboxer("e2b", Target.Config);
         await other.KillSandboxAsync(doomed.Id);
 
         // envd answers 502 through E2B's proxy; the control plane then says the sandbox is gone.
