@@ -31,6 +31,7 @@ python3 -c "import ipykernel" 2>/dev/null || packages+=(python3-ipykernel)
 command -v debootstrap >/dev/null || packages+=(debootstrap)
 [ -x /bin/busybox ] || packages+=(busybox-static)
 command -v slirp4netns >/dev/null || packages+=(slirp4netns)
+[ -x /usr/libexec/podman/catatonit ] || packages+=(catatonit)
 
 if [ "${#packages[@]}" -gt 0 ]; then
   # Deduplicate, then install in one transaction.

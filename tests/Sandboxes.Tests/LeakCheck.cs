@@ -34,7 +34,9 @@ public static class LeakCheck
             }
         }
 
-        // Processes: anything whose command line or working directory points into the run's state directory.
+        // Processes: anything whose command line or working directory points into the run's state directory, or whose
+        // environment names a sandbox of this run (a jail's command lines name no host path).
+        var ids = RecordedIds();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
@@ -46,7 +48,9 @@ public static class LeakCheck
             {
                 var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
                 var cwd = new DirectoryInfo(Path.Combine(dir, "cwd")).LinkTarget ?? string.Empty;
-                if (cmdline.Contains(stateDir, StringComparison.Ordinal) || cwd.StartsWith(stateDir, StringComparison.Ordinal))
+                var sandboxId = SandboxIdOf(dir);
+                if (cmdline.Contains(stateDir, StringComparison.Ordinal) || cwd.StartsWith(stateDir, StringComparison.Ordinal)
+                    || (sandboxId is not null && ids.Contains(sandboxId)))
                 {
                     leaks.Add($"process {pid}: {cmdline.Trim()}");
                 }
@@ -60,23 +64,25 @@ public static class LeakCheck
         }
 
         leaks.AddRange(SandboxCgroupsCreatedBy(stateDir));
-        leaks.AddRange(RunDirectoriesOf(RecordedIds()));
         leaks.AddRange(Reported);
         return leaks;
     }
 
-    // Run directories live on a memory filesystem outside the state directory, named after their sandbox.
-    private static IEnumerable<string> RunDirectoriesOf(HashSet<string> ids)
+    private static string? SandboxIdOf(string procDir)
     {
-        var root = Sandboxes.Providers.Local.RuntimeDirectory.Root(null);
-        if (root is null || !Directory.Exists(root))
+        try
         {
-            return [];
+            const string key = "SANDBOX_ID=";
+            return File.ReadAllText(Path.Combine(procDir, "environ")).Split('\0').FirstOrDefault(e => e.StartsWith(key, StringComparison.Ordinal))?[key.Length..];
         }
-
-        return Directory.EnumerateDirectories(root)
-            .Where(d => Path.GetFileName(d) is var name && name.LastIndexOf('-') is > 0 and var dash && ids.Contains(name[..dash]))
-            .Select(d => "run directory " + d);
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static IEnumerable<string> SandboxCgroupsCreatedBy(string stateDir)

@@ -33,6 +33,7 @@ public sealed class TestEnvironment
     public async Task StopTargetsAndCheckForLeaks()
     {
         await ProviderTargets.StopAllAsync();
+        Cli.RemoveUserCopy();
         var leaks = LeakCheck.Find(StateDir);
         try
         {

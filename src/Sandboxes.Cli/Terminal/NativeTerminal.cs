@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Sandboxes.Providers.Local;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Cli.Terminal;
 

@@ -1,8 +1,12 @@
 using NUnit.Framework;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Tests.Local;
 
-/// <summary>Without bubblewrap the local provider says so once and falls back; asking for namespaces then is an error.</summary>
+/// <summary>
+/// Without bubblewrap the local provider does not quietly run commands unconfined: it says what is missing and how to
+/// install it. Process isolation is there when asked for by name, and then a root client's commands are not root.
+/// </summary>
 public sealed class FallbackTests
 {
     [Test]
@@ -15,31 +19,38 @@ public sealed class FallbackTests
     }
 
     [Test]
-    public async Task Process_isolation_runs_commands_and_keeps_the_file_api_confined()
+    public async Task Without_bubblewrap_the_default_stops_with_what_is_missing_and_how_to_install_it()
     {
-        var warnings = new List<string>();
-        var previous = SandboxWarnings.Handler;
         await using var client = new Sandboxer("local", TestEnvironment.LocalConfig("auto").WithExtra("bwrap_path", "/nonexistent/bwrap"));
-        SandboxWarnings.Handler = warnings.Add;
-        try
-        {
-            var (sandbox, info) = await client.CreateSandboxAsync();
-            LeakCheck.Record(info.Id);
-            var result = await sandbox.RunCommandAsync(new RunCommandRequest("echo $X; cat") { Env = new Dictionary<string, string> { ["X"] = "1" }, Stdin = "in" });
-            await sandbox.WriteTextAsync("/workspace/a.txt", "a");
-            var listed = await sandbox.ListDirectoryAsync("/workspace");
 
-            Assert.That(result.Stdout, Is.EqualTo("1\nin"));
-            Assert.That(listed.Select(e => e.Name), Does.Contain("a.txt"));
-            Assert.That(async () => await sandbox.ReadFileAsync("/workspace/../../../../etc/passwd"), Throws.InstanceOf<InvalidSandboxPathException>());
-            await sandbox.KillAsync();
-        }
-        finally
+        Assert.That(async () => await client.CreateSandboxAsync(), Throws.InstanceOf<BadConfigException>()
+            .With.Message.Contains("bubblewrap was not found").And.Message.Contains("apt-get install bubblewrap").And.Message.Contains("isolation=process"));
+    }
+
+    [Test]
+    public async Task Process_isolation_by_name_runs_commands_as_no_host_root_and_keeps_the_file_api_confined()
+    {
+        await using var client = new Sandboxer("local", TestEnvironment.LocalConfig("process").WithExtra("bwrap_path", "/nonexistent/bwrap"));
+        var (sandbox, info) = await client.CreateSandboxAsync();
+        LeakCheck.Record(info.Id);
+        var result = await sandbox.RunCommandAsync(new RunCommandRequest("echo $X; cat; id -u; grep CapBnd /proc/self/status")
         {
-            SandboxWarnings.Handler = previous;
+            Env = new Dictionary<string, string> { ["X"] = "1" }, Stdin = "in\n",
+        });
+        await sandbox.WriteTextAsync("/workspace/a.txt", "a");
+        var listed = await sandbox.ListDirectoryAsync("/workspace");
+
+        var lines = result.Stdout.Split('\n');
+        Assert.That(lines[0..2], Is.EqualTo(new[] { "1", "in" }));
+        var expectedUid = LibC.GetEuid() == 0 ? IdentityMap.DefaultHostBase : LibC.GetEuid();
+        Assert.That(lines[2], Is.EqualTo(expectedUid.ToString(System.Globalization.CultureInfo.InvariantCulture)), "not host root");
+        if (LibC.GetEuid() == 0)
+        {
+            Assert.That(lines[3], Is.EqualTo("CapBnd:\t0000000000000000"));
         }
 
-        // Said once per process: this test may or may not be the first to trigger it, so check the wording only if it fired.
-        Assert.That(warnings, Has.All.Contains("process isolation"));
+        Assert.That(listed.Select(e => e.Name), Does.Contain("a.txt"));
+        Assert.That(async () => await sandbox.ReadFileAsync("/workspace/../../../../etc/passwd"), Throws.InstanceOf<InvalidSandboxPathException>());
+        await sandbox.KillAsync();
     }
 }

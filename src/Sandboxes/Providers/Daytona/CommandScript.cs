@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Sandboxes.Providers.Local;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Daytona;
 

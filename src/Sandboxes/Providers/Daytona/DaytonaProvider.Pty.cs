@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using Sandboxes.CodeExecution;
 using Sandboxes.Providers.Daytona.Toolbox;
 using Sandboxes.Providers.Local;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Daytona;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Sandboxes.Http;
 using Sandboxes.Providers.E2B.Api;
 using Sandboxes.Providers.Local;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.E2B;
 

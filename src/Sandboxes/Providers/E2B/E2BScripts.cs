@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Sandboxes.Providers.Local;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.E2B;
 

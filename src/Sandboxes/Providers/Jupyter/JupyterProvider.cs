@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Sandboxes.CodeExecution;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Jupyter;
 
@@ -320,7 +321,7 @@ internal sealed partial class JupyterProvider : SandboxProvider
     {
         foreach (var key in env?.Keys ?? [])
         {
-            if (!Local.ShellQuote.IsVariableName(key))
+            if (!ShellQuote.IsVariableName(key))
             {
                 throw new BadConfigException(ProviderId, $"'{key}' is not a valid environment variable name.");
             }

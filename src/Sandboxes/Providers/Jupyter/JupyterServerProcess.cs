@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Sandboxes.CodeExecution;
 using Sandboxes.Providers.Local;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Jupyter;
 
@@ -73,11 +74,23 @@ internal sealed class JupyterServerProcess : IAsyncDisposable
 
         var server = Requires(options.ServerCommand, jailed: bubblewrap is not null);
 
+        var identity = IdentityMap.ForThisProcess(JupyterProvider.ProviderId, null);
         var stateDir = Directory.CreateTempSubdirectory("sandboxes-jupyter-").FullName;
         LibC.Chmod(stateDir, 0x1C0);
+        if (bubblewrap is not null && identity.Mapped)
+        {
+            // The jail's unprivileged root binds its workspace from here: it may pass, nobody else may.
+            LibC.Chown(stateDir, 0, identity.HostGid);
+            LibC.Chmod(stateDir, 0x1C8);
+        }
+
         var hostWorkspace = Path.Combine(stateDir, "workspace");
         Directory.CreateDirectory(hostWorkspace);
         LibC.Chmod(hostWorkspace, 0x3FF);
+        if (bubblewrap is not null && identity.RootOwner is { } owner)
+        {
+            LibC.Chown(hostWorkspace, owner.Uid, owner.Gid);
+        }
         var token = Nonce.New() + Nonce.New();
         var port = FreePort();
         var rootDir = bubblewrap is null ? hostWorkspace : "/";
@@ -101,27 +114,30 @@ internal sealed class JupyterServerProcess : IAsyncDisposable
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(Watchdog);
         start.ArgumentList.Add("jupyter-watchdog");
-        if (bubblewrap is not null)
+        string[] serverCommand =
+        [
+            server, "--ServerApp.ip=127.0.0.1", "--ServerApp.port=" + port.ToString(CultureInfo.InvariantCulture),
+            "--ServerApp.port_retries=0", "--ServerApp.open_browser=False", "--ServerApp.root_dir=" + rootDir,
+            "--ServerApp.allow_root=True", "--ContentsManager.allow_hidden=True", "--ServerApp.log_level=WARN",
+        ];
+        using var jail = bubblewrap is null ? null : Jail(bubblewrap, identity, stateDir, hostWorkspace, start.Environment, serverCommand);
+        foreach (var argument in jail?.Command ?? serverCommand)
         {
-            var etcDir = Path.Combine(stateDir, "etc");
-            SandboxEtc.Write(etcDir, "jupyter", NetworkPolicy.All);
-            foreach (var arg in JupyterJail.Arguments(bubblewrap, hostWorkspace, etcDir))
-            {
-                start.ArgumentList.Add(arg);
-            }
-        }
-
-        foreach (var arg in new[]
-                 {
-                     server, "--ServerApp.ip=127.0.0.1", "--ServerApp.port=" + port.ToString(CultureInfo.InvariantCulture),
-                     "--ServerApp.port_retries=0", "--ServerApp.open_browser=False", "--ServerApp.root_dir=" + rootDir,
-                     "--ServerApp.allow_root=True", "--ContentsManager.allow_hidden=True", "--ServerApp.log_level=WARN",
-                 })
-        {
-            start.ArgumentList.Add(arg);
+            start.ArgumentList.Add(argument);
         }
 
         var watchdog = Process.Start(start) ?? throw new ProviderException(JupyterProvider.ProviderId, "Could not start the Jupyter server.");
+        try
+        {
+            jail?.Complete(() => watchdog.HasExited, TimeSpan.FromSeconds(15));
+        }
+        catch
+        {
+            watchdog.StandardInput.Close();
+            watchdog.Dispose();
+            throw;
+        }
+
         var endpoint = new JupyterEndpoint(new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), token);
         var process = new JupyterServerProcess(watchdog, stateDir, endpoint, rootDir, workspace, bubblewrap is not null);
         try
@@ -134,6 +150,30 @@ internal sealed class JupyterServerProcess : IAsyncDisposable
             await process.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    // The jail the server runs in (see JailLaunch): the server's environment is the jail's, the workspace its only
+    // writable host directory, and the host's network its own, so that it listens on the host's 127.0.0.1.
+    private static JailLaunch Jail(string bubblewrap, IdentityMap identity, string stateDir, string hostWorkspace,
+        IDictionary<string, string?> environment, IReadOnlyList<string> serverCommand)
+    {
+        var etcDir = Path.Combine(stateDir, "etc");
+        SandboxEtc.Write(etcDir, "jupyter", NetworkPolicy.All);
+        var spec = new JailSpec
+        {
+            Bubblewrap = bubblewrap,
+            Identity = identity,
+            Hostname = "jupyter",
+            ShareNetwork = true,
+            EtcView = EtcView.Ensure(stateDir),
+            EtcFiles = EtcView.PerSandboxFiles.ToDictionary(f => f, f => Path.Combine(etcDir, f)),
+            WritableDirectories = [(hostWorkspace, JupyterJail.Workspace)],
+            WorkingDirectory = JupyterJail.Workspace,
+            Environment = environment.Where(e => e.Value is not null && e.Key != "SBX_JUPYTER_LOG").ToDictionary(e => e.Key, e => e.Value!),
+            // When the watchdog kills bubblewrap, everything inside goes too.
+            DieWithParent = true,
+        };
+        return JailLaunch.Prepare(JupyterProvider.ProviderId, spec, Path.Combine(stateDir, "jail"), serverCommand);
     }
 
     /// <summary>Stops the server and every kernel, and removes its files.</summary>
@@ -158,16 +198,8 @@ internal sealed class JupyterServerProcess : IAsyncDisposable
         }
 
         _watchdog.Dispose();
-        try
-        {
-            Directory.Delete(_stateDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        // The workspace holds what the server's kernels put there, links to host files included: nothing is followed.
+        ConfinedDirectory.RemoveHostTree(JupyterProvider.ProviderId, _stateDir);
     }
 
     private async Task WaitUntilAnsweringAsync(CancellationToken cancellationToken)

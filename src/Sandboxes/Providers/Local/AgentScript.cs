@@ -4,13 +4,18 @@ namespace Sandboxes.Providers.Local;
 /// The agent: a POSIX shell loop that is the first process of every local sandbox and starts each of its commands.
 /// </summary>
 /// <remarks>
-/// Why a shell agent: a command started by the agent is born inside the sandbox's namespaces, cgroup and capability
-/// set, so running one costs a fork and an exec, with no namespace to join and no cgroup to move into; and a
-/// background command is the agent's child, not the client's, so it outlives the client that started it.
-/// The protocol is files: a client prepares <c>jobs/ID/</c> (the script <c>run</c>, and <c>stdin</c>, <c>stdout</c>,
-/// <c>stderr</c> as FIFOs or plain files) and writes <c>ID UID GID</c> to the control FIFO. The agent runs the script
-/// with those redirections (sourced in a subshell, or run by a new shell as another user), then records the exit status in <c>exit</c> (and, when the client waits on it, the
-/// <c>status</c> FIFO). Only a shell is needed inside the sandbox (bash, or any POSIX <c>/bin/sh</c>, see
+/// Why a shell agent: a command started by the agent is born inside the sandbox's namespaces, cgroups, user, seccomp
+/// filter and capability set, so running one costs a fork and an exec, with nothing to join; and a background command
+/// is the agent's child, not the client's, so it outlives the client that started it.
+/// The protocol is files in the run directory, which the sandbox owns (inside a namespace sandbox it is a tmpfs of its
+/// own at <c>/.sandbox</c>, bounded in size): the agent makes <c>jobs/</c> and the control FIFO <c>ctl</c>, says
+/// <c>ready</c> on descriptor 4 (a FIFO of the host's, the only thing it is given), and then for each line
+/// <c>ID [UID GID]</c> on <c>ctl</c> runs <c>jobs/ID/run</c> with <c>stdin</c> (when present), <c>stdout</c> and
+/// <c>stderr</c> (FIFOs or files the client prepared, else files it makes), sourced in a subshell or run by a new shell
+/// as another user, then writes the exit status to <c>exit</c> (and the <c>status</c> FIFO, when there is one).
+/// The host reads and writes all of it only through <see cref="Isolation.ConfinedDirectory"/>: whatever the sandbox
+/// puts there (links, FIFOs, huge files) is refused or bounded, never followed.
+/// Only a shell, <c>mkfifo</c> and <c>mkdir</c> are needed inside (bash, or any POSIX <c>/bin/sh</c>, see
 /// <see cref="Shell"/>); <c>setpriv</c> only to run as another user.
 /// </remarks>
 internal static class AgentScript
@@ -59,21 +64,27 @@ internal static class AgentScript
     public const string Text = """
         # Sandboxes agent: starts the commands of this sandbox. See AgentScript.cs.
         r="$1"
+        # Descriptors the launch used (bubblewrap's arguments, filter and data): nothing of them stays in the sandbox.
+        exec 5<&- 6<&- 7<&-
+        mkdir -p "$r/jobs" && { [ -p "$r/ctl" ] || mkfifo -m 600 "$r/ctl"; } || exit 1
         exec 3<>"$r/ctl" </dev/null >/dev/null 2>>"$r/agent.log"
-        # A write-and-read open of the FIFO never blocks, and the client is already reading it.
-        echo ready 1<>"$r/ready"
+        # A read-write open of the FIFO never sees end-of-file. Descriptor 4 is the host's ready FIFO: one line, then closed.
+        echo ready >&4
+        exec 4>&-
         while IFS=' ' read -r job uid gid <&3; do
           case "$job" in ''|*/*|.*) continue ;; esac
           d="$r/jobs/$job"
+          i="$d/stdin"
+          [ -e "$i" ] || i=/dev/null
           (
             # A background subshell starts with SIGINT and SIGQUIT ignored; bash lets them be reset, so a command can be
             # interrupted (dash cannot, which is why bash is the agent's shell where there is one).
             trap - INT QUIT
             if [ -n "$uid" ]; then
-              setpriv --reuid="$uid" --regid="$gid" --clear-groups "${BASH:-/bin/sh}" "$d/run" <"$d/stdin" >"$d/stdout" 2>"$d/stderr"
+              setpriv --reuid="$uid" --regid="$gid" --clear-groups "${BASH:-/bin/sh}" "$d/run" <"$i" >"$d/stdout" 2>"$d/stderr"
             else
               # A forked subshell sourcing the script: no exec of a new shell, which is most of a command's cost.
-              ( . "$d/run" ) <"$d/stdin" >"$d/stdout" 2>"$d/stderr"
+              ( . "$d/run" ) <"$i" >"$d/stdout" 2>"$d/stderr"
             fi
             rc=$?
             echo "$rc" >"$d/exit"

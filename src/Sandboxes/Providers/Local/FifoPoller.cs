@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Local;
 

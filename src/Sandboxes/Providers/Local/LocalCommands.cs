@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Local;
 
@@ -12,6 +13,9 @@ namespace Sandboxes.Providers.Local;
 /// </summary>
 internal sealed class LocalCommands
 {
+    /// <summary>How long a killed command's exit report may take before the command ends without it.</summary>
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
+
     private readonly LocalSandbox _sandbox;
 
     public LocalCommands(LocalSandbox sandbox) => _sandbox = sandbox;
@@ -113,12 +117,19 @@ internal sealed class LocalCommands
 
     public async Task<CommandHandle> StartAsync(RunCommandRequest request, CancellationToken cancellationToken)
     {
-        var job = Prepare(request, background: true);
+        using var run = _sandbox.OpenRunDirectory();
+        var job = Prepare(run, request, background: true, terminal: null);
+        return await StartPreparedAsync(run, job, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a prepared background job and returns its handle once it runs.</summary>
+    internal async Task<CommandHandle> StartPreparedAsync(ConfinedDirectory run, JobFiles job, RunCommandRequest request, CancellationToken cancellationToken)
+    {
         int? stdinWriter = null;
         if (request.KeepStdinOpen)
         {
             // Opened read-write, so the agent's open for reading finds a writer at once; closing it later is end-of-file.
-            stdinWriter = LibC.Open(job.Stdin, LibC.O_RDWR);
+            stdinWriter = run.OpenAs(job.Stdin, LibC.O_RDWR, LibC.S_IFIFO);
             if (stdinWriter < 0)
             {
                 throw new SandboxIOException(LocalProvider.ProviderId, job.Stdin, LibC.ErrorText(LibC.LastError));
@@ -129,8 +140,8 @@ internal sealed class LocalCommands
 
         try
         {
-            _sandbox.Submit(job, request.User);
-            var pid = await WaitForPidAsync(job, cancellationToken).ConfigureAwait(false);
+            _sandbox.Submit(run, job, UserIds(request), cancellationToken);
+            var pid = await WaitForPidAsync(run, job, cancellationToken).ConfigureAwait(false);
             if (request.TimeoutSeconds is { } seconds)
             {
                 // Enforced by this client while it lives, and by any client that waits for the command later.
@@ -156,26 +167,35 @@ internal sealed class LocalCommands
         timer = new Timer(state =>
         {
             timer?.Dispose();
-            if (!TryReadExit(job, out _) && Directory.Exists(job.HostDir))
+            try
             {
-                File.WriteAllText(job.TimedOut, "1");
-                _sandbox.KillJob(job);
+                using var run = _sandbox.OpenRunDirectory();
+                if (!TryReadExit(run, job, out _) && run.Exists(job.Dir))
+                {
+                    MarkTimedOut(run, job);
+                    _sandbox.KillJob(job);
+                }
+            }
+            catch (SandboxException)
+            {
+                // The sandbox is gone: nothing left to time out.
             }
         }, null, timeout, Timeout.InfiniteTimeSpan);
     }
 
     public async Task<CommandResult> WaitAsync(string handleId, CancellationToken cancellationToken)
     {
-        var job = _sandbox.ExistingJob(handleId);
-        var started = File.GetCreationTimeUtc(job.Run);
-        var deadline = ReadTimeout(job) is { } seconds ? started.AddSeconds(seconds) : (DateTime?)null;
+        using var run = _sandbox.OpenRunDirectory();
+        var job = _sandbox.ExistingJob(run, handleId);
+        var started = ModifiedTime(run, job.Run) ?? DateTime.UtcNow;
+        var deadline = ReadTimeout(run, job) is { } seconds ? started.AddSeconds(seconds) : (DateTime?)null;
         var delay = 2;
-        while (!TryReadExit(job, out _))
+        while (!TryReadExit(run, job, out _))
         {
             _sandbox.EnsureAlive();
-            if (deadline is { } d && DateTime.UtcNow > d && !File.Exists(job.TimedOut))
+            if (deadline is { } d && DateTime.UtcNow > d && !run.Exists(job.TimedOut))
             {
-                File.WriteAllText(job.TimedOut, "1");
+                MarkTimedOut(run, job);
                 _sandbox.KillJob(job);
             }
 
@@ -183,33 +203,34 @@ internal sealed class LocalCommands
             delay = Math.Min(50, delay * 2);
         }
 
-        TryReadExit(job, out var exitCode);
-        var stdout = ReadAllText(job.Stdout);
-        var stderr = ReadAllText(job.Stderr);
-        var finished = File.GetLastWriteTimeUtc(job.Exit);
+        TryReadExit(run, job, out var exitCode);
+        var stdout = Encoding.UTF8.GetString(run.ReadAll(job.Stdout));
+        var stderr = Encoding.UTF8.GetString(run.ReadAll(job.Stderr));
+        var finished = ModifiedTime(run, job.Exit) ?? DateTime.UtcNow;
         CloseStdinWriter(handleId);
-        if (File.Exists(job.TimedOut))
+        if (run.Exists(job.TimedOut))
         {
-            throw TimedOut(ReadTimeout(job) ?? 0, stdout, stderr);
+            throw TimedOut(ReadTimeout(run, job) ?? 0, stdout, stderr);
         }
 
-        return ToResult(new Outcome(exitCode, OomDelta(job), false), stdout, stderr, finished - started, null);
+        return ToResult(new Outcome(exitCode, OomDelta(run, job), false), stdout, stderr, finished - started, null);
     }
 
     public async IAsyncEnumerable<CommandEvent> AttachAsync(string handleId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var job = _sandbox.ExistingJob(handleId);
+        using var run = _sandbox.OpenRunDirectory();
+        var job = _sandbox.ExistingJob(run, handleId);
         var offsets = new long[2];
         var decoders = new[] { Encoding.UTF8.GetDecoder(), Encoding.UTF8.GetDecoder() };
         var buffer = new byte[64 * 1024];
         var delay = 2;
         while (true)
         {
-            var exited = TryReadExit(job, out var exitCode);
+            var exited = TryReadExit(run, job, out var exitCode);
             var any = false;
             foreach (var (path, index) in new[] { (job.Stdout, 0), (job.Stderr, 1) })
             {
-                while (ReadAt(path, offsets[index], buffer) is var n and > 0)
+                while (run.ReadAt(path, offsets[index], buffer) is var n and > 0)
                 {
                     offsets[index] += n;
                     any = true;
@@ -223,12 +244,12 @@ internal sealed class LocalCommands
 
             if (exited)
             {
-                if (File.Exists(job.TimedOut))
+                if (run.Exists(job.TimedOut))
                 {
-                    throw TimedOut(ReadTimeout(job) ?? 0, string.Empty, string.Empty);
+                    throw TimedOut(ReadTimeout(run, job) ?? 0, string.Empty, string.Empty);
                 }
 
-                var result = ToResult(new Outcome(exitCode, OomDelta(job), false), string.Empty, string.Empty, TimeSpan.Zero, null);
+                var result = ToResult(new Outcome(exitCode, OomDelta(run, job), false), string.Empty, string.Empty, TimeSpan.Zero, null);
                 yield return CommandEvent.Exited(result.ExitCode, result.Error);
                 yield break;
             }
@@ -239,10 +260,11 @@ internal sealed class LocalCommands
         }
     }
 
-    public Task WriteStdinAsync(string handleId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public async Task WriteStdinAsync(string handleId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        var job = _sandbox.ExistingJob(handleId);
-        if (TryReadExit(job, out _))
+        using var run = _sandbox.OpenRunDirectory();
+        var job = _sandbox.ExistingJob(run, handleId);
+        if (TryReadExit(run, job, out _))
         {
             throw new SandboxStateException(LocalProvider.ProviderId, _sandbox.Id, SandboxStatus.Running,
                 $"The command {handleId} has already exited; its stdin is closed.");
@@ -250,40 +272,37 @@ internal sealed class LocalCommands
 
         if (_sandbox.StdinWriters.TryGetValue(handleId, out var fd))
         {
-            WriteAll(fd, data.Span, job.Stdin);
-            return Task.CompletedTask;
+            await WriteAllAsync(fd, data, job.Stdin, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         // Another client started the command: open the FIFO for writing (the command holds the reading end).
-        if (!IsFifo(job.Stdin))
-        {
-            throw new BadConfigException(LocalProvider.ProviderId,
-                $"The command {handleId} was not started with KeepStdinOpen, so its stdin cannot be written.");
-        }
-
-        var writer = LibC.Open(job.Stdin, LibC.O_WRONLY | LibC.O_NONBLOCK);
+        var writer = run.OpenAs(job.Stdin, LibC.O_WRONLY, LibC.S_IFIFO);
         if (writer < 0)
         {
-            throw new SandboxStateException(LocalProvider.ProviderId, _sandbox.Id, SandboxStatus.Running,
-                $"The stdin of command {handleId} is closed.");
+            throw LibC.LastError == LibC.ENXIO
+                ? new SandboxStateException(LocalProvider.ProviderId, _sandbox.Id, SandboxStatus.Running, $"The stdin of command {handleId} is closed.")
+                : new BadConfigException(LocalProvider.ProviderId,
+                    $"The command {handleId} was not started with KeepStdinOpen, so its stdin cannot be written.");
         }
 
         try
         {
-            LibC.SetBlocking(writer);
-            WriteAll(writer, data.Span, job.Stdin);
+            await WriteAllAsync(writer, data, job.Stdin, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             LibC.Close(writer);
         }
-
-        return Task.CompletedTask;
     }
 
     public Task CloseStdinAsync(string handleId)
     {
-        _sandbox.ExistingJob(handleId);
+        using (var run = _sandbox.OpenRunDirectory())
+        {
+            _sandbox.ExistingJob(run, handleId);
+        }
+
         if (!CloseStdinWriter(handleId))
         {
             throw new BadConfigException(LocalProvider.ProviderId,
@@ -307,17 +326,33 @@ internal sealed class LocalCommands
     private async Task<Outcome> RunForegroundAsync(RunCommandRequest request, Func<int, ReadOnlySpan<byte>, bool> sink,
         Action<FifoWatch>? onWatch, CancellationToken cancellationToken)
     {
-        var job = Prepare(request, background: false);
-        var watch = new FifoWatch(FifoPoller.Shared, OpenOutputReader(job.Stdout), OpenOutputReader(job.Stderr), OpenReader(job.Status), sink);
+        var run = _sandbox.OpenRunDirectory();
+        JobFiles job;
+        FifoWatch watch;
+        try
+        {
+            job = Prepare(run, request, background: false, terminal: null);
+            watch = new FifoWatch(FifoPoller.Shared, OpenOutputReader(run, job.Stdout), OpenOutputReader(run, job.Stderr),
+                OpenReader(run, job.Status), sink);
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+
         onWatch?.Invoke(watch);
         var timedOut = false;
         var killing = 0;
+        Timer? grace = null;
         void KillOnce()
         {
-            // Kill the whole tree; the agent then reports the exit and the watch ends normally.
+            // Kill the whole tree; the agent then reports the exit and the watch ends normally. A sandbox can keep the
+            // report from coming (its own run directory is its to spoil), so the watch ends anyway after a grace.
             if (Interlocked.Exchange(ref killing, 1) == 0)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(_ => _sandbox.KillJob(job), null);
+                grace = new Timer(_ => watch.Stop(), null, KillGrace, Timeout.InfiniteTimeSpan);
             }
         }
 
@@ -326,7 +361,7 @@ internal sealed class LocalCommands
         try
         {
             FifoPoller.Shared.Add(watch);
-            _sandbox.Submit(job, request.User);
+            _sandbox.Submit(run, job, UserIds(request), cancellationToken);
             if (request.TimeoutSeconds is { } seconds)
             {
                 deadline = new Timer(_ =>
@@ -356,7 +391,7 @@ internal sealed class LocalCommands
                 throw new OperationCanceledException("The command was cancelled and its processes killed.", cancellationToken);
             }
 
-            return new Outcome(exitCode ?? -1, OomDelta(job), timedOut);
+            return new Outcome(exitCode ?? -1, OomDelta(run, job), timedOut);
         }
         catch
         {
@@ -367,12 +402,24 @@ internal sealed class LocalCommands
         {
             deadline?.Dispose();
             liveness?.Dispose();
+            grace?.Dispose();
             // Off the caller's path: removing the job's files is not part of the command's latency.
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Sandbox.RemoveJob(state.Job), (Sandbox: _sandbox, Job: job), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static state =>
+            {
+                using (state.Run)
+                {
+                    LocalSandbox.RemoveJob(state.Run, state.Job);
+                }
+            }, (Run: run, Job: job), preferLocal: false);
         }
     }
 
-    private JobFiles Prepare(RunCommandRequest request, bool background)
+    /// <summary>
+    /// Writes a job's files into the run directory: the script, its stdin, its output FIFOs (foreground) and what later
+    /// clients need to know. <paramref name="terminal"/>, when given, is the sandbox path of the terminal the command
+    /// gets as its controlling terminal and its stdin, stdout and stderr.
+    /// </summary>
+    internal JobFiles Prepare(ConfinedDirectory run, RunCommandRequest request, bool background, string? terminal)
     {
         _sandbox.EnsureRunnable();
         var cwd = SandboxPath.Workspace;
@@ -388,14 +435,13 @@ internal sealed class LocalCommands
 
         (int Uid, int Gid)? user = request.User is { Length: > 0 } u ? _sandbox.ResolveUser(u) : null;
         var job = _sandbox.NewJob();
-        Directory.CreateDirectory(job.HostDir);
         var script = new StringBuilder();
         // The script may be sourced by a subshell of the agent, where $$ is the agent's pid: the process's own pid is
         // bash's BASHPID, or else read from /proc/self (which a POSIX shell reads a byte at a time, hence not first); the
         // agent's variables and arguments are cleared before the user's command.
         script.Append("__sbx_pid=${BASHPID:-}; [ -n \"$__sbx_pid\" ] || read -r __sbx_pid __sbx_rest </proc/self/stat; echo \"$__sbx_pid\" >")
             .Append(ShellQuote.Quote(job.AgentDir + "/pid"))
-            .Append("; unset __sbx_pid __sbx_rest r d job uid gid; set --\n");
+            .Append("; unset __sbx_pid __sbx_rest r d i job uid gid; set --\n");
         if (cwd != SandboxPath.Workspace || !_sandbox.Record.Namespaces)
         {
             script.Append("cd ").Append(ShellQuote.Quote(_sandbox.CommandPath(cwd))).Append(" || exit 126\n");
@@ -416,62 +462,73 @@ internal sealed class LocalCommands
             script.Append("export ").Append(key).Append('=').Append(ShellQuote.Quote(value)).Append('\n');
         }
 
+        if (terminal is not null)
+        {
+            // A session of its own with the terminal as its controlling one (setsid -c, after the terminal is on 0-2).
+            script.Append("exec ").Append(AgentScript.ResetSignalsCommand).Append(" setsid -c /bin/sh ")
+                .Append(request.Cmd.Length == 0 ? "-i" : "-c " + ShellQuote.Quote(request.Cmd))
+                .Append(" <>").Append(ShellQuote.Quote(terminal)).Append(" >&0 2>&0\n");
+        }
+
         // Everything after this line is the user's command, as given (process listings show it from here).
         script.Append(JobFiles.CommandMarker).Append('\n').Append(request.Cmd).Append('\n');
-        File.WriteAllText(job.Run, script.ToString());
+        var owner = _sandbox.Identity.RootOwner;
+        run.CreateDirectory(job.Dir, 0x1ED, owner);
+        run.CreateFile(job.Run, Encoding.UTF8.GetBytes(script.ToString()), 0x1A4, owner);
+        if (user is { Uid: not 0 } other)
+        {
+            // The job script writes its pid as the requested user.
+            run.CreateFile(job.Pid, [], 0x1A4, owner);
+            run.SetOwner(job.Pid, _sandbox.Identity.ToHost(other.Uid, other.Gid));
+        }
+
         if (_sandbox.Record.MemoryCgroup is not null)
         {
-            File.WriteAllText(job.OomBaseline, SandboxCgroups.OomKills(_sandbox.Record.MemoryCgroup).ToString(CultureInfo.InvariantCulture));
+            run.CreateFile(job.OomBaseline, Encoding.ASCII.GetBytes(SandboxCgroups.OomKills(_sandbox.Record.MemoryCgroup).ToString(CultureInfo.InvariantCulture)), 0x1A4, owner);
         }
 
         if (request.TimeoutSeconds is { } timeout && background)
         {
-            File.WriteAllText(job.Timeout, timeout.ToString(CultureInfo.InvariantCulture));
+            run.CreateFile(job.Timeout, Encoding.ASCII.GetBytes(timeout.ToString(CultureInfo.InvariantCulture)), 0x1A4, owner);
         }
 
         if (request.KeepStdinOpen)
         {
-            MakeFifo(job.Stdin);
+            run.CreateFifo(job.Stdin, 0x180, owner);
         }
         else if (request.Stdin is { } stdin)
         {
-            File.WriteAllText(job.Stdin, stdin);
-        }
-        else
-        {
-            File.CreateSymbolicLink(job.Stdin, "/dev/null");
+            run.CreateFile(job.Stdin, Encoding.UTF8.GetBytes(stdin), 0x1A4, owner);
         }
 
         if (!background)
         {
-            MakeFifo(job.Stdout);
-            MakeFifo(job.Stderr);
-            MakeFifo(job.Status);
-        }
-
-        if (user is { } owner)
-        {
-            // The job script writes its pid here as the requested user.
-            LibC.Chown(job.HostDir, owner.Uid, owner.Gid);
+            run.CreateFifo(job.Stdout, 0x180, owner);
+            run.CreateFifo(job.Stderr, 0x180, owner);
+            run.CreateFifo(job.Status, 0x180, owner);
         }
 
         return job;
     }
 
-    private async Task<int> WaitForPidAsync(JobFiles job, CancellationToken cancellationToken)
+    /// <summary>The ids the agent switches to for a request, or null to run as the sandbox's root.</summary>
+    private (int Uid, int Gid)? UserIds(RunCommandRequest request) =>
+        request.User is { Length: > 0 } u && _sandbox.ResolveUser(u) is { Uid: not 0 } ids ? ids : null;
+
+    private async Task<int> WaitForPidAsync(ConfinedDirectory run, JobFiles job, CancellationToken cancellationToken)
     {
         var delay = 1;
         for (var waited = 0; waited < 10_000; waited += delay)
         {
-            if (TryReadInt(job.Pid) is { } pid)
+            if (LocalSandbox.ReadPid(run, job) is { } pid)
             {
                 return pid;
             }
 
-            if (TryReadExit(job, out _))
+            if (TryReadExit(run, job, out _))
             {
                 // Exited before its first line ran (the shell could not start): report the agent's pid-less handle.
-                return TryReadInt(job.Pid) ?? 0;
+                return LocalSandbox.ReadPid(run, job) ?? 0;
             }
 
             _sandbox.EnsureAlive();
@@ -482,14 +539,14 @@ internal sealed class LocalCommands
         throw new ProviderException(LocalProvider.ProviderId, "The background command did not start within 10 seconds.");
     }
 
-    private long OomDelta(JobFiles job)
+    private long OomDelta(ConfinedDirectory run, JobFiles job)
     {
         if (_sandbox.Record.MemoryCgroup is null)
         {
             return 0;
         }
 
-        var baseline = TryReadInt(job.OomBaseline) ?? 0;
+        var baseline = LocalSandbox.ReadInt(run, job.OomBaseline) ?? 0;
         return SandboxCgroups.OomKills(_sandbox.Record.MemoryCgroup) - baseline;
     }
 
@@ -519,10 +576,10 @@ internal sealed class LocalCommands
             $"The command exceeded its timeout of {seconds.ToString(CultureInfo.InvariantCulture)} s; it and every process it started were killed.",
             TimeSpan.FromSeconds(seconds), stdout, stderr);
 
-    private static int OpenReader(string fifo)
+    private static int OpenReader(ConfinedDirectory run, string fifo)
     {
         // Non-blocking, so the open does not wait for the writer; poll reports data once the command writes.
-        var fd = LibC.Open(fifo, LibC.O_RDONLY | LibC.O_NONBLOCK);
+        var fd = run.OpenAs(fifo, LibC.O_RDONLY, LibC.S_IFIFO);
         return fd >= 0 ? fd : throw new SandboxIOException(LocalProvider.ProviderId, fifo, LibC.ErrorText(LibC.LastError));
     }
 
@@ -530,44 +587,52 @@ internal sealed class LocalCommands
     /// Opens an output FIFO with a 1 MiB pipe instead of 64 KiB, so a command with a lot to say is read in large chunks
     /// and stalls less on a busy reader (the kernel caps it at pipe-max-size; a refusal keeps the default).
     /// </summary>
-    private static int OpenOutputReader(string fifo)
+    private static int OpenOutputReader(ConfinedDirectory run, string fifo)
     {
-        var fd = OpenReader(fifo);
+        var fd = OpenReader(run, fifo);
         LibC.Fcntl(fd, LibC.F_SETPIPE_SZ, 1 << 20);
         return fd;
     }
 
-    private static void MakeFifo(string path)
+    /// <summary>Writes every byte to a non-blocking FIFO, waiting while it is full; a reader that never reads cannot hold the caller past its token.</summary>
+    private static async Task WriteAllAsync(int fd, ReadOnlyMemory<byte> data, string path, CancellationToken cancellationToken)
     {
-        if (LibC.MkFifo(path, 0x1B6) != 0)
+        var written = 0;
+        var delay = 1;
+        while (written < data.Length)
         {
-            throw new SandboxIOException(LocalProvider.ProviderId, path, LibC.ErrorText(LibC.LastError));
+            var n = Write(fd, data.Span[written..]);
+            if (n > 0)
+            {
+                written += n;
+                delay = 1;
+                continue;
+            }
+
+            if (n == 0 || LibC.LastError is not (LibC.EAGAIN or LibC.EINTR))
+            {
+                throw new SandboxIOException(LocalProvider.ProviderId, path, n == 0 ? "closed" : LibC.ErrorText(LibC.LastError));
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = Math.Min(50, delay * 2);
         }
     }
 
-    private static void WriteAll(int fd, ReadOnlySpan<byte> data, string path)
+    private static unsafe int Write(int fd, ReadOnlySpan<byte> data)
     {
-        if (!LibC.TryWriteAll(fd, data))
+        fixed (byte* p = data)
         {
-            throw new SandboxIOException(LocalProvider.ProviderId, path, LibC.ErrorText(LibC.LastError));
+            return (int)LibC.Write(fd, p, (nuint)data.Length);
         }
     }
 
-    internal static bool TryReadExit(JobFiles job, out int exitCode)
+    /// <summary>Reads a job's exit status: false until the agent has written it whole.</summary>
+    internal static bool TryReadExit(ConfinedDirectory run, JobFiles job, out int exitCode)
     {
         exitCode = -1;
-        string text;
-        try
-        {
-            text = File.ReadAllText(job.Exit);
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-
         // The agent writes "N\n" in one write; without the newline the write has not finished.
-        if (!text.EndsWith('\n'))
+        if (run.ReadSmallText(job.Exit, 32) is not { } text || !text.EndsWith('\n'))
         {
             return false;
         }
@@ -576,61 +641,25 @@ internal sealed class LocalCommands
         return true;
     }
 
-    private static double? ReadTimeout(JobFiles job)
+    private static double? ReadTimeout(ConfinedDirectory run, JobFiles job) =>
+        run.ReadSmallText(job.Timeout, 64) is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? seconds
+            : null;
+
+    private static void MarkTimedOut(ConfinedDirectory run, JobFiles job)
     {
         try
         {
-            return double.Parse(File.ReadAllText(job.Timeout), CultureInfo.InvariantCulture);
+            run.CreateFile(job.TimedOut, "1"u8, 0x1A4);
         }
-        catch (IOException)
+        catch (SandboxIOException)
         {
-            return null;
+            // Already marked by another client (or the job directory went with the sandbox).
         }
     }
 
-    internal static int? TryReadInt(string path)
-    {
-        try
-        {
-            return int.TryParse(File.ReadAllText(path).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsFifo(string path) =>
-        LibC.Statx(-100, path, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, out var st) == 0 && (st.Mode & LibC.S_IFMT) == LibC.S_IFIFO;
-
-    private static int ReadAt(string path, long offset, byte[] buffer)
-    {
-        try
-        {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return RandomAccess.Read(handle, buffer, offset);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
-
-    private static string ReadAllText(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (IOException)
-        {
-            return string.Empty;
-        }
-    }
+    private static DateTime? ModifiedTime(ConfinedDirectory run, string relative) =>
+        run.Stat(relative) is { } st ? DateTime.UnixEpoch.AddSeconds(st.MtimeSeconds).AddTicks(st.MtimeNanoseconds / 100) : null;
 
     private static string Decode(MemoryStream stream) =>
         Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);

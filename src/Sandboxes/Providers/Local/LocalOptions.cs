@@ -1,12 +1,22 @@
+using System.Globalization;
+using Sandboxes.Isolation;
+
 namespace Sandboxes.Providers.Local;
 
 /// <summary>The local provider's settings, read from <see cref="ProviderConfig.Extra"/> and the environment.</summary>
 internal sealed record LocalOptions
 {
-    /// <summary>Where sandboxes and snapshots live: <c>state_dir</c>, else <c>$XDG_STATE_HOME/sandboxes</c>, else <c>~/.local/state/sandboxes</c>.</summary>
+    /// <summary>The default size of a namespace sandbox's run directory (its background commands' output lives there).</summary>
+    public const int DefaultRunDirectoryMb = 512;
+
+    /// <summary>
+    /// Where sandboxes and snapshots live: <c>state_dir</c>, else <c>SANDBOXES_STATE_DIR</c>, else
+    /// <c>/var/lib/sandboxes</c> for root (its jails' unprivileged users must be able to reach their workspaces, which
+    /// a home directory kept private does not allow), else <c>$XDG_STATE_HOME/sandboxes</c> or <c>~/.local/state/sandboxes</c>.
+    /// </summary>
     public required string StateRoot { get; init; }
 
-    /// <summary>What isolation was asked for: <c>auto</c> (namespaces when bubblewrap works), <c>namespaces</c>, or <c>process</c>.</summary>
+    /// <summary>What isolation was asked for: <c>auto</c> (namespaces, which bubblewrap must provide), <c>namespaces</c>, or <c>process</c>.</summary>
     public required IsolationMode Isolation { get; init; }
 
     /// <summary>The bubblewrap executable (<c>bwrap_path</c>), else found on PATH.</summary>
@@ -17,11 +27,11 @@ internal sealed record LocalOptions
     /// </summary>
     public bool AlwaysCgroups { get; init; }
 
-    /// <summary>
-    /// Where the sandboxes' run directories live (see <see cref="RuntimeDirectory"/>): <c>runtime_dir</c>, else
-    /// <c>$XDG_RUNTIME_DIR/sandboxes</c>, else <c>/dev/shm/sandboxes-UID</c>; null keeps them in the state directory.
-    /// </summary>
-    public string? RuntimeRoot { get; init; }
+    /// <summary>The first host id of the range a root client's sandboxes map their users to (<c>uid_base</c>), else <see cref="IdentityMap.DefaultHostBase"/>.</summary>
+    public long? UidBase { get; init; }
+
+    /// <summary>The size limit of a namespace sandbox's run directory in bytes (<c>run_dir_size_mb</c>).</summary>
+    public long RunDirectoryBytes { get; init; } = DefaultRunDirectoryMb * 1024L * 1024L;
 
     public static LocalOptions From(ProviderConfig config)
     {
@@ -42,18 +52,40 @@ internal sealed record LocalOptions
             StateRoot = Path.GetFullPath(stateRoot),
             Isolation = isolation,
             BubblewrapPath = config.GetExtra("bwrap_path"),
-            RuntimeRoot = RuntimeDirectory.Root(config.GetExtra("runtime_dir") ?? Environment.GetEnvironmentVariable("SANDBOXES_RUNTIME_DIR")),
             AlwaysCgroups = (config.GetExtra("cgroups") ?? "auto").Trim().ToLowerInvariant() switch
             {
                 "auto" or "limits" => false,
                 "always" => true,
                 var other => throw new BadConfigException(LocalProvider.ProviderId, $"Config key 'cgroups' must be auto or always, not '{other}'."),
             },
+            UidBase = Number(config, "uid_base", "SANDBOXES_LOCAL_UID_BASE"),
+            RunDirectoryBytes = RunDirectoryMb(Number(config, "run_dir_size_mb", null) ?? DefaultRunDirectoryMb) * 1024L * 1024L,
         };
+    }
+
+    private static long RunDirectoryMb(long mb) =>
+        mb is >= 1 and <= 1 << 20 ? mb : throw new BadConfigException(LocalProvider.ProviderId, $"Config key 'run_dir_size_mb' must be between 1 and {1 << 20}, not {mb}.");
+
+    private static long? Number(ProviderConfig config, string key, string? variable)
+    {
+        var text = config.GetExtra(key) ?? (variable is null ? null : Environment.GetEnvironmentVariable(variable));
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new BadConfigException(LocalProvider.ProviderId, $"Config key '{key}' must be a whole number, not '{text}'.");
     }
 
     private static string DefaultStateRoot()
     {
+        if (LibC.GetEuid() == 0)
+        {
+            return "/var/lib/sandboxes";
+        }
+
         var xdg = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
         if (!string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg))
         {

@@ -1,14 +1,16 @@
 using System.Collections.Concurrent;
-using System.Formats.Tar;
 using System.Runtime.CompilerServices;
 using Sandboxes.CodeExecution;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Local;
 
 /// <summary>
-/// The embedded provider: each sandbox is a workspace directory and a process tree isolated with bubblewrap namespaces
-/// (pid, mount, ipc, uts, net), a read-only view of the system and its own cgroups. Sandboxes live in a per-user state
-/// directory and outlive the process that created them; any process can attach to, list and destroy them.
+/// The embedded provider: each sandbox is a workspace directory and a process tree jailed with bubblewrap (user, pid,
+/// mount, ipc, uts and net namespaces, a read-only view of the system, a seccomp filter, a reduced capability set) and
+/// its own cgroups; run by root, its users are an unprivileged host id range (see <see cref="IdentityMap"/>).
+/// Sandboxes live in a per-user state directory and outlive the process that created them; any process can attach
+/// to, list and destroy them. SECURITY.md says what each layer stops.
 /// </summary>
 [SandboxProvider(ProviderId)]
 internal sealed partial class LocalProvider : SandboxProvider
@@ -20,6 +22,8 @@ internal sealed partial class LocalProvider : SandboxProvider
     private readonly LocalOptions _options;
     private readonly LocalStateStore _store;
     private readonly Lazy<(string? Bubblewrap, bool Namespaces)> _isolation;
+    private readonly IdentityMap _identity;
+    private readonly Lazy<bool> _stateRootReady;
     private readonly Lazy<CgroupHierarchy> _cgroups = new(CgroupHierarchy.Detect);
     private readonly ConcurrentDictionary<string, LocalSandbox> _sandboxes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Sandbox, int Port), PortForwarder> _forwarders = new();
@@ -35,6 +39,8 @@ internal sealed partial class LocalProvider : SandboxProvider
         _options = LocalOptions.From(config);
         _store = new LocalStateStore(_options.StateRoot);
         _isolation = new Lazy<(string?, bool)>(ChooseIsolation);
+        _identity = IdentityMap.ForThisProcess(ProviderId, _options.UidBase);
+        _stateRootReady = new Lazy<bool>(PrepareStateRoot);
         _codeContexts = new ProcessCodeContexts(this);
         if (_options.Isolation == IsolationMode.Namespaces)
         {
@@ -53,6 +59,7 @@ internal sealed partial class LocalProvider : SandboxProvider
         cancellationToken.ThrowIfCancellationRequested();
         ReapExpired();
         var (bubblewrap, namespaces) = _isolation.Value;
+        _ = _stateRootReady.Value;
         var network = request.Network ?? NetworkPolicy.None;
         if (network == NetworkPolicy.Internet && (!namespaces || BubblewrapProbe.Locate("slirp4netns") is null))
         {
@@ -91,7 +98,8 @@ internal sealed partial class LocalProvider : SandboxProvider
         try
         {
             Directory.CreateDirectory(paths.Dir);
-            LibC.Chmod(paths.Dir, 0x1C0);
+            // Only this user, and, when mapped, the sandbox's own root, which must reach its workspace to bind it.
+            ShareWithJail(paths.Dir, 0x1C8);
             // Moving a process into a cgroup waits for an RCU grace period (10-25 ms here), more than everything else a
             // create does; so cgroups are made only when limits need them (or always, when configured). Without them,
             // killing pid 1 of the sandbox's namespace kills everything in it, and pause uses stop signals.
@@ -106,13 +114,14 @@ internal sealed partial class LocalProvider : SandboxProvider
                 Metadata = metadata, Envs = envs, Cpus = request.Cpus, MemoryMb = request.MemoryMb, MaxProcesses = request.MaxProcesses,
                 Network = network, Namespaces = namespaces, Cgroups = cgroups.Dirs, FreezerCgroup = cgroups.Freezer,
                 MemoryCgroup = cgroups.Memory, Snapshot = snapshot?.Id, AgentShell = AgentScript.Shell,
+                IdBase = _identity.Mapped ? _identity.HostBase : null,
             };
             _store.Write(record); // written before the launch, so a crash mid-create leaves something destroy can clean
             if (snapshot is not null)
             {
                 Directory.CreateDirectory(paths.WorkspaceDir);
-                await TarFile.ExtractToDirectoryAsync(Path.Combine(_store.SnapshotDir(snapshot.Id), "workspace.tar"), paths.WorkspaceDir,
-                    overwriteFiles: true, cancellationToken).ConfigureAwait(false);
+                await SnapshotArchive.ExtractAsync(Path.Combine(_store.SnapshotDir(snapshot.Id), "workspace.tar"), paths.WorkspaceDir, _identity,
+                    cancellationToken).ConfigureAwait(false);
             }
 
             if (!namespaces)
@@ -120,7 +129,7 @@ internal sealed partial class LocalProvider : SandboxProvider
                 Directory.CreateDirectory(Path.Combine(paths.RootDir, "tmp"));
             }
 
-            var initPid = SandboxLauncher.Launch(_options.StateRoot, _options.RuntimeRoot, paths, record, bubblewrap, cgroups.Dirs, ReadyTimeout);
+            var initPid = SandboxLauncher.Launch(_options, _identity, paths, record, bubblewrap, cgroups.Dirs, ReadyTimeout);
             record = record with { InitPid = initPid, InitStartTime = ProcessTable.StartTime(initPid) ?? 0 };
             _store.Write(record);
             if (network == NetworkPolicy.Internet)
@@ -248,11 +257,17 @@ internal sealed partial class LocalProvider : SandboxProvider
 
     public override Task<PtySession> CreatePtyAsync(string sandboxId, CreatePtyRequest request, CancellationToken cancellationToken)
     {
+        return StartTerminalAsync(sandboxId, request, cancellationToken);
+    }
+
+    private async Task<PtySession> StartTerminalAsync(string sandboxId, CreatePtyRequest request, CancellationToken cancellationToken)
+    {
         var sandbox = Find(sandboxId);
         sandbox.EnsureRunnable();
-        var session = LocalTerminals.Start(sandbox, request, session => _terminals.TryRemove((sandboxId, session.Pid), out _));
+        var session = await LocalTerminals.StartAsync(sandbox, request, session => _terminals.TryRemove((sandboxId, session.Pid), out _), cancellationToken)
+            .ConfigureAwait(false);
         _terminals[(sandboxId, session.Pid)] = session;
-        return Task.FromResult<PtySession>(session);
+        return session;
     }
 
     public override async Task ResizePtyAsync(string sandboxId, int pid, int rows, int cols, CancellationToken cancellationToken) =>
@@ -329,8 +344,7 @@ internal sealed partial class LocalProvider : SandboxProvider
 
             try
             {
-                await TarFile.CreateFromDirectoryAsync(sandbox.Paths.WorkspaceDir, tar, includeBaseDirectory: false, cancellationToken)
-                    .ConfigureAwait(false);
+                await SnapshotArchive.CreateAsync(sandbox.Paths.WorkspaceDir, tar, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -378,7 +392,9 @@ internal sealed partial class LocalProvider : SandboxProvider
             return Task.FromResult(new Uri($"http://127.0.0.1:{port}/")); // the sandbox shares the host's network
         }
 
-        var forwarder = _forwarders.GetOrAdd((sandboxId, port), key => new PortForwarder($"/proc/{sandbox.Record.InitPid}/ns/net", key.Port));
+        var record = sandbox.Record;
+        var forwarder = _forwarders.GetOrAdd((sandboxId, port),
+            key => new PortForwarder(() => SandboxRoot.TryOpenNamespace(record.InitPid, record.InitStartTime, "net"), key.Port));
         return Task.FromResult(forwarder.Url);
     }
 
@@ -582,15 +598,62 @@ internal sealed partial class LocalProvider : SandboxProvider
             return (bubblewrap, true);
         }
 
-        if (_options.Isolation == IsolationMode.Namespaces)
+        // No silent fallback: without namespaces, sandbox paths would mean host paths and commands would run unconfined.
+        throw new BadConfigException(ProviderId,
+            $"Local sandboxes need namespace isolation, but {reason}. Install bubblewrap (apt-get install bubblewrap, dnf install bubblewrap), " +
+            "or ask for process isolation explicitly (config isolation=process: commands then run as plain processes that see the host's files and network).");
+    }
+
+    // The state directory, made reachable for the sandboxes' own unprivileged root (which binds its workspace from
+    // there): every directory above must let it pass, and the ones this provider makes let only it and this user in.
+    private bool PrepareStateRoot()
+    {
+        Directory.CreateDirectory(_store.SandboxesDir);
+        Directory.CreateDirectory(_store.SnapshotsDir);
+        LibC.Chmod(_store.SnapshotsDir, 0x1C0);
+        if (!_identity.Mapped)
         {
-            throw new BadConfigException(ProviderId, $"Namespace isolation was requested, but {reason}. Install bubblewrap (apt-get install bubblewrap).");
+            LibC.Chmod(_store.SandboxesDir, 0x1C0);
+            return true;
         }
 
-        SandboxWarnings.Once("local-isolation",
-            $"{reason}: local sandboxes fall back to process isolation. Commands run as plain processes of this user and can " +
-            "see the host's files and network; only the file API stays confined. Install bubblewrap for namespace isolation.");
-        return (null, false);
+        foreach (var dir in new[] { _store.SandboxesDir, Path.GetDirectoryName(_store.SandboxesDir)! })
+        {
+            ShareWithJail(dir, 0x1C8);
+        }
+
+        // The state root itself: its group becomes the jails' and may only pass; what others may do is left as it is.
+        if (LibC.Statx(-100, _options.StateRoot, 0, LibC.STATX_BASIC_STATS, out var rootStat) == 0 && (rootStat.Mode & 0x1) == 0)
+        {
+            LibC.Chown(_options.StateRoot, -1, _identity.HostGid);
+            LibC.Chmod(_options.StateRoot, (rootStat.Mode & 0xFC7) | 0x8);
+        }
+
+        for (var dir = Path.GetDirectoryName(_options.StateRoot); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (LibC.Statx(-100, dir, 0, LibC.STATX_BASIC_STATS, out var st) != 0 || (st.Mode & 0x1) == 0 && !((st.Mode & 0x8) != 0 && st.Gid == _identity.HostGid))
+            {
+                throw new BadConfigException(ProviderId,
+                    $"The state directory {_options.StateRoot} cannot be reached by the sandboxes' unprivileged root (host uid {_identity.HostUid}): " +
+                    $"{dir} does not let other users pass. Choose a state directory that does (config state_dir or SANDBOXES_STATE_DIR; the default for root is /var/lib/sandboxes).");
+            }
+        }
+
+        return true;
+    }
+
+    // Gives a directory this user's access and, when sandbox ids are mapped, the sandbox root's group the bits in mode.
+    private void ShareWithJail(string dir, int mode)
+    {
+        if (_identity.Mapped)
+        {
+            LibC.Chown(dir, 0, _identity.HostGid);
+            LibC.Chmod(dir, mode);
+        }
+        else
+        {
+            LibC.Chmod(dir, 0x1C0);
+        }
     }
 
     private static void StartSlirp(LocalSandboxRecord record, SandboxPaths paths)
@@ -605,30 +668,6 @@ internal sealed partial class LocalProvider : SandboxProvider
         using var process = System.Diagnostics.Process.Start(start);
     }
 
-    private static void TryDeleteDirectory(string dir)
-    {
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            try
-            {
-                // The run directory first, while the link to it is still there to find it by (a job directory being
-                // removed at the same moment can make a pass fail; the next one finishes it).
-                RuntimeDirectory.DeleteTarget(Path.Combine(dir, "run"));
-                if (Directory.Exists(dir))
-                {
-                    Directory.Delete(dir, recursive: true);
-                }
-
-                return;
-            }
-            catch (IOException)
-            {
-                Thread.Sleep(10);
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return;
-            }
-        }
-    }
+    // A workspace holds whatever its sandbox put there, links to host files included: nothing in it is followed.
+    private static void TryDeleteDirectory(string dir) => ConfinedDirectory.RemoveHostTree(ProviderId, dir);
 }

@@ -1,27 +1,33 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Local;
 
 /// <summary>
-/// A pseudo-terminal whose master this process holds. The program runs inside the sandbox with the terminal's slave as
-/// its controlling terminal (<c>setsid -c</c> after the shell opened the slave on fds 0-2), so job control, Ctrl-C and
-/// SIGWINCH behave as on a real terminal. No fork happens in managed code: .NET starts a shell that does the rest.
+/// A pseudo-terminal whose master this process holds, with its program running as a job of the sandbox's agent (see
+/// <see cref="LocalTerminals"/>). The program's pid, exit status and kill go through the job; the terminal's data
+/// through the master, which is non-blocking so that neither a silent nor a stalled program can hold a caller past its
+/// cancellation.
 /// </summary>
 internal sealed class LocalPtySession : PtySession
 {
-    private readonly int _master;
-    private readonly Process _process;
+    private readonly LocalSandbox _sandbox;
+    // A SafeHandle, so a read or write in flight on another thread keeps the descriptor from being closed (and its
+    // number reused) under it.
+    private readonly SafeFileHandle _master;
+    private readonly JobFiles _job;
     private readonly Action<LocalPtySession> _onClosed;
     private readonly object _sizeLock = new();
     private PtyInfo _info;
     private int _closed;
     private int? _exitCode;
 
-    private LocalPtySession(int master, Process process, int pid, int rows, int cols, Action<LocalPtySession> onClosed)
+    public LocalPtySession(LocalSandbox sandbox, int master, JobFiles job, int pid, int rows, int cols, Action<LocalPtySession> onClosed)
     {
-        _master = master;
-        _process = process;
+        _sandbox = sandbox;
+        _master = new SafeFileHandle(master, ownsHandle: true);
+        _job = job;
         _info = new PtyInfo(pid, rows, cols);
         _onClosed = onClosed;
     }
@@ -39,104 +45,37 @@ internal sealed class LocalPtySession : PtySession
         }
     }
 
-    /// <summary>Opens a terminal and starts <paramref name="argv"/> on it through <paramref name="launcher"/>.</summary>
-    /// <param name="devRoot">Where the terminal's /dev is: the sandbox's (<c>/proc/PID/root/dev</c>), so that the program
-    /// finds its terminal by name (<c>tty</c>), or the host's <c>/dev</c>.</param>
-    /// <param name="launcher">A shell script run by /bin/sh with the slave path as $1 and argv after it.</param>
-    /// <param name="argv">The launch command and its arguments.</param>
-    /// <param name="environment">The program's environment.</param>
-    /// <param name="rows">Rows.</param>
-    /// <param name="cols">Columns.</param>
-    /// <param name="findPid">Maps the launcher's host pid to the program's pid inside the sandbox, once it exists.</param>
-    /// <param name="onClosed">Called once the session ends.</param>
-    public static unsafe LocalPtySession Start(string devRoot, string launcher, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment,
-        int rows, int cols, Func<int, int?> findPid, Action<LocalPtySession> onClosed)
-    {
-        var master = LibC.Open(devRoot + "/ptmx", LibC.O_RDWR | LibC.O_NOCTTY);
-        if (master < 0 || LibC.GrantPt(master) != 0 || LibC.UnlockPt(master) != 0)
-        {
-            throw new ProviderException(LocalProvider.ProviderId, "Could not open a pseudo-terminal: " + LibC.ErrorText(LibC.LastError));
-        }
-
-        try
-        {
-            var name = new byte[128];
-            fixed (byte* p = name)
-            {
-                if (LibC.PtsNameR(master, p, (nuint)name.Length) != 0)
-                {
-                    throw new ProviderException(LocalProvider.ProviderId, "ptsname failed: " + LibC.ErrorText(LibC.LastError));
-                }
-            }
-
-            // ptsname names the slave as the process that owns the devpts instance sees it: "/dev/pts/N".
-            var slave = devRoot + System.Text.Encoding.ASCII.GetString(name, 0, Array.IndexOf(name, (byte)0))["/dev".Length..];
-            SetSize(master, rows, cols);
-            var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-            start.Environment.Clear();
-            foreach (var (key, value) in environment)
-            {
-                start.Environment[key] = value;
-            }
-
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add(launcher);
-            start.ArgumentList.Add("pty-launcher");
-            start.ArgumentList.Add(slave);
-            foreach (var arg in argv)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            var process = Process.Start(start) ?? throw new ProviderException(LocalProvider.ProviderId, "Could not start the terminal's program.");
-            int? pid = null;
-            for (var i = 0; i < 2000 && pid is null && !process.HasExited; i++)
-            {
-                pid = findPid(process.Id);
-                if (pid is null)
-                {
-                    Thread.Sleep(1);
-                }
-            }
-
-            return new LocalPtySession(master, process, pid ?? 0, rows, cols, onClosed);
-        }
-        catch
-        {
-            LibC.Close(master);
-            throw;
-        }
-    }
-
     public override unsafe ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        // A blocking read on a dedicated thread; the master returns EIO once every slave is closed, which is end-of-file.
+        // A poll loop on a dedicated thread; the master returns EIO once every slave is closed, which is end-of-file.
         return new ValueTask<int>(Task.Factory.StartNew(() =>
         {
             using var pin = buffer.Pin();
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var poll = new LibC.PollFd { Fd = _master, Events = LibC.POLLIN };
-                var ready = LibC.Poll(&poll, 1, 100);
-                if (ready == 0)
+                if (Volatile.Read(ref _closed) != 0)
                 {
-                    if (Volatile.Read(ref _closed) != 0)
-                    {
-                        return 0;
-                    }
-
-                    continue;
+                    return 0;
                 }
 
-                var n = (int)LibC.Read(_master, (byte*)pin.Pointer, (nuint)buffer.Length);
+                var n = WithMaster(fd =>
+                {
+                    var poll = new LibC.PollFd { Fd = fd, Events = LibC.POLLIN };
+                    if (LibC.Poll(&poll, 1, 100) == 0)
+                    {
+                        Marshal.SetLastPInvokeError(LibC.EAGAIN);
+                        return -1;
+                    }
+
+                    return (int)LibC.Read(fd, (byte*)pin.Pointer, (nuint)buffer.Length);
+                }, closed: 0);
                 if (n >= 0)
                 {
                     return n;
                 }
 
-                var error = LibC.LastError;
-                if (error is LibC.EINTR or LibC.EAGAIN)
+                if (LibC.LastError is LibC.EINTR or LibC.EAGAIN)
                 {
                     continue;
                 }
@@ -146,37 +85,42 @@ internal sealed class LocalPtySession : PtySession
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default));
     }
 
-    public override unsafe ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        var span = data.Span;
-        fixed (byte* p = span)
+        var written = 0;
+        var delay = 1;
+        while (written < data.Length)
         {
-            var written = 0;
-            while (written < span.Length)
+            cancellationToken.ThrowIfCancellationRequested();
+            var n = Write(data.Span[written..]);
+            if (n > 0)
             {
-                var n = (int)LibC.Write(_master, p + written, (nuint)(span.Length - written));
-                if (n < 0)
-                {
-                    if (LibC.LastError is LibC.EINTR or LibC.EAGAIN)
-                    {
-                        continue;
-                    }
-
-                    throw new SandboxStateException(LocalProvider.ProviderId, string.Empty, SandboxStatus.Stopped, "The terminal is closed.");
-                }
-
                 written += n;
+                delay = 1;
+                continue;
             }
-        }
 
-        return ValueTask.CompletedTask;
+            if (n < 0 && LibC.LastError is LibC.EINTR or LibC.EAGAIN)
+            {
+                // The program is not reading and the terminal's buffer is full: wait, but never past the caller's token.
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = Math.Min(50, delay * 2);
+                continue;
+            }
+
+            throw new SandboxStateException(LocalProvider.ProviderId, _sandbox.Id, SandboxStatus.Stopped, "The terminal is closed.");
+        }
     }
 
     public override ValueTask ResizeAsync(int rows, int cols, CancellationToken cancellationToken = default)
     {
         lock (_sizeLock)
         {
-            SetSize(_master, rows, cols);
+            WithMaster(fd =>
+            {
+                LocalTerminals.SetSize(fd, rows, cols);
+                return 0;
+            }, closed: 0);
             _info = _info with { Rows = rows, Cols = cols };
         }
 
@@ -190,8 +134,20 @@ internal sealed class LocalPtySession : PtySession
             return known;
         }
 
-        await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        _exitCode ??= _process.ExitCode;
+        try
+        {
+            var result = await _sandbox.Commands.WaitAsync(_job.Id, cancellationToken).ConfigureAwait(false);
+            _exitCode ??= result.ExitCode;
+        }
+        catch (SandboxStateException) when (!_sandbox.IsAlive)
+        {
+            _exitCode ??= 137; // the sandbox went, and the program with it
+        }
+        catch (NotFoundException)
+        {
+            _exitCode ??= -1; // the job's files are gone (the sandbox removed them)
+        }
+
         return _exitCode.Value;
     }
 
@@ -199,14 +155,7 @@ internal sealed class LocalPtySession : PtySession
     {
         if (_exitCode is null)
         {
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // already exited
-            }
+            _sandbox.KillJob(_job);
         }
 
         return ValueTask.CompletedTask;
@@ -220,30 +169,63 @@ internal sealed class LocalPtySession : PtySession
         }
 
         // Closing the master hangs up the terminal: the program gets SIGHUP, as when a terminal window closes.
-        LibC.Close(_master);
+        _master.Dispose();
         try
         {
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            await WaitForExitAsync(grace.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             await KillAsync(CancellationToken.None).ConfigureAwait(false);
-            await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SandboxException)
+        {
+            // The sandbox is gone: so is the program.
         }
 
-        _exitCode ??= _process.ExitCode;
-        _process.Dispose();
+        try
+        {
+            using var run = _sandbox.OpenRunDirectory();
+            LocalSandbox.RemoveJob(run, _job);
+        }
+        catch (SandboxException)
+        {
+        }
+
         _onClosed(this);
         GC.SuppressFinalize(this);
     }
 
-    private static unsafe void SetSize(int fd, int rows, int cols)
+    private unsafe int Write(ReadOnlySpan<byte> data)
     {
-        var size = new LibC.WinSize { Rows = (ushort)rows, Cols = (ushort)cols };
-        if (LibC.Ioctl(fd, LibC.TIOCSWINSZ, &size) != 0)
+        fixed (byte* p = data)
         {
-            throw new ProviderException(LocalProvider.ProviderId, "Could not resize the terminal: " + Marshal.GetPInvokeErrorMessage(LibC.LastError));
+            var address = (nint)p;
+            var length = (nuint)data.Length;
+            return WithMaster(fd => (int)LibC.Write(fd, (byte*)address, length), closed: 0);
+        }
+    }
+
+    // Runs a call on the master's descriptor, or returns closed once it has been closed.
+    private int WithMaster(Func<int, int> call, int closed)
+    {
+        var added = false;
+        try
+        {
+            _master.DangerousAddRef(ref added);
+            return call((int)_master.DangerousGetHandle());
+        }
+        catch (ObjectDisposedException)
+        {
+            return closed;
+        }
+        finally
+        {
+            if (added)
+            {
+                _master.DangerousRelease();
+            }
         }
     }
 }

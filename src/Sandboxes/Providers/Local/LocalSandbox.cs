@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
 using System.Text;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Local;
 
@@ -7,14 +10,21 @@ namespace Sandboxes.Providers.Local;
 /// One local sandbox as this process works with it: its record, its files, its agent. Built from the state directory,
 /// so a sandbox created by another process is used exactly like one created here.
 /// </summary>
+/// <remarks>
+/// Everything of the agent's protocol is in the run directory, which the sandbox can write: it is reached only through
+/// <see cref="OpenRunDirectory"/>, a <see cref="ConfinedDirectory"/>, so nothing planted there is followed or trusted.
+/// </remarks>
 internal sealed class LocalSandbox
 {
+    /// <summary>How long handing a job to a busy or paused agent may take before the command fails.</summary>
+    private static readonly TimeSpan SubmitTimeout = TimeSpan.FromSeconds(10);
+
     public LocalSandbox(LocalSandboxRecord record, SandboxPaths paths)
     {
         Paths = paths;
         Record = record;
-        var root = record.Namespaces ? $"/proc/{record.InitPid}/root" : paths.RootDir;
-        Files = new SandboxFileSystem(root, ResolveUser);
+        Identity = IdentityMap.FromBase(record.IdBase);
+        Files = new SandboxFileSystem(OpenRoot, Identity.RootOwner, ResolveHostOwner);
         Commands = new LocalCommands(this);
     }
 
@@ -50,6 +60,9 @@ internal sealed class LocalSandbox
 
     public SandboxPaths Paths { get; }
 
+    /// <summary>Which host ids the sandbox's users are.</summary>
+    public IdentityMap Identity { get; }
+
     public SandboxFileSystem Files { get; }
 
     public LocalCommands Commands { get; }
@@ -62,6 +75,9 @@ internal sealed class LocalSandbox
     public bool IsPaused => Record.FreezerCgroup is { } f ? SandboxCgroups.IsFrozen(f) : Record.Paused;
 
     public SandboxStatus Status => !IsAlive ? SandboxStatus.Stopped : IsPaused ? SandboxStatus.Paused : SandboxStatus.Running;
+
+    /// <summary>The run directory as the agent sees it.</summary>
+    public string AgentRunDir => Record.Namespaces ? AgentScript.MountPoint : Paths.RunDir;
 
     /// <summary>Throws unless the sandbox's processes still run.</summary>
     public void EnsureAlive()
@@ -84,17 +100,27 @@ internal sealed class LocalSandbox
         }
     }
 
-    public JobFiles NewJob()
-    {
-        var id = LocalStateStore.NewJobId();
-        var agentRun = Record.Namespaces ? AgentScript.MountPoint : Paths.RunDir;
-        return new JobFiles(id, Path.Combine(Paths.JobsDir, id), agentRun + "/jobs/" + id);
-    }
+    /// <summary>The sandbox's root as a descriptor (the caller closes it).</summary>
+    public int OpenRoot() =>
+        Record.Namespaces
+            ? SandboxRoot.Open(Id, Record.InitPid, Record.InitStartTime)
+            : LibC.Open(Paths.RootDir, LibC.O_PATH | LibC.O_DIRECTORY) is var fd and >= 0 ? fd
+            : throw new SandboxStateException(LocalProvider.ProviderId, Id, SandboxStatus.Stopped, $"The files of sandbox {Id} are gone.");
 
-    public JobFiles ExistingJob(string handleId)
+    /// <summary>The agent's run directory, for one operation (the caller disposes it).</summary>
+    public ConfinedDirectory OpenRunDirectory() =>
+        Record.Namespaces
+            ? SandboxRoot.OpenRunDirectory(Id, Record.InitPid, Record.InitStartTime)
+            : ConfinedDirectory.TryOpen(LocalProvider.ProviderId, Paths.RunDir)
+              ?? throw new SandboxStateException(LocalProvider.ProviderId, Id, SandboxStatus.Stopped, $"The run directory of sandbox {Id} is gone.");
+
+    public JobFiles NewJob() => JobFor(LocalStateStore.NewJobId());
+
+    /// <summary>The job of a handle, which must exist.</summary>
+    public JobFiles ExistingJob(ConfinedDirectory run, string handleId)
     {
-        var job = LocalStateStore.IsValidId(handleId) ? NewJobFiles(handleId) : null;
-        if (job is null || !Directory.Exists(job.HostDir))
+        var job = LocalStateStore.IsValidId(handleId) ? JobFor(handleId) : null;
+        if (job is null || run.Stat(job.Dir) is not { } st || (st.Mode & LibC.S_IFMT) != LibC.S_IFDIR)
         {
             throw new NotFoundException(LocalProvider.ProviderId, $"The sandbox {Id} has no command with handle '{handleId}'.");
         }
@@ -102,45 +128,52 @@ internal sealed class LocalSandbox
         return job;
     }
 
-    public void RemoveJob(JobFiles job)
-    {
-        try
-        {
-            Directory.Delete(job.HostDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    /// <summary>Removes a job's files (best effort: the sandbox may have made them hard to remove).</summary>
+    public static void RemoveJob(ConfinedDirectory run, JobFiles job) => run.RemoveTree(job.Dir);
 
-    /// <summary>Hands a prepared job to the agent.</summary>
-    public unsafe void Submit(JobFiles job, string? user)
+    /// <summary>Hands a prepared job to the agent through the control FIFO.</summary>
+    public unsafe void Submit(ConfinedDirectory run, JobFiles job, (int Uid, int Gid)? user, CancellationToken cancellationToken)
     {
         var line = job.Id;
-        if (user is { Length: > 0 })
+        if (user is { } ids)
         {
-            var (uid, gid) = ResolveUser(user);
-            line += $" {uid} {gid}";
+            line += string.Create(CultureInfo.InvariantCulture, $" {ids.Uid} {ids.Gid}");
         }
 
+        // Shorter than PIPE_BUF, so the line arrives whole even when several clients submit at once.
         var bytes = Encoding.ASCII.GetBytes(line + "\n");
-        var fd = LibC.Open(Paths.ControlFifo, LibC.O_WRONLY | LibC.O_NONBLOCK);
+        var fd = run.OpenAs("ctl", LibC.O_WRONLY, LibC.S_IFIFO);
         if (fd < 0)
         {
+            var error = LibC.LastError;
             EnsureAlive();
             throw new SandboxStateException(LocalProvider.ProviderId, Id, SandboxStatus.Error,
-                $"The agent of sandbox {Id} is not accepting commands ({LibC.ErrorText(LibC.LastError)}).");
+                $"The agent of sandbox {Id} is not accepting commands ({(error is LibC.EINVAL or LibC.ELOOP or LibC.EXDEV ? "its control FIFO was replaced by a link or another kind of file, which is not followed" : LibC.ErrorText(error))}).");
         }
 
         try
         {
+            var deadline = Stopwatch.GetTimestamp() + (long)(SubmitTimeout.TotalSeconds * Stopwatch.Frequency);
             fixed (byte* p = bytes)
             {
-                // Shorter than PIPE_BUF, so the line arrives whole even when several clients submit at once.
-                if (LibC.Write(fd, p, (nuint)bytes.Length) != bytes.Length)
+                while (true)
                 {
-                    throw new SandboxStateException(LocalProvider.ProviderId, Id, SandboxStatus.Error,
-                        $"Could not hand the command to the agent of sandbox {Id}: {LibC.ErrorText(LibC.LastError)}.");
+                    var n = LibC.Write(fd, p, (nuint)bytes.Length);
+                    if (n == bytes.Length)
+                    {
+                        return;
+                    }
+
+                    // A full pipe (a stopped or flooded agent) is waited on, within bounds; anything else is an error.
+                    if (n >= 0 || LibC.LastError is not (LibC.EAGAIN or LibC.EINTR) || Stopwatch.GetTimestamp() > deadline)
+                    {
+                        throw new SandboxStateException(LocalProvider.ProviderId, Id, SandboxStatus.Error,
+                            $"Could not hand the command to the agent of sandbox {Id}: {(n >= 0 ? "short write" : LibC.ErrorText(LibC.LastError))}.");
+                    }
+
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var poll = new LibC.PollFd { Fd = fd, Events = 0x4 /* POLLOUT */ };
+                    LibC.Poll(&poll, 1, 20);
                 }
             }
         }
@@ -150,33 +183,55 @@ internal sealed class LocalSandbox
         }
     }
 
+    /// <summary>Reads a job's pid (in the sandbox's pid namespace), or null before it is written.</summary>
+    public static int? ReadPid(ConfinedDirectory run, JobFiles job) => ReadInt(run, job.Pid);
+
+    /// <summary>Reads a small integer file of the run directory, or null.</summary>
+    public static int? ReadInt(ConfinedDirectory run, string relative) =>
+        run.ReadSmallText(relative, 32) is { } text && int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+
     /// <summary>Kills a job's whole process tree.</summary>
     public void KillJob(JobFiles job)
     {
-        int? sandboxPid = null;
-        for (var i = 0; i < 200 && sandboxPid is null; i++)
+        ConfinedDirectory run;
+        try
         {
-            sandboxPid = LocalCommands.TryReadInt(job.Pid);
-            if (sandboxPid is null)
+            run = OpenRunDirectory();
+        }
+        catch (SandboxException)
+        {
+            return; // the sandbox is gone, and its processes with it
+        }
+
+        using (run)
+        {
+            int? sandboxPid = null;
+            for (var i = 0; i < 200 && sandboxPid is null; i++)
             {
-                if (LocalCommands.TryReadExit(job, out _))
+                sandboxPid = ReadPid(run, job);
+                if (sandboxPid is null)
                 {
-                    return;
+                    if (LocalCommands.TryReadExit(run, job, out _))
+                    {
+                        return;
+                    }
+
+                    Thread.Sleep(1);
                 }
-
-                Thread.Sleep(1);
             }
-        }
 
-        if (sandboxPid is not { } pid)
-        {
-            return;
-        }
+            if (sandboxPid is not { } pid || pid <= 1)
+            {
+                return;
+            }
 
-        var process = ProcessTable.SandboxProcesses(Record.InitPid, Record.Namespaces).FirstOrDefault(p => p.SandboxPid == pid);
-        if (process is not null)
-        {
-            ProcessTable.KillTree(Record.InitPid, Record.Namespaces, process.HostPid);
+            var process = ProcessTable.SandboxProcesses(Record.InitPid, Record.Namespaces).FirstOrDefault(p => p.SandboxPid == pid);
+            if (process is not null && process.HostPid != Record.InitPid)
+            {
+                ProcessTable.KillTree(Record.InitPid, Record.Namespaces, process.HostPid);
+            }
         }
     }
 
@@ -184,10 +239,15 @@ internal sealed class LocalSandbox
     public IReadOnlyList<ProcessInfo> ListProcesses()
     {
         EnsureAlive();
-        var agentRun = Record.Namespaces ? AgentScript.MountPoint : Paths.RunDir;
-        var agentCommand = $"{Record.AgentShell} {agentRun}/agent.sh {agentRun}";
-        var jobPrefix = $"{Record.AgentShell} {agentRun}/jobs/";
-        var jobs = JobsByPid();
+        var agentCommand = $"{Record.AgentShell} {AgentRunDir}/agent.sh {AgentRunDir}";
+        var jobPrefix = $"{Record.AgentShell} {AgentRunDir}/jobs/";
+        Dictionary<int, (string Id, string Command)> jobs;
+        using (var run = OpenRunDirectory())
+        {
+            jobs = JobsByPid(run);
+        }
+
+        var passwd = PasswdFile;
         return ProcessTable.SandboxProcesses(Record.InitPid, Record.Namespaces)
             // A job's shell is a forked agent (same command line) or a new shell on the job script; other agent forks
             // are the agent itself and the subshells that wait for jobs, which are not the user's.
@@ -198,7 +258,7 @@ internal sealed class LocalSandbox
                 // A job's shell shows as the command the user gave, not as the script that carries it.
                 var isJobShell = p.CommandLine == agentCommand || p.CommandLine.StartsWith(jobPrefix, StringComparison.Ordinal);
                 var command = isJob && isJobShell ? job.Command : p.CommandLine;
-                return new ProcessInfo(p.SandboxPid, command, SandboxEtc.UserName(p.Uid, PasswdFile)) { HandleId = isJob ? job.Id : null };
+                return new ProcessInfo(p.SandboxPid, command, SandboxEtc.UserName(Identity.ToSandbox(p.Uid), passwd)) { HandleId = isJob ? job.Id : null };
             })
             .OrderBy(p => p.Pid)
             .ToList();
@@ -220,19 +280,31 @@ internal sealed class LocalSandbox
         }
     }
 
-    /// <summary>Maps a user name or uid to ids, refusing users the sandbox cannot switch to.</summary>
+    /// <summary>Maps a user name or uid to the sandbox's ids, refusing users the sandbox cannot switch to.</summary>
     public (int Uid, int Gid) ResolveUser(string user)
     {
         var ids = SandboxEtc.ResolveUser(user, PasswdFile)
                   ?? throw new BadConfigException(LocalProvider.ProviderId,
                       $"The sandbox has no user '{user}'. It has root, user (1000) and nobody, or give a numeric uid.");
-        if (ids.Uid != 0 && LibC.GetEuid() != 0)
+        if (ids.Uid != 0 && !(Identity.Mapped && Record.Namespaces))
         {
             throw new FeatureNotSupportedException(LocalProvider.ProviderId, Capability.RunAsUser,
-                "running as another user needs the host process to be root (an unprivileged host maps only one user into the sandbox).");
+                "running as another user needs a namespace sandbox created by a root client (an unprivileged client, or process isolation, has only one user).");
+        }
+
+        if (ids.Uid >= IdentityMap.Size || ids.Gid >= IdentityMap.Size)
+        {
+            throw new BadConfigException(LocalProvider.ProviderId, $"The sandbox's ids go up to {IdentityMap.Size - 1}; '{user}' is outside them.");
         }
 
         return ids;
+    }
+
+    /// <summary>The host ids that own a file the client writes for <paramref name="user"/>.</summary>
+    public (int Uid, int Gid) ResolveHostOwner(string user)
+    {
+        var (uid, gid) = ResolveUser(user);
+        return Identity.ToHost(uid, gid);
     }
 
     /// <summary>The path a command inside the sandbox uses for a sandbox path (the host path in process isolation).</summary>
@@ -241,25 +313,16 @@ internal sealed class LocalSandbox
 
     private string PasswdFile => Record.Namespaces ? Path.Combine(Paths.EtcDir, "passwd") : "/etc/passwd";
 
-    private JobFiles NewJobFiles(string id)
-    {
-        var agentRun = Record.Namespaces ? AgentScript.MountPoint : Paths.RunDir;
-        return new JobFiles(id, Path.Combine(Paths.JobsDir, id), agentRun + "/jobs/" + id);
-    }
+    private JobFiles JobFor(string id) => new(id, AgentRunDir + "/jobs/" + id);
 
-    private Dictionary<int, (string Id, string Command)> JobsByPid()
+    private static Dictionary<int, (string Id, string Command)> JobsByPid(ConfinedDirectory run)
     {
         var map = new Dictionary<int, (string Id, string Command)>();
-        if (!Directory.Exists(Paths.JobsDir))
+        foreach (var id in run.ListNames("jobs"))
         {
-            return map;
-        }
-
-        foreach (var dir in Directory.EnumerateDirectories(Paths.JobsDir))
-        {
-            if (LocalCommands.TryReadInt(Path.Combine(dir, "pid")) is { } pid)
+            if (LocalStateStore.IsValidId(id) && ReadInt(run, "jobs/" + id + "/pid") is { } pid)
             {
-                map[pid] = (Path.GetFileName(dir), JobFiles.ReadCommand(dir));
+                map[pid] = (id, JobFiles.ReadCommand(run, id));
             }
         }
 

@@ -45,6 +45,9 @@ internal sealed record LocalSandboxRecord
 
     public bool Paused { get; init; }
 
+    /// <summary>The host id the sandbox's root is (its users map from there), or null when it is the client's own user.</summary>
+    public int? IdBase { get; init; }
+
     public string? Snapshot { get; init; }
 
     /// <summary>The shell the agent runs in (and sources jobs in); records from before it was chosen used <c>/bin/sh</c>.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Local;
 

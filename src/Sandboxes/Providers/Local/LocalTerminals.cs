@@ -1,95 +1,140 @@
 using System.Globalization;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Local;
 
 /// <summary>
-/// Starts terminal programs in a local sandbox. The agent cannot hand out a terminal the host holds, so a terminal's
-/// program enters the sandbox with nsenter (after joining its cgroups), drops to the sandbox's capability set or user
-/// with setpriv, and gets the terminal as its controlling terminal with <c>setsid -c</c>.
+/// Starts terminal programs in a local sandbox. A terminal is a pseudo-terminal of the sandbox's own devpts: this
+/// process opens its master through the sandbox's <c>/dev/ptmx</c> (resolved inside the sandbox's root, checked to be
+/// the pty multiplexer), and the agent starts the program as an ordinary job, in a session of its own with the
+/// terminal's slave as its controlling terminal. So the program has exactly what every command has (namespaces,
+/// user, seccomp filter, capabilities), and nothing enters the sandbox from outside.
 /// </summary>
 internal static class LocalTerminals
 {
-    // $1 is the slave; then cgroup.procs files up to "--", then the command. Opening the slave on 0-2 before setsid -c
-    // makes it the new session's controlling terminal. Signals this process ignores (SIGPIPE) are reset for the program.
-    private static readonly string Launcher = $$"""
-        slave="$1"; shift
-        while [ "$1" != "--" ]; do echo $$ >"$1" || exit 97; shift; done
-        shift
-        exec {{AgentScript.ResetSignalsCommand}} setsid -c "$@" <>"$slave" >&0 2>&0
-        """;
+    /// <summary>The pty multiplexer's device numbers.</summary>
+    private const uint PtmxMajor = 5;
 
-    private static readonly string BoundingSet =
-        "-all,+chown,+dac_override,+fowner,+fsetid,+kill,+setuid,+setgid,+net_bind_service";
+    private const uint PtmxMinor = 2;
 
-    public static LocalPtySession Start(LocalSandbox sandbox, CreatePtyRequest request, Action<LocalPtySession> onClosed)
+    public static async Task<LocalPtySession> StartAsync(LocalSandbox sandbox, CreatePtyRequest request, Action<LocalPtySession> onClosed,
+        CancellationToken cancellationToken)
     {
-        var record = sandbox.Record;
-        var cwd = request.Cwd is { Length: > 0 } c ? SandboxPath.Normalize(c).Absolute : SandboxPath.Workspace;
-        if (!sandbox.Files.IsDirectory(cwd))
-        {
-            throw new BadConfigException(LocalProvider.ProviderId, $"CreatePtyRequest.Cwd '{cwd}' is not a directory in the sandbox.");
-        }
-
-        (int Uid, int Gid)? user = request.User is { Length: > 0 } u ? sandbox.ResolveUser(u) : null;
-        var home = user is { Uid: not 0 } ? "/home/user" : record.Namespaces ? "/root" : sandbox.Paths.WorkspaceDir;
-        var environment = SandboxLauncher.BaseEnvironment(record, home);
-        environment["TERM"] = "xterm-256color";
+        var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["TERM"] = "xterm-256color" };
         foreach (var (key, value) in request.Env ?? new Dictionary<string, string>())
         {
-            if (!ShellQuote.IsVariableName(key))
+            env[key] = value;
+        }
+
+        var command = new RunCommandRequest(request.Command ?? string.Empty) { Cwd = request.Cwd, User = request.User, Env = env };
+        var master = OpenMaster(sandbox, request.User);
+        try
+        {
+            var number = Unlock(master);
+            SetSize(master, request.Rows, request.Cols);
+            // The slave's name in the devpts instance the master came from: the sandbox's own (or the host's, in process isolation).
+            var slave = "/dev/pts/" + number.ToString(CultureInfo.InvariantCulture);
+            GiveSlave(sandbox, master, request.User);
+            using var run = sandbox.OpenRunDirectory();
+            var job = sandbox.Commands.Prepare(run, command, background: true, terminal: slave);
+            var handle = await sandbox.Commands.StartPreparedAsync(run, job, command, cancellationToken).ConfigureAwait(false);
+            return new LocalPtySession(sandbox, master, job, handle.Pid, request.Rows, request.Cols, onClosed);
+        }
+        catch
+        {
+            LibC.Close(master);
+            throw;
+        }
+    }
+
+    /// <summary>Sets a terminal's size on its master.</summary>
+    public static unsafe void SetSize(int master, int rows, int cols)
+    {
+        var size = new LibC.WinSize { Rows = (ushort)rows, Cols = (ushort)cols };
+        if (LibC.Ioctl(master, LibC.TIOCSWINSZ, &size) != 0)
+        {
+            throw new ProviderException(LocalProvider.ProviderId, "Could not resize the terminal: " + LibC.ErrorText(LibC.LastError));
+        }
+    }
+
+    // The master of a new terminal of the sandbox's devpts: dev/ptmx resolved inside the sandbox's root (a link planted
+    // there resolves inside it too), opened without blocking, and refused unless it is the pty multiplexer itself.
+    private static int OpenMaster(LocalSandbox sandbox, string? user)
+    {
+        int fd;
+        if (sandbox.Record.Namespaces)
+        {
+            var root = sandbox.OpenRoot();
+            try
             {
-                throw new BadConfigException(LocalProvider.ProviderId, $"'{key}' is not a valid environment variable name.");
+                // Opened as the sandbox's root, so the new terminal is born its (a sandbox's devpts takes no other owner).
+                using (FsCredentials.As(sandbox.Identity.RootOwner))
+                {
+                    fd = LibC.OpenAt2(root, "dev/ptmx", LibC.O_RDWR | LibC.O_NOCTTY | LibC.O_NONBLOCK, 0,
+                        LibC.RESOLVE_IN_ROOT | LibC.RESOLVE_NO_MAGICLINKS);
+                }
             }
-
-            environment[key] = value;
-        }
-
-        var argv = new List<string>();
-        argv.AddRange(record.Cgroups.Select(d => Path.Combine(d, "cgroup.procs")));
-        argv.Add("--");
-        if (record.Namespaces)
-        {
-            var pid = record.InitPid.ToString(CultureInfo.InvariantCulture);
-            argv.AddRange(["nsenter", "-t", pid, "-m", "-u", "-i", "-n", "-p", "-r", "-W", cwd]);
-            if (LibC.GetEuid() != 0)
+            finally
             {
-                argv.AddRange(["-U", "--preserve-credentials"]);
+                LibC.Close(root);
             }
-
-            argv.Add("--");
-        }
-
-        argv.Add("setpriv");
-        if (user is { } ids)
-        {
-            argv.AddRange([$"--reuid={ids.Uid}", $"--regid={ids.Gid}", "--clear-groups"]);
-        }
-        else if (LibC.GetEuid() == 0)
-        {
-            argv.Add("--bounding-set=" + BoundingSet);
-        }
-
-        argv.AddRange(["--no-new-privs", "--"]);
-        if (request.Command is { Length: > 0 } command)
-        {
-            argv.AddRange(["/bin/sh", "-c", record.Namespaces ? command : $"cd {ShellQuote.Quote(sandbox.CommandPath(cwd))} && {command}"]);
         }
         else
         {
-            argv.AddRange(record.Namespaces ? ["/bin/sh", "-i"] : ["/bin/sh", "-c", $"cd {ShellQuote.Quote(sandbox.CommandPath(cwd))} && exec /bin/sh -i"]);
+            fd = LibC.Open("/dev/ptmx", LibC.O_RDWR | LibC.O_NOCTTY | LibC.O_NONBLOCK);
         }
 
-        var devRoot = record.Namespaces ? $"/proc/{record.InitPid}/root/dev" : "/dev";
-        return LocalPtySession.Start(devRoot, Launcher, argv, environment, request.Rows, request.Cols, launcherPid =>
+        if (fd < 0)
         {
-            if (!record.Namespaces)
-            {
-                return launcherPid;
-            }
+            throw new ProviderException(LocalProvider.ProviderId, "Could not open a pseudo-terminal: " + LibC.ErrorText(LibC.LastError));
+        }
 
-            // nsenter forks into the pid namespace: the program is its child.
-            var child = ProcessTable.SandboxProcesses(record.InitPid, namespaces: true).FirstOrDefault(p => p.ParentHostPid == launcherPid);
-            return child?.SandboxPid;
-        }, onClosed);
+        if (LibC.FStat(fd, out var st) != 0 || (st.Mode & LibC.S_IFMT) != LibC.S_IFCHR || st.RdevMajor != PtmxMajor || st.RdevMinor != PtmxMinor)
+        {
+            LibC.Close(fd);
+            throw new SandboxStateException(LocalProvider.ProviderId, sandbox.Id, SandboxStatus.Error,
+                $"The sandbox {sandbox.Id} has replaced its /dev/ptmx with something that is not the pseudo-terminal multiplexer; no terminal was opened.");
+        }
+
+        return fd;
+    }
+
+    private static unsafe int Unlock(int master)
+    {
+        int unlock = 0, number = 0;
+        if (LibC.Ioctl(master, LibC.TIOCSPTLCK, &unlock) != 0 || LibC.Ioctl(master, LibC.TIOCGPTN, &number) != 0)
+        {
+            throw new ProviderException(LocalProvider.ProviderId, "Could not set up the pseudo-terminal: " + LibC.ErrorText(LibC.LastError));
+        }
+
+        return number;
+    }
+
+    // The slave is reached through the master (TIOCGPTPEER), not by a path, and given to the user the program runs as.
+    private static void GiveSlave(LocalSandbox sandbox, int master, string? user)
+    {
+        if (!sandbox.Identity.Mapped)
+        {
+            return; // this process's own user, which is the sandbox's
+        }
+
+        var (uid, gid) = user is { Length: > 0 } u ? sandbox.ResolveHostOwner(u) : sandbox.Identity.RootOwner!.Value;
+        var slave = LibC.Ioctl(master, LibC.TIOCGPTPEER, LibC.O_RDWR | LibC.O_NOCTTY | LibC.O_CLOEXEC);
+        if (slave < 0)
+        {
+            throw new ProviderException(LocalProvider.ProviderId, "Could not reach the pseudo-terminal's slave: " + LibC.ErrorText(LibC.LastError));
+        }
+
+        try
+        {
+            if (LibC.FChown(slave, uid, gid) != 0)
+            {
+                throw new ProviderException(LocalProvider.ProviderId, "Could not give the terminal to its user: " + LibC.ErrorText(LibC.LastError));
+            }
+        }
+        finally
+        {
+            LibC.Close(slave);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Sandboxes.Internal;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Local;
 
@@ -11,12 +12,14 @@ namespace Sandboxes.Providers.Local;
 /// </summary>
 internal sealed class PortForwarder : LoopbackPortForwarder
 {
-    private readonly string _namespacePath;
+    private readonly Func<int> _openNamespace;
     private readonly int _port;
 
-    public PortForwarder(string namespacePath, int port)
+    /// <param name="openNamespace">Opens the sandbox's network namespace (-1 once the sandbox is gone).</param>
+    /// <param name="port">The port inside.</param>
+    public PortForwarder(Func<int> openNamespace, int port)
     {
-        _namespacePath = namespacePath;
+        _openNamespace = openNamespace;
         _port = port;
     }
 
@@ -55,7 +58,7 @@ internal sealed class PortForwarder : LoopbackPortForwarder
             {
                 // This thread enters the sandbox's network namespace for good and then ends; the socket it creates
                 // belongs to that namespace for its whole life.
-                var fd = LibC.Open(_namespacePath, LibC.O_RDONLY);
+                var fd = _openNamespace();
                 if (fd < 0 || LibC.SetNs(fd, LibC.CLONE_NEWNET) != 0)
                 {
                     var error = LibC.ErrorText(LibC.LastError);

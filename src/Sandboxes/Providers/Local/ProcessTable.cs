@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Local;
 
@@ -8,6 +9,27 @@ internal static class ProcessTable
 {
     /// <summary>The start time of a process (clock ticks since boot), or null when it does not exist.</summary>
     public static ulong? StartTime(int pid) => ReadStat(pid)?.StartTime;
+
+    /// <summary>The start time of the process whose <c>/proc/PID</c> directory is open as <paramref name="procDirFd"/>, or null once it is gone.</summary>
+    public static unsafe ulong? StartTimeAt(int procDirFd)
+    {
+        var fd = LibC.OpenAt2(procDirFd, "stat", LibC.O_RDONLY, 0, LibC.RESOLVE_BENEATH | LibC.RESOLVE_NO_SYMLINKS);
+        if (fd < 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            var buffer = stackalloc byte[1024];
+            var n = (int)LibC.Read(fd, buffer, 1024);
+            return n > 0 ? ParseStat(System.Text.Encoding.UTF8.GetString(buffer, n))?.StartTime : null;
+        }
+        finally
+        {
+            LibC.Close(fd);
+        }
+    }
 
     /// <summary>True when <paramref name="pid"/> is alive and is the process that started at <paramref name="startTime"/>.</summary>
     public static bool IsAlive(int pid, ulong startTime) =>
@@ -170,6 +192,11 @@ internal static class ProcessTable
             return null;
         }
 
+        return ParseStat(text);
+    }
+
+    private static (int ParentPid, char State, ulong StartTime, string Name)? ParseStat(string text)
+    {
         // The command name is in parentheses and may itself contain spaces or parentheses: split after the last ')'.
         var open = text.IndexOf('(', StringComparison.Ordinal);
         var close = text.LastIndexOf(')');

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Local;
 

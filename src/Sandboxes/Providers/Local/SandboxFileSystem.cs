@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Local;
 
@@ -11,14 +12,17 @@ namespace Sandboxes.Providers.Local;
 internal sealed class SandboxFileSystem
 {
     private const ulong Resolve = LibC.RESOLVE_IN_ROOT | LibC.RESOLVE_NO_MAGICLINKS;
-    private readonly string _rootPath;
+    private readonly Func<int> _openRoot;
+    private readonly (int Uid, int Gid)? _rootOwner;
     private readonly Func<string, (int Uid, int Gid)> _resolveUser;
 
-    /// <param name="rootPath">The host path of the sandbox's root (<c>/proc/PID/root</c>, or its directory in process isolation).</param>
-    /// <param name="resolveUser">Maps a user name or uid to the ids to own written files.</param>
-    public SandboxFileSystem(string rootPath, Func<string, (int Uid, int Gid)> resolveUser)
+    /// <param name="openRoot">Opens the sandbox's root (see <see cref="SandboxRoot"/>, or its directory in process isolation).</param>
+    /// <param name="rootOwner">The host ids of the sandbox's root, which own what the client makes (null: this process's own).</param>
+    /// <param name="resolveUser">Maps a user name or uid to the host ids to own written files.</param>
+    public SandboxFileSystem(Func<int> openRoot, (int Uid, int Gid)? rootOwner, Func<string, (int Uid, int Gid)> resolveUser)
     {
-        _rootPath = rootPath;
+        _openRoot = openRoot;
+        _rootOwner = rootOwner;
         _resolveUser = resolveUser;
     }
 
@@ -47,12 +51,12 @@ internal sealed class SandboxFileSystem
             throw new BadConfigException(LocalProvider.ProviderId, "Cannot write a file at the sandbox's root.");
         }
 
-        var owner = options.User is { Length: > 0 } user ? _resolveUser(user) : ((int Uid, int Gid)?)null;
+        var owner = options.User is { Length: > 0 } user ? _resolveUser(user) : _rootOwner;
         MakeDirs("/" + ParentOf(relative), owner);
         int fd;
         using (var root = OpenRoot())
         {
-            fd = LibC.OpenAt2(root.Value, relative, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_NONBLOCK, options.Mode ?? 0x1A4, Resolve);
+            fd = OpenForWrite(root.Value, relative, options.Mode ?? 0x1A4, owner);
             if (fd < 0)
             {
                 throw Error(LibC.LastError, absolute);
@@ -72,7 +76,7 @@ internal sealed class SandboxFileSystem
             LibC.FChmod(fd, mode); // the umask may have narrowed the mode given at creation
         }
 
-        if (owner is { } o && LibC.FChown(fd, o.Uid, o.Gid) != 0)
+        if (options.User is { Length: > 0 } && owner is { } o && LibC.FChown(fd, o.Uid, o.Gid) != 0)
         {
             throw Error(LibC.LastError, absolute);
         }
@@ -103,7 +107,7 @@ internal sealed class SandboxFileSystem
 
         using var dir = new OwnedFd(fd);
         var entries = new List<FileEntry>();
-        foreach (var name in Names(fd))
+        foreach (var name in ConfinedDirectory.Names(fd))
         {
             if (LibC.Statx(fd, name, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, out var st) != 0)
             {
@@ -127,7 +131,9 @@ internal sealed class SandboxFileSystem
         return entries;
     }
 
-    public void MakeDirs(string path, (int Uid, int Gid)? owner = null)
+    public void MakeDirs(string path) => MakeDirs(path, _rootOwner);
+
+    private void MakeDirs(string path, (int Uid, int Gid)? owner)
     {
         var (_, relative) = SandboxPath.Normalize(path);
         if (relative == ".")
@@ -161,12 +167,25 @@ internal sealed class SandboxFileSystem
             }
 
             using var parentHandle = new OwnedFd(parentFd);
-            if (LibC.MkDirAt(parentFd, parts[i - 1], 0x1ED) != 0 && LibC.LastError != LibC.EEXIST)
+            int made;
+            using (FsCredentials.As(owner))
+            {
+                made = LibC.MkDirAt(parentFd, parts[i - 1], 0x1ED);
+            }
+
+            if (made != 0 && LibC.LastError == LibC.EACCES && owner is not null)
+            {
+                // A directory the owner may not write (the sandbox's root may, through its capabilities): made by this
+                // process and given away below.
+                made = LibC.MkDirAt(parentFd, parts[i - 1], 0x1ED);
+            }
+
+            if (made != 0 && LibC.LastError != LibC.EEXIST)
             {
                 throw Error(LibC.LastError, "/" + prefix);
             }
 
-            if (owner is { } o)
+            if (owner is { } o && LibC.GetEuid() == 0)
             {
                 var created = LibC.OpenAt2(parentFd, parts[i - 1], LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, 0);
                 if (created >= 0)
@@ -233,53 +252,13 @@ internal sealed class SandboxFileSystem
         return true;
     }
 
-    private void RemoveEntry(int parentFd, string name, string absolute)
+    private static void RemoveEntry(int parentFd, string name, string absolute)
     {
-        if (LibC.Statx(parentFd, name, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, out var st) != 0)
+        var error = ConfinedDirectory.RemoveEntry(parentFd, name);
+        if (error != 0)
         {
-            var error = LibC.LastError;
-            if (error == LibC.ENOENT)
-            {
-                return;
-            }
-
             throw Error(error, absolute);
         }
-
-        if ((st.Mode & LibC.S_IFMT) == LibC.S_IFDIR)
-        {
-            // Opened without following links: a directory swapped for a link meanwhile fails here instead of being followed.
-            var dirFd = LibC.OpenAt2(parentFd, name, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW, 0, 0);
-            if (dirFd < 0)
-            {
-                throw Error(LibC.LastError, absolute);
-            }
-
-            using (new OwnedFd(dirFd))
-            {
-                foreach (var child in Names(dirFd).ToList())
-                {
-                    RemoveEntry(dirFd, child, absolute + "/" + child);
-                }
-            }
-
-            if (LibC.UnlinkAt(parentFd, name, LibC.AT_REMOVEDIR) != 0 && LibC.LastError != LibC.ENOENT)
-            {
-                throw Error(LibC.LastError, absolute);
-            }
-        }
-        else if (LibC.UnlinkAt(parentFd, name, 0) != 0 && LibC.LastError != LibC.ENOENT)
-        {
-            throw Error(LibC.LastError, absolute);
-        }
-    }
-
-    private static IEnumerable<string> Names(int dirFd)
-    {
-        // Listing names through the descriptor's /proc link reads the directory the descriptor already holds; nothing
-        // below it is resolved by path.
-        var prefix = $"/proc/self/fd/{dirFd}";
-        return Directory.EnumerateFileSystemEntries(prefix).Select(p => p[(prefix.Length + 1)..]);
     }
 
     private static void RequireRegularFile(SafeFileHandle handle, int fd, string absolute)
@@ -301,16 +280,25 @@ internal sealed class SandboxFileSystem
         }
     }
 
-    private OwnedFd OpenRoot()
+    private OwnedFd OpenRoot() => new(_openRoot());
+
+    // Opens a file for writing, creating it as its owner when it does not exist: as the owner's file-system ids, so a
+    // file is born theirs and the sandbox's own file systems accept it; as this process where the owner may not (an
+    // existing file of another sandbox user, which the sandbox's root could write through its capabilities).
+    private static int OpenForWrite(int root, string relative, int mode, (int Uid, int Gid)? owner)
     {
-        var fd = LibC.Open(_rootPath, LibC.O_PATH | LibC.O_DIRECTORY);
-        if (fd < 0)
+        int fd;
+        using (FsCredentials.As(owner))
         {
-            throw new SandboxStateException(LocalProvider.ProviderId, string.Empty, SandboxStatus.Stopped,
-                "The sandbox's file system is gone: its processes are no longer running.");
+            fd = LibC.OpenAt2(root, relative, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_NONBLOCK, mode, Resolve);
         }
 
-        return new OwnedFd(fd);
+        if (fd < 0 && LibC.LastError == LibC.EACCES && owner is not null)
+        {
+            fd = LibC.OpenAt2(root, relative, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_NONBLOCK, mode, Resolve);
+        }
+
+        return fd;
     }
 
     private static string ParentOf(string relative)

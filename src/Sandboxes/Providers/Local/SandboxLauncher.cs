@@ -1,36 +1,49 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Local;
 
 /// <summary>
-/// Starts a sandbox's first process: bubblewrap building the namespaces around the agent, or the agent alone in process
-/// isolation. The process is detached (own session, stdio on files, no parent-death signal) so the sandbox outlives
-/// the client that created it, and it is placed in the sandbox's cgroups before it starts anything.
+/// Starts a sandbox's first process: a bubblewrap jail around the agent (see <see cref="JailLaunch"/>), or the agent
+/// alone in process isolation. The process is detached (own session, stdio on files, no parent-death signal) so the
+/// sandbox outlives the client that created it, and it is placed in the sandbox's cgroups before it starts anything.
 /// </summary>
 internal static class SandboxLauncher
 {
     private const string SandboxPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    // Capabilities root keeps inside a sandbox (without a user namespace): enough to own files and switch users, not
-    // enough to mount, load modules, trace or reconfigure the network.
-    private static readonly string[] RootCapabilities =
-        ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETUID", "CAP_SETGID", "CAP_NET_BIND_SERVICE"];
+    /// <summary>The descriptor the agent says ready on (see <see cref="AgentScript"/>).</summary>
+    private const int ReadyFd = 4;
+
+    /// <summary>The descriptor bubblewrap reads the agent script from, into the run directory.</summary>
+    private const int AgentFd = 7;
 
     /// <summary>Writes the sandbox's files and starts it; returns the host pid of its first process once the agent is ready.</summary>
-    public static int Launch(string stateRoot, string? runtimeRoot, SandboxPaths paths, LocalSandboxRecord record, string? bubblewrap,
+    public static int Launch(LocalOptions options, IdentityMap identity, SandboxPaths paths, LocalSandboxRecord record, string? bubblewrap,
         IReadOnlyList<string> cgroupDirs, TimeSpan readyTimeout)
     {
-        RuntimeDirectory.Create(paths.RunDir, runtimeRoot);
-        Directory.CreateDirectory(paths.JobsDir);
+        Directory.CreateDirectory(paths.JailDir);
+        LibC.Chmod(paths.JailDir, 0x1C0);
+        Directory.CreateDirectory(paths.RootDir);
         Directory.CreateDirectory(paths.WorkspaceDir);
-        // Every sandbox user may write its workspace; the sticky bit keeps them from removing each other's files.
+        // Every sandbox user may write its workspace; the sticky bit keeps them from removing each other's files. It
+        // belongs to the sandbox's root.
         LibC.Chmod(paths.WorkspaceDir, 0x3FF);
-        File.WriteAllText(paths.AgentFile, AgentScript.Text.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
-        MakeFifo(paths.ControlFifo);
-        MakeFifo(paths.ReadyFifo);
-        var agentRunDir = bubblewrap is null ? paths.RunDir : AgentScript.MountPoint;
+        if (identity.RootOwner is { } owner)
+        {
+            LibC.Chown(paths.WorkspaceDir, owner.Uid, owner.Gid);
+        }
+
+        var agentFile = Path.Combine(paths.JailDir, "agent.sh");
+        File.WriteAllText(agentFile, AgentScript.Text.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
+        var readyFifo = Path.Combine(paths.JailDir, "ready");
+        File.Delete(readyFifo);
+        if (LibC.MkFifo(readyFifo, 0x180) != 0)
+        {
+            throw new SandboxIOException(LocalProvider.ProviderId, readyFifo, LibC.ErrorText(LibC.LastError));
+        }
 
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = paths.WorkspaceDir };
         start.Environment.Clear();
@@ -38,6 +51,8 @@ internal static class SandboxLauncher
         start.Environment["SBX_CGROUPS"] = string.Join(' ', cgroupDirs.Select(d => Path.Combine(d, "cgroup.procs")));
         start.Environment["SBX_LOG"] = paths.LogFile;
         start.Environment["SBX_INFO"] = paths.InfoFile;
+        start.Environment["SBX_READY"] = readyFifo;
+        start.Environment["SBX_AGENT"] = agentFile;
         start.ArgumentList.Add("-c");
         // Joins the cgroups first, so that everything the sandbox ever starts is counted and can be frozen or killed.
         // .NET ignores SIGPIPE and its children inherit that; a shell cannot undo a signal ignored when it started, so
@@ -45,41 +60,73 @@ internal static class SandboxLauncher
         start.ArgumentList.Add($$"""
             for p in $SBX_CGROUPS; do echo $$ >"$p" || exit 97; done
             unset SBX_CGROUPS
-            exec {{AgentScript.ResetSignalsCommand}} setsid "$@" </dev/null >>"$SBX_LOG" 2>&1 3>"$SBX_INFO"
+            exec {{AgentScript.ResetSignalsCommand}} setsid "$@" </dev/null >>"$SBX_LOG" 2>&1 3>"$SBX_INFO" 4>"$SBX_READY" 7<"$SBX_AGENT"
             """);
         start.ArgumentList.Add("sandbox-launcher");
+        JailLaunch? jail = null;
         if (bubblewrap is null)
         {
-            // Process isolation: the agent runs on the host with a clean environment in the workspace.
+            // Process isolation: the agent runs on the host in the sandbox's directory with a clean environment, as the
+            // sandbox's unprivileged user when this process is root.
+            Directory.CreateDirectory(paths.RunDir);
+            File.Copy(agentFile, Path.Combine(paths.RunDir, "agent.sh"), overwrite: true);
+            LibC.Chmod(paths.RunDir, 0x1C0);
+            if (identity.RootOwner is { } runOwner)
+            {
+                LibC.Chown(paths.RunDir, runOwner.Uid, runOwner.Gid);
+            }
+
             foreach (var (key, value) in BaseEnvironment(record, paths.WorkspaceDir))
             {
                 start.Environment[key] = value;
             }
 
-            start.ArgumentList.Add(record.AgentShell);
-            start.ArgumentList.Add(paths.AgentFile);
-            start.ArgumentList.Add(agentRunDir);
+            if (identity.Mapped)
+            {
+                Add(start, ["setpriv", $"--reuid={identity.HostUid}", $"--regid={identity.HostGid}", "--clear-groups",
+                    "--no-new-privs", .. JailCapabilities.SetprivArguments(keep: false), "--"]);
+            }
+
+            Add(start, [record.AgentShell, paths.RunDir + "/agent.sh", paths.RunDir]);
         }
         else
         {
             SandboxEtc.Write(paths.EtcDir, record.Id, record.Network);
-            foreach (var arg in BubblewrapArguments(bubblewrap, stateRoot, paths, record))
+            var spec = new JailSpec
             {
-                start.ArgumentList.Add(arg);
-            }
+                Bubblewrap = bubblewrap,
+                Identity = identity,
+                Hostname = record.Id,
+                ShareNetwork = record.Network == NetworkPolicy.All,
+                EtcView = EtcView.Ensure(options.StateRoot),
+                EtcFiles = EtcView.PerSandboxFiles.ToDictionary(f => f, f => Path.Combine(paths.EtcDir, f)),
+                WritableDirectories = [(paths.WorkspaceDir, "/workspace")],
+                // The run directory is a tmpfs of the sandbox's own: bounded, gone with the sandbox, never on the host.
+                Tmpfs = [(AgentScript.MountPoint, options.RunDirectoryBytes, 0x1ED)],
+                DataFiles = [(AgentFd, AgentScript.MountPoint + "/agent.sh", 0x16D)],
+                WorkingDirectory = "/workspace",
+                Environment = BaseEnvironment(record, "/root"),
+                ReportPid = true,
+                InheritedDescriptors = [BubblewrapArguments.InfoFd, ReadyFd, AgentFd],
+            };
+            jail = JailLaunch.Prepare(LocalProvider.ProviderId, spec, paths.JailDir,
+                [record.AgentShell, AgentScript.MountPoint + "/agent.sh", AgentScript.MountPoint]);
+            Add(start, jail.Command);
         }
 
         // The ready FIFO is opened before the agent starts, so its one line cannot be missed.
-        var readyFd = LibC.Open(paths.ReadyFifo, LibC.O_RDONLY | LibC.O_NONBLOCK);
+        var readyFd = LibC.Open(readyFifo, LibC.O_RDONLY | LibC.O_NONBLOCK);
         if (readyFd < 0)
         {
-            throw new SandboxIOException(LocalProvider.ProviderId, paths.ReadyFifo, LibC.ErrorText(LibC.LastError));
+            jail?.Dispose();
+            throw new SandboxIOException(LocalProvider.ProviderId, readyFifo, LibC.ErrorText(LibC.LastError));
         }
 
         try
         {
             using var process = Process.Start(start)
                                 ?? throw new ProviderException(LocalProvider.ProviderId, "Could not start the sandbox process.");
+            jail?.Complete(() => process.HasExited, readyTimeout);
             var line = WaitForLine(readyFd, process, readyTimeout);
             if (line is null)
             {
@@ -97,8 +144,16 @@ internal static class SandboxLauncher
             return info?.ChildPid is > 0 ? info.ChildPid
                 : throw new ProviderException(LocalProvider.ProviderId, "bubblewrap did not report the sandbox's pid.");
         }
+        catch (ProviderException e) when (jail is not null)
+        {
+            var log = ReadLog(paths.LogFile);
+            throw log.Length > 0 && !e.Message.Contains(log, StringComparison.Ordinal)
+                ? new ProviderException(LocalProvider.ProviderId, e.Message + " " + log)
+                : e;
+        }
         finally
         {
+            jail?.Dispose();
             LibC.Close(readyFd);
         }
     }
@@ -121,68 +176,12 @@ internal static class SandboxLauncher
         return env;
     }
 
-    private static List<string> BubblewrapArguments(string bubblewrap, string stateRoot, SandboxPaths paths, LocalSandboxRecord record)
+    private static void Add(ProcessStartInfo start, IEnumerable<string> arguments)
     {
-        var args = new List<string> { bubblewrap };
-        var root = LibC.GetEuid() == 0;
-        if (!root)
+        foreach (var argument in arguments)
         {
-            args.Add("--unshare-user");
+            start.ArgumentList.Add(argument);
         }
-
-        args.AddRange(["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]);
-        if (record.Network != NetworkPolicy.All)
-        {
-            args.Add("--unshare-net");
-        }
-
-        args.AddRange(["--hostname", record.Id, "--ro-bind", "/usr", "/usr"]);
-        foreach (var top in new[] { "bin", "sbin", "lib", "lib32", "lib64", "libx32" })
-        {
-            var hostPath = "/" + top;
-            var link = new FileInfo(hostPath).LinkTarget;
-            if (link is not null)
-            {
-                args.AddRange(["--symlink", link, hostPath]);
-            }
-            else if (Directory.Exists(hostPath))
-            {
-                args.AddRange(["--ro-bind", hostPath, hostPath]);
-            }
-        }
-
-        // The shared /etc view with one mount, then the few files that differ per sandbox over it.
-        args.AddRange(["--ro-bind", EtcView.Ensure(stateRoot), "/etc", "--perms", "0755", "--dir", "/var"]);
-        foreach (var own in EtcView.PerSandboxFiles)
-        {
-            args.AddRange(["--ro-bind", Path.Combine(paths.EtcDir, own), "/etc/" + own]);
-        }
-
-        args.AddRange(["--proc", "/proc", "--dev", "/dev"]);
-        foreach (var tmp in new[] { "/tmp", "/var/tmp" })
-        {
-            args.AddRange(["--perms", "1777", "--tmpfs", tmp]);
-        }
-
-        args.AddRange(["--tmpfs", "/run", "--tmpfs", "/root", "--tmpfs", "/home", "--perms", "0777", "--dir", "/home/user"]);
-        args.AddRange(["--bind", paths.WorkspaceDir, "/workspace", "--bind", paths.RunDir, AgentScript.MountPoint]);
-        args.AddRange(["--chdir", "/workspace", "--new-session", "--info-fd", "3", "--clearenv"]);
-        foreach (var (key, value) in BaseEnvironment(record, "/root"))
-        {
-            args.AddRange(["--setenv", key, value]);
-        }
-
-        if (root)
-        {
-            args.AddRange(["--cap-drop", "ALL"]);
-            foreach (var capability in RootCapabilities)
-            {
-                args.AddRange(["--cap-add", capability]);
-            }
-        }
-
-        args.AddRange([record.AgentShell, AgentScript.MountPoint + "/agent.sh", AgentScript.MountPoint]);
-        return args;
     }
 
     /// <summary>Waits for a line on a non-blocking FIFO, giving up when the process exits first or time runs out.</summary>
@@ -214,14 +213,6 @@ internal static class SandboxLauncher
         }
 
         return null;
-    }
-
-    private static void MakeFifo(string path)
-    {
-        if (LibC.MkFifo(path, 0x180) != 0 && LibC.LastError != LibC.EEXIST)
-        {
-            throw new SandboxIOException(LocalProvider.ProviderId, path, LibC.ErrorText(LibC.LastError));
-        }
     }
 
     private static string ReadLog(string path)

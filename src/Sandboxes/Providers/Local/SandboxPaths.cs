@@ -6,26 +6,20 @@ internal sealed record SandboxPaths(string Dir)
     /// <summary>The record, <c>sandbox.json</c>.</summary>
     public string RecordFile => Path.Combine(Dir, "sandbox.json");
 
-    /// <summary>The agent's run directory, mounted at <c>/.sandbox</c> inside a namespace sandbox.</summary>
+    /// <summary>
+    /// The agent's run directory in process isolation (inside a namespace sandbox it is a tmpfs of the sandbox's own
+    /// at <c>/.sandbox</c>, and nothing of it is on the host).
+    /// </summary>
     public string RunDir => Path.Combine(Dir, "run");
 
-    /// <summary>One directory per command the agent runs.</summary>
-    public string JobsDir => Path.Combine(RunDir, "jobs");
-
-    /// <summary>The control FIFO the agent reads job ids from.</summary>
-    public string ControlFifo => Path.Combine(RunDir, "ctl");
-
-    /// <summary>The FIFO the agent writes to once it is ready.</summary>
-    public string ReadyFifo => Path.Combine(RunDir, "ready");
-
-    /// <summary>The agent script.</summary>
-    public string AgentFile => Path.Combine(RunDir, "agent.sh");
+    /// <summary>What only the host reads: the jail's arguments, its seccomp filter, the agent script, the launch FIFOs.</summary>
+    public string JailDir => Path.Combine(Dir, "jail");
 
     /// <summary>Where bubblewrap reports the sandbox's first pid.</summary>
-    public string InfoFile => Path.Combine(RunDir, "info.json");
+    public string InfoFile => Path.Combine(JailDir, "info.json");
 
-    /// <summary>bubblewrap's and the agent's error output.</summary>
-    public string LogFile => Path.Combine(RunDir, "agent.log");
+    /// <summary>The launch's error output (bubblewrap's, and the agent's until it is ready).</summary>
+    public string LogFile => Path.Combine(JailDir, "launch.log");
 
     /// <summary>
     /// The sandbox's root as the file API sees it in process isolation (holds <c>workspace</c> and <c>tmp</c>);

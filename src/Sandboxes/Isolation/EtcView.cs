@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Sandboxes.Providers.Local;
+namespace Sandboxes.Isolation;
 
 /// <summary>
 /// One read-only /etc shared by every sandbox: copies of the host files programs need (<see cref="SandboxEtc.HostEntries"/>)
@@ -82,8 +82,19 @@ internal static class EtcView
             return;
         }
 
+        // Only what every host user may read: a file kept private on the host (a TLS key, a shadow file) stays out.
+        if (LibC.Statx(-100, source, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, out var st) != 0 || (st.Mode & 0x4) == 0)
+        {
+            return;
+        }
+
         if (Directory.Exists(source))
         {
+            if ((st.Mode & 0x1) == 0)
+            {
+                return;
+            }
+
             Directory.CreateDirectory(target);
             foreach (var child in Directory.EnumerateFileSystemEntries(source))
             {
@@ -103,6 +114,10 @@ internal static class EtcView
             {
                 // Unreadable to this user: not for sandboxes either.
             }
+            catch (IOException)
+            {
+                // Gone, or not a file that can be copied (a socket): not for sandboxes either.
+            }
         }
     }
 
@@ -120,7 +135,8 @@ internal static class EtcView
             }
         }
 
-        text.Append(SandboxEtc.Passwd).Append(SandboxEtc.Group);
+        // The layout version: a view built by an older rule (which copied files private on the host) is not reused.
+        text.Append("view-2\n").Append(SandboxEtc.Passwd).Append(SandboxEtc.Group);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16].ToLowerInvariant();
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Sandboxes.Providers.Local;
+namespace Sandboxes.Isolation;
 
 /// <summary>Quoting for the job scripts the agent runs.</summary>
 internal static partial class ShellQuote

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Sandboxes.Providers.Local;
+namespace Sandboxes.Isolation;
 
 /// <summary>Finds bubblewrap and checks, once per process, that it can create namespaces on this machine.</summary>
 internal static class BubblewrapProbe

@@ -1,11 +1,11 @@
 using System.Runtime.InteropServices;
 
-namespace Sandboxes.Providers.Local;
+namespace Sandboxes.Isolation;
 
 /// <summary>
-/// The Linux system calls the local provider needs and .NET does not expose: FIFOs and poll for the agent protocol,
-/// openat2 with RESOLVE_IN_ROOT so file paths resolve exactly as the sandbox sees them, setns for port forwarding,
-/// and the pseudo-terminal calls.
+/// The Linux system calls the jails need and .NET does not expose: FIFOs and poll for the agent protocol, openat2 so
+/// that paths a sandbox can write are resolved without following its links, ownership calls for the sandbox's mapped
+/// users, setns for port forwarding, and the pseudo-terminal calls.
 /// </summary>
 internal static unsafe partial class LibC
 {
@@ -24,7 +24,10 @@ internal static unsafe partial class LibC
     public const int O_CLOEXEC = 0x80000;
     public const int O_PATH = 0x200000;
 
+    public const ulong RESOLVE_NO_XDEV = 0x01;
     public const ulong RESOLVE_NO_MAGICLINKS = 0x02;
+    public const ulong RESOLVE_NO_SYMLINKS = 0x04;
+    public const ulong RESOLVE_BENEATH = 0x08;
     public const ulong RESOLVE_IN_ROOT = 0x10;
 
     public const int AT_REMOVEDIR = 0x200;
@@ -58,6 +61,9 @@ internal static unsafe partial class LibC
     public const int ENXIO = 6;
     public const int ENOSPC = 28;
     public const int ENAMETOOLONG = 36;
+    public const int EBADF = 9;
+    public const int EINVAL = 22;
+    public const int ENOSYS = 38;
 
     private const long SYS_openat2 = 437;
 
@@ -147,6 +153,27 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int MkDirAt(int dirfd, string path, int mode);
 
+    [LibraryImport(Lib, EntryPoint = "mknodat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int MkNodAt(int dirfd, string path, int mode, ulong device);
+
+    [LibraryImport(Lib, EntryPoint = "readlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint ReadLinkAt(int dirfd, string path, byte* buffer, nuint size);
+
+    [LibraryImport(Lib, EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int SymLinkAt(string target, int dirfd, string path);
+
+    [LibraryImport(Lib, EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int UtimensAt(int dirfd, string path, long* times, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int RenameAt(int oldDirfd, string oldPath, int newDirfd, string newPath);
+
+    [LibraryImport(Lib, EntryPoint = "fchownat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int FChownAt(int dirfd, string path, int uid, int gid, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "fchmodat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int FChmodAt(int dirfd, string path, int mode, int flags);
+
     [LibraryImport(Lib, EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int UnlinkAt(int dirfd, string path, int flags);
 
@@ -177,8 +204,20 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "getegid")]
     public static partial int GetEgid();
 
+    /// <summary>statx(2) of an open descriptor.</summary>
+    public static int FStat(int fd, out StatxBuffer result) => Statx(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out result);
+
     [LibraryImport(Lib, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(int fd, nuint request, WinSize* size);
+
+    [LibraryImport(Lib, EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, nuint request, int* value);
+
+    [LibraryImport(Lib, EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, nuint request, nint argument);
+
+    [LibraryImport(Lib, EntryPoint = "pread", SetLastError = true)]
+    public static partial nint PRead(int fd, byte* buffer, nuint count, long offset);
 
     [LibraryImport(Lib, EntryPoint = "posix_openpt", SetLastError = true)]
     public static partial int PosixOpenPt(int flags);
@@ -194,6 +233,15 @@ internal static unsafe partial class LibC
 
     public const nuint TIOCSWINSZ = 0x5414;
     public const nuint TIOCGWINSZ = 0x5413;
+
+    /// <summary>The number N of a pseudo-terminal master's slave, <c>/dev/pts/N</c> in the devpts instance it came from.</summary>
+    public const nuint TIOCGPTN = 0x80045430;
+
+    /// <summary>Locks or unlocks a master's slave (unlockpt).</summary>
+    public const nuint TIOCSPTLCK = 0x40045431;
+
+    /// <summary>Opens a master's slave by the master itself, with no path to resolve.</summary>
+    public const nuint TIOCGPTPEER = 0x5441;
 
     /// <summary>statx(2) into <paramref name="result"/>.</summary>
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -213,8 +261,11 @@ internal static unsafe partial class LibC
         [FieldOffset(24)] public uint Gid;
         [FieldOffset(28)] public ushort Mode;
         [FieldOffset(40)] public ulong Size;
+        [FieldOffset(96)] public long CtimeSeconds;
         [FieldOffset(112)] public long MtimeSeconds;
         [FieldOffset(120)] public uint MtimeNanoseconds;
+        [FieldOffset(128)] public uint RdevMajor;
+        [FieldOffset(132)] public uint RdevMinor;
     }
 
     public const int S_IFMT = 0xF000;
@@ -222,6 +273,7 @@ internal static unsafe partial class LibC
     public const int S_IFLNK = 0xA000;
     public const int S_IFREG = 0x8000;
     public const int S_IFIFO = 0x1000;
+    public const int S_IFCHR = 0x2000;
 
     public static int LastError => Marshal.GetLastPInvokeError();
 

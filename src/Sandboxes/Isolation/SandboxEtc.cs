@@ -1,4 +1,4 @@
-namespace Sandboxes.Providers.Local;
+namespace Sandboxes.Isolation;
 
 /// <summary>
 /// The /etc a namespace sandbox sees: the host's files that programs need to run (dynamic linker cache, certificates,
