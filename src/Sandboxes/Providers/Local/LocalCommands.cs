@@ -172,7 +172,7 @@ internal sealed class LocalCommands
                 using var run = _sandbox.OpenRunDirectory();
                 if (!TryReadExit(run, job, out _) && run.Exists(job.Dir))
                 {
-                    MarkTimedOut(run, job);
+                    MarkTimedOut(run, job, _sandbox.Identity.RootOwner);
                     _sandbox.KillJob(job);
                 }
             }
@@ -195,7 +195,7 @@ internal sealed class LocalCommands
             _sandbox.EnsureAlive();
             if (deadline is { } d && DateTime.UtcNow > d && !run.Exists(job.TimedOut))
             {
-                MarkTimedOut(run, job);
+                MarkTimedOut(run, job, _sandbox.Identity.RootOwner);
                 _sandbox.KillJob(job);
             }
 
@@ -646,15 +646,15 @@ internal sealed class LocalCommands
             ? seconds
             : null;
 
-    private static void MarkTimedOut(ConfinedDirectory run, JobFiles job)
+    private static void MarkTimedOut(ConfinedDirectory run, JobFiles job, (int Uid, int Gid)? owner)
     {
         try
         {
-            run.CreateFile(job.TimedOut, "1"u8, 0x1A4);
+            run.CreateFile(job.TimedOut, "1"u8, 0x1A4, owner);
         }
-        catch (SandboxIOException)
+        catch (SandboxIOException) when (run.Exists(job.TimedOut))
         {
-            // Already marked by another client (or the job directory went with the sandbox).
+            // Already marked by another client.
         }
     }
 

@@ -38,12 +38,29 @@ internal static class LocalTerminals
             using var run = sandbox.OpenRunDirectory();
             var job = sandbox.Commands.Prepare(run, command, background: true, terminal: slave);
             var handle = await sandbox.Commands.StartPreparedAsync(run, job, command, cancellationToken).ConfigureAwait(false);
+            await WaitForTerminalAsync(sandbox, handle.Pid, cancellationToken).ConfigureAwait(false);
             return new LocalPtySession(sandbox, master, job, handle.Pid, request.Rows, request.Cols, onClosed);
         }
         catch
         {
             LibC.Close(master);
             throw;
+        }
+    }
+
+    // Returns once the program holds its terminal (setsid -c has run), so that what the caller types next is read by the
+    // program and not lost to a shell that sets its terminal up; bounded, since the program may also have ended at once.
+    private static async Task WaitForTerminalAsync(LocalSandbox sandbox, int sandboxPid, CancellationToken cancellationToken)
+    {
+        for (var waited = 0; waited < 2000; waited += 5)
+        {
+            var process = ProcessTable.SandboxProcesses(sandbox.Record.InitPid, sandbox.Record.Namespaces).FirstOrDefault(p => p.SandboxPid == sandboxPid);
+            if (process is null || ProcessTable.HasControllingTerminal(process.HostPid))
+            {
+                return;
+            }
+
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -195,6 +195,22 @@ internal static class ProcessTable
         return ParseStat(text);
     }
 
+    /// <summary>True once the process has a controlling terminal (its session was given one).</summary>
+    public static bool HasControllingTerminal(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            // After the name: state(0) ppid(1) pgrp(2) session(3) tty_nr(4).
+            return fields.Length > 4 && fields[4] != "0";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     private static (int ParentPid, char State, ulong StartTime, string Name)? ParseStat(string text)
     {
         // The command name is in parentheses and may itself contain spaces or parentheses: split after the last ')'.
