@@ -1,52 +1,99 @@
 #!/usr/bin/env bash
-# Installs the real components the tests run against. Idempotent; each step is skipped when its component is present.
-#   bubblewrap                  namespace isolation for the local provider
-#   podman + runc               a Docker Engine API for the docker provider, and a small test image built locally
-#                               (debootstrap minbase + the tested runtimes, `podman import`ed: no registry is needed)
-#   jupyter-server + ipykernel  a real Jupyter Server for the jupyter provider
-#   tmux, zsh                   a real terminal for the CLI shell tests; zsh for its completion script
-#   python3-matplotlib          figures as PNG in the code execution tests
-#   ruby, node-typescript,      the languages RunCode is tested with (python3, node, bash and perl are already
-#   golang-go, rustc            on the machine); sandboxes see the host's /usr, so these are their runtimes
-#   Prism (npm, .tools/prism)   validates every request and response of the cloud adapters against the vendor's spec
+# Installs every real component the tests run against, then checks that each one works: bubblewrap makes a jail,
+# podman runs a container with --init from the test image, jupyter-server starts a kernel, Prism answers, tmux opens a
+# pane. A failure names the missing piece and stops with a non-zero status. Idempotent: what is there is kept.
+#
+#   scripts/setup.sh                   install, build the docker test image, check everything
+#   scripts/setup.sh --install-only    install the packages and Prism, then check that every file the checks need is
+#                                      there (what tests/Sandboxes.Setup.Tests runs in a fresh Debian root)
+#
+# Every package is named here, with why: CI runs on machines where earlier installs linger, and only a list that names
+# everything keeps a fresh machine from failing (catatonit once went missing that way).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mode="${1:-all}"
+case "$mode" in all|--install-only) ;; *) echo "usage: scripts/setup.sh [--install-only]" >&2; exit 2 ;; esac
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+fail() { echo "setup: FAILED: $*" >&2; exit 1; }
+step() { echo "setup: $*" >&2; }
 
-packages=()
-command -v bwrap >/dev/null || packages+=(bubblewrap)
-command -v podman >/dev/null || packages+=(podman)
-command -v runc >/dev/null || packages+=(runc)
-command -v tmux >/dev/null || packages+=(tmux)
-command -v zsh >/dev/null || packages+=(zsh)
-command -v jupyter-server >/dev/null || packages+=(jupyter-server)
-python3 -c "import ipykernel" 2>/dev/null || packages+=(python3-ipykernel)
-[ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import ipykernel" 2>/dev/null || packages+=(python3-ipykernel)
-/usr/bin/python3 -c "import matplotlib" 2>/dev/null || packages+=(python3-matplotlib)
-[ -x /usr/bin/ruby ] || packages+=(ruby)
-[ -x /usr/bin/tsc ] || packages+=(node-typescript)
-[ -x /usr/bin/go ] || packages+=(golang-go)
-[ -x /usr/bin/rustc ] || packages+=(rustc)
-command -v debootstrap >/dev/null || packages+=(debootstrap)
-[ -x /bin/busybox ] || packages+=(busybox-static)
-command -v slirp4netns >/dev/null || packages+=(slirp4netns)
-[ -x /usr/libexec/podman/catatonit ] || packages+=(catatonit)
+# name|why
+packages=(
+  "bubblewrap|local provider: the jail (namespaces, seccomp, capabilities)"
+  "util-linux|unshare, setpriv, setsid: the jail's user namespace and capability steps"
+  "coreutils|env --default-signal, mkfifo: the sandbox agent"
+  "procps|pgrep: scripts/test.sh waits for podman's exec cleanups"
+  "python3|the tests' probes and servers inside sandboxes"
+  "podman|docker provider: a Docker Engine API (podman system service)"
+  "runc|podman's OCI runtime here (crun refuses hybrid cgroups)"
+  "conmon|podman's container monitor"
+  "catatonit|podman's --init process (a container-init binary)"
+  "slirp4netns|NetworkPolicy.Internet for local sandboxes"
+  "debootstrap|the docker test image's Debian root (no registry is reachable)"
+  "busybox-static|a tiny image for the docker leak tests"
+  "ca-certificates|npm and debootstrap over https"
+  "tmux|a real terminal for the CLI's shell tests"
+  "zsh|the CLI's zsh completion tests"
+  "jupyter-server|jupyter provider: a real Jupyter Server"
+  "python3-ipykernel|jupyter provider: the Python kernel"
+  "python3-matplotlib|figures as PNG in the code execution tests"
+  "ruby|RunCode in Ruby (sandboxes see the host's /usr)"
+  "node-typescript|RunCode in TypeScript"
+  "golang-go|RunCode in Go"
+  "rustc|RunCode in Rust"
+  "nodejs|RunCode in JavaScript, and Prism"
+)
 
-if [ "${#packages[@]}" -gt 0 ]; then
-  # Deduplicate, then install in one transaction.
-  mapfile -t packages < <(printf '%s\n' "${packages[@]}" | sort -u)
-  echo "setup: installing ${packages[*]}" >&2
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+missing=()
+for entry in "${packages[@]}"; do
+  name="${entry%%|*}"
+  installed "$name" || missing+=("$name")
+done
+# npm ships inside nodesource's nodejs; Debian's nodejs needs its own npm package.
+if installed nodejs && ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+if ! installed nodejs; then missing+=(npm); fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  step "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   sudo_if_needed apt-get update -qq
-  sudo_if_needed apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  sudo_if_needed apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || fail "apt-get install ${missing[*]} did not succeed"
+  for name in "${missing[@]}"; do installed "$name" || fail "package $name is still not installed"; done
 fi
 
 prism="$root/.tools/prism/node_modules/.bin/prism"
 if [ ! -x "$prism" ]; then
-  echo "setup: installing Prism 5.14.2 into .tools/prism" >&2
+  step "installing Prism 5.14.2 into .tools/prism"
   mkdir -p "$root/.tools/prism"
-  npm install --silent --no-audit --no-fund --prefix "$root/.tools/prism" @stoplight/prism-cli@5.14.2 >/dev/null
+  npm install --silent --no-audit --no-fund --prefix "$root/.tools/prism" @stoplight/prism-cli@5.14.2 >/dev/null \
+    || fail "npm install @stoplight/prism-cli@5.14.2 did not succeed"
+fi
+
+# Every file a check below (or a test) runs, by the package that brings it: a package installed without it is a
+# broken install, named here.
+required_files=(
+  "/usr/bin/bwrap|bubblewrap" "/usr/bin/unshare|util-linux" "/usr/bin/setpriv|util-linux" "/usr/bin/setsid|util-linux"
+  "/usr/bin/mkfifo|coreutils" "/usr/bin/pgrep|procps" "/usr/bin/python3|python3"
+  "/usr/bin/podman|podman" "/usr/sbin/runc|runc" "/usr/bin/conmon|conmon" "/usr/libexec/podman/catatonit|catatonit"
+  "/usr/bin/slirp4netns|slirp4netns" "/usr/sbin/debootstrap|debootstrap" "/bin/busybox|busybox-static"
+  "/usr/bin/tmux|tmux" "/usr/bin/zsh|zsh" "/usr/bin/jupyter-server|jupyter-server"
+  "/usr/lib/python3/dist-packages/ipykernel|python3-ipykernel" "/usr/lib/python3/dist-packages/matplotlib|python3-matplotlib"
+  "/usr/bin/ruby|ruby" "/usr/bin/tsc|node-typescript" "/usr/bin/go|golang-go" "/usr/bin/rustc|rustc"
+  "/usr/bin/node|nodejs" "$prism|Prism (npm)"
+)
+for entry in "${required_files[@]}"; do
+  [ -e "${entry%%|*}" ] || fail "${entry%%|*} is missing (from ${entry#*|})"
+done
+command -v npm >/dev/null 2>&1 || fail "npm is missing (from nodejs or npm)"
+"$prism" --version >/dev/null 2>&1 || fail "Prism does not run ($prism --version)"
+
+if [ "$mode" = "--install-only" ]; then
+  step "every package and file is there"
+  exit 0
 fi
 
 # Docker provider: rootful podman answers the Docker Engine API. Its storage is private to this checkout (.tools/podman),
@@ -85,17 +132,18 @@ if ! sudo_if_needed "${podman_cmd[@]}" image exists "$image" 2>/dev/null; then
     # What the conformance suite runs inside: a Debian userland, python3 (http.server, memory and CPU tests) and the
     # other languages' runtimes, a user "user" with uid 1000, and /workspace. Cached as a tar, so only the first run
     # pays for debootstrap.
-    echo "setup: building the docker test image (debootstrap bookworm minbase + $image_packages)" >&2
+    step "building the docker test image (debootstrap bookworm minbase + $image_packages)"
     tree="$(mktemp -d /tmp/sandboxes-rootfs.XXXXXX)"
     mirror="${SANDBOXES_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
     sudo_if_needed debootstrap --variant=minbase --include="$image_packages" bookworm "$tree" "$mirror" >"$podman_dir/debootstrap.log" 2>&1 \
-      || { echo "setup: debootstrap failed, see $podman_dir/debootstrap.log" >&2; sudo_if_needed rm -rf "$tree"; exit 1; }
+      || { sudo_if_needed rm -rf "$tree"; fail "debootstrap of the test image did not succeed, see $podman_dir/debootstrap.log"; }
     sudo_if_needed chroot "$tree" /bin/sh -c 'useradd -m -u 1000 -s /bin/bash user && mkdir -p /workspace && apt-get clean && rm -rf /var/lib/apt/lists/*'
     sudo_if_needed tar --numeric-owner -C "$tree" -cf "$rootfs.partial" .
     sudo_if_needed rm -rf "$tree"
     mv "$rootfs.partial" "$rootfs"
   fi
-  sudo_if_needed "${podman_cmd[@]}" import --quiet --change 'WORKDIR /workspace' --change 'CMD ["/bin/bash"]' "$rootfs" "$image" >/dev/null
+  sudo_if_needed "${podman_cmd[@]}" import --quiet --change 'WORKDIR /workspace' --change 'CMD ["/bin/bash"]' "$rootfs" "$image" >/dev/null \
+    || fail "podman import of the test image did not succeed"
 fi
 
 # The image and cached root filesystem of an older package list take 2 GB each: removed once this one exists (an image
@@ -105,4 +153,85 @@ for old in $(sudo_if_needed "${podman_cmd[@]}" images --format '{{.Repository}}:
 done
 find "$podman_dir" -maxdepth 1 -name 'rootfs-bookworm*.tar' ! -name "rootfs-bookworm-$image_key.tar" -delete
 
-echo "setup: done" >&2
+# Each component, exercised once.
+step "checking bubblewrap"
+bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev true 2>/dev/null \
+  || fail "bubblewrap cannot make namespaces here (bwrap --unshare-all ... true); user namespaces may be disabled"
+if [ "$(id -u)" -eq 0 ]; then
+  unshare --user --keep-caps true || fail "unshare --user --keep-caps does not work (util-linux 2.38 or later is needed)"
+fi
+
+step "checking podman (a container with --init from $image)"
+out="$(sudo_if_needed "${podman_cmd[@]}" run --rm --init --network none "$image" /bin/sh -c 'echo podman-ok' 2>&1)" \
+  || fail "podman cannot run a container: $out"
+[ "$out" = "podman-ok" ] || fail "podman ran the container but it said: $out"
+# The storage's overlay directory stays mounted on itself after a podman command: released so the checkout can go.
+overlay="$podman_dir/storage/overlay"
+if grep -qs " $overlay " /proc/self/mountinfo; then sudo_if_needed umount "$overlay" 2>/dev/null || true; fi
+
+step "checking jupyter-server (a kernel answers)"
+/usr/bin/python3 - <<'PY' || fail "jupyter-server did not start a python3 kernel (see the lines above)"
+import json, os, socket, subprocess, sys, tempfile, time, urllib.request
+s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+home = tempfile.mkdtemp(prefix="sandboxes-setup-jupyter-")
+env = dict(os.environ, HOME=home, JUPYTER_RUNTIME_DIR=home + "/runtime", JUPYTER_CONFIG_DIR=home + "/config")
+server = subprocess.Popen(["jupyter-server", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.token=setup",
+                           "--ServerApp.allow_root=True", f"--ServerApp.root_dir={home}", "--ServerApp.open_browser=False"],
+                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def call(method, path):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method, data=b"{}" if method == "POST" else None,
+                                     headers={"Authorization": "token setup", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+        return json.loads(body) if body else None
+try:
+    deadline = time.time() + 60
+    while True:
+        try:
+            call("GET", "/api/status"); break
+        except OSError:
+            if time.time() > deadline or server.poll() is not None:
+                sys.exit("jupyter-server did not answer: " + server.stderr.read().decode(errors="replace")[-2000:])
+            time.sleep(0.3)
+    kernel = call("POST", "/api/kernels")
+    time.sleep(3)
+    state = call("GET", f"/api/kernels/{kernel['id']}")["execution_state"]
+    if state in ("dead", "unknown"):
+        sys.exit(f"the kernel died ({state})")
+    call("DELETE", f"/api/kernels/{kernel['id']}")
+finally:
+    server.terminate(); server.wait(timeout=20)
+PY
+
+step "checking Prism (a mock answers)"
+/usr/bin/python3 - "$prism" "$root/specs/e2b/openapi.yml" <<'PY' || fail "Prism did not answer (see the lines above)"
+import socket, subprocess, sys, time, urllib.error, urllib.request
+s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+mock = subprocess.Popen([sys.argv[1], "mock", sys.argv[2], "-p", str(port), "-h", "127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+try:
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/sandboxes", timeout=5)
+            break
+        except urllib.error.HTTPError:
+            break  # an answer (401: no key) is an answer
+        except OSError:
+            if time.time() > deadline or mock.poll() is not None:
+                sys.exit("prism mock did not answer: " + mock.stderr.read().decode(errors="replace")[-2000:])
+            time.sleep(0.3)
+finally:
+    mock.terminate(); mock.wait(timeout=20)
+PY
+
+step "checking tmux (a pane opens)"
+tmux -L sandboxes-setup new-session -d -x 80 -y 24 'sleep 5' || fail "tmux cannot open a session"
+tmux -L sandboxes-setup list-panes >/dev/null || fail "tmux opened no pane"
+tmux -L sandboxes-setup kill-server 2>/dev/null || true
+
+step "checking the runtimes RunCode is tested with"
+for check in "ruby -v" "tsc -v" "go version" "rustc -V" "node -v" "/usr/bin/python3 -c 'import matplotlib, ipykernel'"; do
+  sh -c "$check" >/dev/null 2>&1 || fail "'$check' does not run"
+done
+
+step "done: every component works"
