@@ -65,12 +65,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
   for name in "${missing[@]}"; do installed "$name" || fail "package $name is still not installed"; done
 fi
 
+# Prism with its whole dependency tree pinned (scripts/prism/package-lock.json): a fresh resolution picks newer
+# dependencies (an ESM-only faker) that this Prism cannot load on every Node.js.
 prism="$root/.tools/prism/node_modules/.bin/prism"
-if [ ! -x "$prism" ]; then
-  step "installing Prism 5.14.2 into .tools/prism"
+if [ ! -x "$prism" ] || ! cmp -s "$root/scripts/prism/package-lock.json" "$root/.tools/prism/package-lock.json"; then
+  step "installing Prism 5.14.2 into .tools/prism (npm ci)"
+  rm -rf "$root/.tools/prism"
   mkdir -p "$root/.tools/prism"
-  npm install --silent --no-audit --no-fund --prefix "$root/.tools/prism" @stoplight/prism-cli@5.14.2 >/dev/null \
-    || fail "npm install @stoplight/prism-cli@5.14.2 did not succeed"
+  cp "$root/scripts/prism/package.json" "$root/scripts/prism/package-lock.json" "$root/.tools/prism/"
+  (cd "$root/.tools/prism" && npm ci --silent --no-audit --no-fund >/dev/null) || fail "npm ci of Prism (scripts/prism) did not succeed"
 fi
 
 # Every file a check below (or a test) runs, by the package that brings it: a package installed without it is a

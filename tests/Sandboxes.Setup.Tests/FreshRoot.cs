@@ -55,6 +55,17 @@ public sealed class FreshRoot : IDisposable
         }
 
         File.Copy("/etc/resolv.conf", System.IO.Path.Combine(root.Path, "etc", "resolv.conf"), overwrite: true);
+        // The machine's own trust settings (a CA its network needs, npm's CA file): part of the machine, not of the set-up.
+        if (Directory.Exists("/usr/local/share/ca-certificates"))
+        {
+            Run("cp", "-a", "/usr/local/share/ca-certificates/.", System.IO.Path.Combine(root.Path, "usr", "local", "share", "ca-certificates"));
+        }
+
+        if (File.Exists("/etc/npmrc"))
+        {
+            File.Copy("/etc/npmrc", System.IO.Path.Combine(root.Path, "etc", "npmrc"), overwrite: true);
+        }
+
         var archives = System.IO.Path.Combine(Cache, "archives");
         Directory.CreateDirectory(System.IO.Path.Combine(archives, "partial"));
         root.Bind("/proc", "proc", "--rbind");

@@ -26,7 +26,10 @@ public sealed class SetupFromNothingTests
         Requires.Executable("debootstrap", "debootstrap");
         Requires.Executable("chroot", "coreutils");
         _root = FreshRoot.Create();
-        _root.CopyIn(Path.Combine(Requires.RepositoryRoot, "scripts", "setup.sh"), "/checkout/scripts/setup.sh");
+        foreach (var file in new[] { "setup.sh", "prism/package.json", "prism/package-lock.json" })
+        {
+            _root.CopyIn(Path.Combine(Requires.RepositoryRoot, "scripts", file), "/checkout/scripts/" + file);
+        }
     }
 
     [OneTimeTearDown]

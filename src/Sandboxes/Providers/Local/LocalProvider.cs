@@ -57,7 +57,7 @@ internal sealed partial class LocalProvider : SandboxProvider
     public override async Task<SandboxInfo> CreateSandboxAsync(CreateSandboxRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        ReapExpired();
+        Reap();
         var (bubblewrap, namespaces) = _isolation.Value;
         _ = _stateRootReady.Value;
         var network = request.Network ?? NetworkPolicy.None;
@@ -97,9 +97,19 @@ internal sealed partial class LocalProvider : SandboxProvider
         SandboxCgroups.Placement? cgroups = null;
         try
         {
-            Directory.CreateDirectory(paths.Dir);
+            var record = new LocalSandboxRecord
+            {
+                Id = id, Name = request.Name, Template = request.Template, CreatedAt = now,
+                ExpiresAt = request.TimeoutSeconds is { } t ? now.AddSeconds(t) : null,
+                Metadata = metadata, Envs = envs, Cpus = request.Cpus, MemoryMb = request.MemoryMb, MaxProcesses = request.MaxProcesses,
+                Network = network, Namespaces = namespaces, Snapshot = snapshot?.Id, AgentShell = AgentScript.Shell,
+                IdBase = _identity.Mapped ? _identity.HostBase : null,
+                Keep = request.Keep, CreatorPid = Environment.ProcessId, CreatorStartTime = ThisProcessStartTime.Value,
+            };
+            // The record exists before anything else does, so a crash anywhere from here leaves something destroy can
+            // clean (cgroups made before the record names them are found by the sandbox's id).
             // Only this user, and, when mapped, the sandbox's own root, which must reach its workspace to bind it.
-            ShareWithJail(paths.Dir, 0x1C8);
+            _store.CreateSandboxDirectory(record, dir => ShareWithJail(dir, 0x1C8));
             // Moving a process into a cgroup waits for an RCU grace period (10-25 ms here), more than everything else a
             // create does; so cgroups are made only when limits need them (or always, when configured). Without them,
             // killing pid 1 of the sandbox's namespace kills everything in it, and pause uses stop signals.
@@ -107,16 +117,8 @@ internal sealed partial class LocalProvider : SandboxProvider
             cgroups = wantsCgroups
                 ? SandboxCgroups.Create(_cgroups.Value, id, request.Cpus, request.MemoryMb, request.MaxProcesses)
                 : new SandboxCgroups.Placement([], null, null);
-            var record = new LocalSandboxRecord
-            {
-                Id = id, Name = request.Name, Template = request.Template, CreatedAt = now,
-                ExpiresAt = request.TimeoutSeconds is { } t ? now.AddSeconds(t) : null,
-                Metadata = metadata, Envs = envs, Cpus = request.Cpus, MemoryMb = request.MemoryMb, MaxProcesses = request.MaxProcesses,
-                Network = network, Namespaces = namespaces, Cgroups = cgroups.Dirs, FreezerCgroup = cgroups.Freezer,
-                MemoryCgroup = cgroups.Memory, Snapshot = snapshot?.Id, AgentShell = AgentScript.Shell,
-                IdBase = _identity.Mapped ? _identity.HostBase : null,
-            };
-            _store.Write(record); // written before the launch, so a crash mid-create leaves something destroy can clean
+            record = record with { Cgroups = cgroups.Dirs, FreezerCgroup = cgroups.Freezer, MemoryCgroup = cgroups.Memory };
+            _store.Write(record);
             if (snapshot is not null)
             {
                 Directory.CreateDirectory(paths.WorkspaceDir);
@@ -129,7 +131,11 @@ internal sealed partial class LocalProvider : SandboxProvider
                 Directory.CreateDirectory(Path.Combine(paths.RootDir, "tmp"));
             }
 
-            var initPid = SandboxLauncher.Launch(_options, _identity, paths, record, bubblewrap, cgroups.Dirs, ReadyTimeout);
+            var initPid = SandboxLauncher.Launch(_options, _identity, paths, record, bubblewrap, cgroups.Dirs, ReadyTimeout, launcher =>
+            {
+                record = record with { LauncherPid = launcher, LauncherStartTime = ProcessTable.StartTime(launcher) ?? 0 };
+                _store.Write(record);
+            });
             record = record with { InitPid = initPid, InitStartTime = ProcessTable.StartTime(initPid) ?? 0 };
             _store.Write(record);
             if (network == NetworkPolicy.Internet)
@@ -152,13 +158,13 @@ internal sealed partial class LocalProvider : SandboxProvider
 
     public override Task<SandboxInfo> GetSandboxAsync(string sandboxId, CancellationToken cancellationToken)
     {
-        ReapExpired();
+        Reap();
         return Task.FromResult(Describe(Find(sandboxId, requireAlive: false)));
     }
 
     public override Task<IReadOnlyList<SandboxInfo>> ListSandboxesAsync(ListSandboxesFilter filter, CancellationToken cancellationToken)
     {
-        ReapExpired();
+        Reap();
         var list = new List<SandboxInfo>();
         foreach (var id in _store.SandboxIds())
         {
@@ -444,8 +450,13 @@ internal sealed partial class LocalProvider : SandboxProvider
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Kills every sandbox whose lifetime has ended. Runs on each use of the provider (at most every 250 ms).</summary>
-    internal void ReapExpired()
+    /// <summary>
+    /// Destroys every sandbox that must not run any more: its lifetime has ended, or the process that created it is gone
+    /// and it was not kept (a client killed during a create, or while it held sandboxes it would have killed on
+    /// dispose). Runs on each use of the provider, at most every 250 ms; any client of the state directory does it for
+    /// every other.
+    /// </summary>
+    internal void Reap()
     {
         var now = DateTimeOffset.UtcNow;
         var last = Interlocked.Read(ref _lastReapTicks);
@@ -456,12 +467,45 @@ internal sealed partial class LocalProvider : SandboxProvider
 
         foreach (var id in _store.SandboxIds())
         {
-            if (_store.TryRead(id) is { ExpiresAt: { } expires } && expires <= now)
+            var record = _store.TryRead(id);
+            if (record is null ? AbandonedBeforeItsRecord(id) : MustGo(record, now))
             {
                 Destroy(id, null);
             }
         }
+
+        foreach (var abandoned in _store.AbandonedCreations())
+        {
+            TryDeleteDirectory(abandoned);
+        }
     }
+
+    private static bool MustGo(LocalSandboxRecord record, DateTimeOffset now)
+    {
+        if (record.ExpiresAt is { } expires && expires <= now)
+        {
+            return true;
+        }
+
+        var creatorGone = record.CreatorPid > 0 && !ProcessTable.IsAlive(record.CreatorPid, record.CreatorStartTime);
+        return creatorGone && (!record.Keep || record.InitPid == 0);
+    }
+
+    // A sandbox directory without a readable record (its record is written before it is renamed into place, so only a
+    // damaged one): a minute is long enough for any writer to have finished.
+    private bool AbandonedBeforeItsRecord(string id)
+    {
+        try
+        {
+            return DateTime.UtcNow - Directory.GetLastWriteTimeUtc(_store.PathsFor(id).Dir) > TimeSpan.FromMinutes(1);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static readonly Lazy<ulong> ThisProcessStartTime = new(() => ProcessTable.StartTime(Environment.ProcessId) ?? 0);
 
     private LocalSandbox Find(string sandboxId, bool requireAlive = true)
     {
@@ -524,10 +568,16 @@ internal sealed partial class LocalProvider : SandboxProvider
     {
         _sandboxes.TryRemove(id, out _);
         var record = _store.TryRead(id);
-        var cgroups = (record?.Cgroups ?? []).Concat(extraCgroups ?? []).Distinct().ToList();
+        var cgroups = (record?.Cgroups ?? []).Concat(extraCgroups ?? []).Concat(SandboxCgroups.Existing(_cgroups.Value, id)).Distinct().ToList();
         if (cgroups.Count > 0)
         {
             SandboxCgroups.KillAll(cgroups);
+        }
+
+        if (record is { InitPid: 0, LauncherPid: > 0 } launching && ProcessTable.IsAlive(launching.LauncherPid, launching.LauncherStartTime))
+        {
+            // Its creator died before the sandbox was ready: everything it started descends from the launcher.
+            ProcessTable.KillTree(launching.LauncherPid, namespaces: false, launching.LauncherPid);
         }
 
         if (record is { InitPid: > 0 } r && ProcessTable.IsAlive(r.InitPid, r.InitStartTime))

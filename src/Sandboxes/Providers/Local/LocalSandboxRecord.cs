@@ -45,6 +45,21 @@ internal sealed record LocalSandboxRecord
 
     public bool Paused { get; init; }
 
+    /// <summary>True when the sandbox outlives its creator (<see cref="CreateSandboxRequest.Keep"/>); otherwise it goes when its creator's process ends, however that ends.</summary>
+    public bool Keep { get; init; }
+
+    /// <summary>The process that created the sandbox, and its start time (a pid the kernel reused is another process).</summary>
+    public int CreatorPid { get; init; }
+
+    /// <inheritdoc cref="CreatorPid"/>
+    public ulong CreatorStartTime { get; init; }
+
+    /// <summary>The process that launched the sandbox (its first step; the sandbox's processes descend from it), recorded before the sandbox is ready.</summary>
+    public int LauncherPid { get; init; }
+
+    /// <inheritdoc cref="LauncherPid"/>
+    public ulong LauncherStartTime { get; init; }
+
     /// <summary>The host id the sandbox's root is (its users map from there), or null when it is the client's own user.</summary>
     public int? IdBase { get; init; }
 

@@ -71,6 +71,40 @@ internal sealed partial class LocalStateStore
         }
     }
 
+    /// <summary>
+    /// Makes a sandbox's directory with its record already in it: built under a name that says which process is
+    /// making it (<c>.creating-PID-START-ID</c>, never listed as a sandbox) and renamed into place, so a sandbox
+    /// directory always has a record and a creator killed half-way leaves something that names it.
+    /// </summary>
+    public void CreateSandboxDirectory(LocalSandboxRecord record, Action<string> prepare)
+    {
+        var staging = Path.Combine(SandboxesDir, $"{CreatingPrefix}{record.CreatorPid}-{record.CreatorStartTime}-{record.Id}");
+        Directory.CreateDirectory(staging);
+        prepare(staging);
+        WriteAtomically(Path.Combine(staging, "sandbox.json"), JsonSerializer.SerializeToUtf8Bytes(record, LocalJsonContext.Default.LocalSandboxRecord));
+        Directory.Move(staging, PathsFor(record.Id).Dir);
+    }
+
+    /// <summary>Directories of creates whose process is gone before the directory was renamed into place.</summary>
+    public IEnumerable<string> AbandonedCreations()
+    {
+        if (!Directory.Exists(SandboxesDir))
+        {
+            yield break;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(SandboxesDir, CreatingPrefix + "*"))
+        {
+            var parts = Path.GetFileName(dir)[CreatingPrefix.Length..].Split('-', 3);
+            if (parts.Length == 3 && int.TryParse(parts[0], out var pid) && ulong.TryParse(parts[1], out var start) && !ProcessTable.IsAlive(pid, start))
+            {
+                yield return dir;
+            }
+        }
+    }
+
+    private const string CreatingPrefix = ".creating-";
+
     public void Write(LocalSandboxRecord record) =>
         WriteAtomically(PathsFor(record.Id).RecordFile, JsonSerializer.SerializeToUtf8Bytes(record, LocalJsonContext.Default.LocalSandboxRecord));
 

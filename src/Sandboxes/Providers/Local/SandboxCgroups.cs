@@ -15,6 +15,15 @@ internal static class SandboxCgroups
     /// <summary>The cgroups made for a sandbox.</summary>
     internal sealed record Placement(List<string> Dirs, string? Freezer, string? Memory);
 
+    /// <summary>Every cgroup directory <see cref="Create"/> could have made for a sandbox that exists: where to look for what a create cut short left.</summary>
+    public static List<string> Existing(CgroupHierarchy hierarchy, string sandboxId) =>
+        new[] { hierarchy.Unified }.Concat(hierarchy.V1.Values)
+            .Where(d => d is not null)
+            .Select(d => Path.Combine(d!, Parent, sandboxId))
+            .Where(Directory.Exists)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>Creates the sandbox's cgroups and applies its limits.</summary>
     /// <exception cref="FeatureNotSupportedException">A limit was asked for that cgroups here cannot enforce.</exception>
     public static Placement Create(CgroupHierarchy hierarchy, string sandboxId, double? cpus, int? memoryMb, int? maxProcesses)

@@ -21,8 +21,16 @@ internal static class SandboxLauncher
     private const int AgentFd = 7;
 
     /// <summary>Writes the sandbox's files and starts it; returns the host pid of its first process once the agent is ready.</summary>
+    /// <param name="options">The provider's settings.</param>
+    /// <param name="identity">Which host ids the sandbox's users are.</param>
+    /// <param name="paths">The sandbox's state directory.</param>
+    /// <param name="record">The sandbox's record.</param>
+    /// <param name="bubblewrap">bubblewrap, or null for process isolation.</param>
+    /// <param name="cgroupDirs">The cgroups the sandbox joins first.</param>
+    /// <param name="readyTimeout">How long the sandbox may take to be ready.</param>
+    /// <param name="started">Told the launcher's pid as soon as it runs, so that a client killed from then on leaves something to find it by.</param>
     public static int Launch(LocalOptions options, IdentityMap identity, SandboxPaths paths, LocalSandboxRecord record, string? bubblewrap,
-        IReadOnlyList<string> cgroupDirs, TimeSpan readyTimeout)
+        IReadOnlyList<string> cgroupDirs, TimeSpan readyTimeout, Action<int> started)
     {
         Directory.CreateDirectory(paths.JailDir);
         LibC.Chmod(paths.JailDir, 0x1C0);
@@ -126,6 +134,7 @@ internal static class SandboxLauncher
         {
             using var process = Process.Start(start)
                                 ?? throw new ProviderException(LocalProvider.ProviderId, "Could not start the sandbox process.");
+            started(process.Id);
             jail?.Complete(() => process.HasExited, readyTimeout);
             var line = WaitForLine(readyFd, process, readyTimeout);
             if (line is null)
