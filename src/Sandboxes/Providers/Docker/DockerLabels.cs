@@ -27,6 +27,12 @@ internal static class DockerLabels
     /// </summary>
     public const string Creation = Prefix + "creation";
 
+    /// <summary>The process that created the sandbox (see <see cref="Internal.CreatorProcess"/>).</summary>
+    public const string Creator = Prefix + "creator";
+
+    /// <summary><c>1</c> when the sandbox outlives its creator; otherwise a later client removes it once its creator has ended.</summary>
+    public const string Keep = Prefix + "keep";
+
     /// <summary>On a snapshot image: its id (also its tag).</summary>
     public const string Snapshot = Prefix + "snapshot";
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Sandboxes.Internal;
 
 namespace Sandboxes.Providers.Docker;
 
@@ -43,6 +44,12 @@ internal sealed partial class DockerProvider : SandboxProvider
     public override async Task<SandboxInfo> CreateSandboxAsync(CreateSandboxRequest request, CancellationToken cancellationToken)
     {
         var client = await _engine.ClientAsync(cancellationToken).ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _reapedOnce, 1) == 0)
+        {
+            // The first create of a client removes what crashed clients left (lists do it every time).
+            await ListSandboxesAsync(new ListSandboxesFilter(), cancellationToken).ConfigureAwait(false);
+        }
+
         if (request.Name is { } name && !ContainerName().IsMatch(name))
         {
             throw new BadConfigException(ProviderId, $"'{name}' cannot name a container: use letters, digits, '_', '.' and '-', starting with a letter or digit.");
@@ -75,6 +82,8 @@ internal sealed partial class DockerProvider : SandboxProvider
         labels[DockerLabels.SnapshotSource] = string.Empty;
         var creation = NewNonce();
         labels[DockerLabels.Creation] = creation;
+        labels[DockerLabels.Creator] = CreatorProcess.Current;
+        labels[DockerLabels.Keep] = request.Keep ? "1" : string.Empty;
 
         var body = new Api.ContainerCreateRequest
         {
@@ -140,13 +149,28 @@ internal sealed partial class DockerProvider : SandboxProvider
 
         var containers = await client.ContainerListAsync(all: true, filters: FiltersJson(("label", labels)), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
+        var orphans = containers.Where(c => c.Id is not null && IsOrphan(c)).ToList();
+        foreach (var orphan in orphans)
+        {
+            await RemoveContainerAsync(client, orphan.Id!).ConfigureAwait(false);
+        }
+
         return containers
+            .Except(orphans)
             .Where(c => c.Labels is not null && c.Labels.TryGetValue(DockerLabels.Sandbox, out var mark) && mark == "1")
             .Select(Describe)
             .Where(filter.Matches)
             .OrderBy(i => i.StartedAt)
             .ToList();
     }
+
+    private int _reapedOnce;
+
+    // A sandbox whose creator on this machine has ended and that was not kept: its creator crashed (or never disposed
+    // it); it is removed by the next client that lists sandboxes.
+    private static bool IsOrphan(Api.ContainerSummary container) =>
+        container.Labels is { } labels && labels.GetValueOrDefault(DockerLabels.Keep) != "1"
+        && labels.TryGetValue(DockerLabels.Creator, out var creator) && CreatorProcess.HasEnded(creator) == true;
 
     public override async Task KillSandboxAsync(string sandboxId, CancellationToken cancellationToken)
     {

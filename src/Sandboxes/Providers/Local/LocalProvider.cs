@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Sandboxes.CodeExecution;
+using Sandboxes.Internal;
 using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Local;
@@ -104,7 +105,7 @@ internal sealed partial class LocalProvider : SandboxProvider
                 Metadata = metadata, Envs = envs, Cpus = request.Cpus, MemoryMb = request.MemoryMb, MaxProcesses = request.MaxProcesses,
                 Network = network, Namespaces = namespaces, Snapshot = snapshot?.Id, AgentShell = AgentScript.Shell,
                 IdBase = _identity.Mapped ? _identity.HostBase : null,
-                Keep = request.Keep, CreatorPid = Environment.ProcessId, CreatorStartTime = ThisProcessStartTime.Value,
+                Keep = request.Keep, Creator = CreatorProcess.Current,
             };
             // The record exists before anything else does, so a crash anywhere from here leaves something destroy can
             // clean (cgroups made before the record names them are found by the sandbox's id).
@@ -487,8 +488,7 @@ internal sealed partial class LocalProvider : SandboxProvider
             return true;
         }
 
-        var creatorGone = record.CreatorPid > 0 && !ProcessTable.IsAlive(record.CreatorPid, record.CreatorStartTime);
-        return creatorGone && (!record.Keep || record.InitPid == 0);
+        return CreatorProcess.HasEnded(record.Creator) == true && (!record.Keep || record.InitPid == 0);
     }
 
     // A sandbox directory without a readable record (its record is written before it is renamed into place, so only a
@@ -504,8 +504,6 @@ internal sealed partial class LocalProvider : SandboxProvider
             return false;
         }
     }
-
-    private static readonly Lazy<ulong> ThisProcessStartTime = new(() => ProcessTable.StartTime(Environment.ProcessId) ?? 0);
 
     private LocalSandbox Find(string sandboxId, bool requireAlive = true)
     {

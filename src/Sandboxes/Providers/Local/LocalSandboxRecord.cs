@@ -48,11 +48,8 @@ internal sealed record LocalSandboxRecord
     /// <summary>True when the sandbox outlives its creator (<see cref="CreateSandboxRequest.Keep"/>); otherwise it goes when its creator's process ends, however that ends.</summary>
     public bool Keep { get; init; }
 
-    /// <summary>The process that created the sandbox, and its start time (a pid the kernel reused is another process).</summary>
-    public int CreatorPid { get; init; }
-
-    /// <inheritdoc cref="CreatorPid"/>
-    public ulong CreatorStartTime { get; init; }
+    /// <summary>The process that created the sandbox (see <see cref="Internal.CreatorProcess"/>).</summary>
+    public string? Creator { get; init; }
 
     /// <summary>The process that launched the sandbox (its first step; the sandbox's processes descend from it), recorded before the sandbox is ready.</summary>
     public int LauncherPid { get; init; }

@@ -50,7 +50,11 @@ internal sealed partial class LocalStateStore
             return null;
         }
 
-        var file = PathsFor(id).RecordFile;
+        return TryReadFile(PathsFor(id).RecordFile);
+    }
+
+    private static LocalSandboxRecord? TryReadFile(string file)
+    {
         try
         {
             using var stream = File.OpenRead(file);
@@ -72,20 +76,20 @@ internal sealed partial class LocalStateStore
     }
 
     /// <summary>
-    /// Makes a sandbox's directory with its record already in it: built under a name that says which process is
-    /// making it (<c>.creating-PID-START-ID</c>, never listed as a sandbox) and renamed into place, so a sandbox
-    /// directory always has a record and a creator killed half-way leaves something that names it.
+    /// Makes a sandbox's directory with its record already in it: built under a name that is never listed as a
+    /// sandbox (<c>.creating-ID</c>) and renamed into place, so a sandbox directory always has a record, and a creator
+    /// killed half-way leaves a record that names it.
     /// </summary>
     public void CreateSandboxDirectory(LocalSandboxRecord record, Action<string> prepare)
     {
-        var staging = Path.Combine(SandboxesDir, $"{CreatingPrefix}{record.CreatorPid}-{record.CreatorStartTime}-{record.Id}");
+        var staging = Path.Combine(SandboxesDir, CreatingPrefix + record.Id);
         Directory.CreateDirectory(staging);
         prepare(staging);
         WriteAtomically(Path.Combine(staging, "sandbox.json"), JsonSerializer.SerializeToUtf8Bytes(record, LocalJsonContext.Default.LocalSandboxRecord));
         Directory.Move(staging, PathsFor(record.Id).Dir);
     }
 
-    /// <summary>Directories of creates whose process is gone before the directory was renamed into place.</summary>
+    /// <summary>Directories of creates whose process ended before the directory was renamed into place.</summary>
     public IEnumerable<string> AbandonedCreations()
     {
         if (!Directory.Exists(SandboxesDir))
@@ -95,8 +99,12 @@ internal sealed partial class LocalStateStore
 
         foreach (var dir in Directory.EnumerateDirectories(SandboxesDir, CreatingPrefix + "*"))
         {
-            var parts = Path.GetFileName(dir)[CreatingPrefix.Length..].Split('-', 3);
-            if (parts.Length == 3 && int.TryParse(parts[0], out var pid) && ulong.TryParse(parts[1], out var start) && !ProcessTable.IsAlive(pid, start))
+            var record = TryReadFile(Path.Combine(dir, "sandbox.json"));
+            // No record yet: the creator died between making the directory and writing it, or is doing that now.
+            var abandoned = record is null
+                ? DateTime.UtcNow - Directory.GetLastWriteTimeUtc(dir) > TimeSpan.FromMinutes(1)
+                : Internal.CreatorProcess.HasEnded(record.Creator) == true;
+            if (abandoned)
             {
                 yield return dir;
             }
