@@ -55,6 +55,9 @@ public sealed class FreshRoot : IDisposable
         }
 
         File.Copy("/etc/resolv.conf", System.IO.Path.Combine(root.Path, "etc", "resolv.conf"), overwrite: true);
+        // A throwaway root needs neither fsync nor manuals: dpkg unpacks several times faster without them.
+        File.WriteAllText(System.IO.Path.Combine(root.Path, "etc", "dpkg", "dpkg.cfg.d", "sandboxes-throwaway"),
+            "force-unsafe-io\npath-exclude=/usr/share/man/*\npath-exclude=/usr/share/doc/*\npath-exclude=/usr/share/locale/*\n");
         // The machine's own trust settings (a CA its network needs, npm's CA file): part of the machine, not of the set-up.
         if (Directory.Exists("/usr/local/share/ca-certificates"))
         {

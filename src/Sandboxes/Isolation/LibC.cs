@@ -165,6 +165,11 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int UtimensAt(int dirfd, string path, long* times, int flags);
 
+    [LibraryImport(Lib, EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Umount2(string target, int flags);
+
+    public const int MNT_DETACH = 2;
+
     [LibraryImport(Lib, EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int RenameAt(int oldDirfd, string oldPath, int newDirfd, string newPath);
 

@@ -103,7 +103,7 @@ internal sealed partial class LocalProvider : SandboxProvider
                 Id = id, Name = request.Name, Template = request.Template, CreatedAt = now,
                 ExpiresAt = request.TimeoutSeconds is { } t ? now.AddSeconds(t) : null,
                 Metadata = metadata, Envs = envs, Cpus = request.Cpus, MemoryMb = request.MemoryMb, MaxProcesses = request.MaxProcesses,
-                Network = network, Namespaces = namespaces, Snapshot = snapshot?.Id, AgentShell = AgentScript.Shell,
+                DiskMb = request.DiskMb, Network = network, Namespaces = namespaces, Snapshot = snapshot?.Id, AgentShell = AgentScript.Shell,
                 IdBase = _identity.Mapped ? _identity.HostBase : null,
                 Keep = request.Keep, Creator = CreatorProcess.Current,
             };
@@ -120,6 +120,10 @@ internal sealed partial class LocalProvider : SandboxProvider
                 : new SandboxCgroups.Placement([], null, null);
             record = record with { Cgroups = cgroups.Dirs, FreezerCgroup = cgroups.Freezer, MemoryCgroup = cgroups.Memory };
             _store.Write(record);
+            if (request.DiskMb is { } diskMb)
+            {
+                WorkspaceDisk.Create(paths, _identity, diskMb);
+            }
             if (snapshot is not null)
             {
                 Directory.CreateDirectory(paths.WorkspaceDir);
@@ -598,6 +602,7 @@ internal sealed partial class LocalProvider : SandboxProvider
         }
 
         SandboxCgroups.Remove(cgroups);
+        WorkspaceDisk.Release(_store.PathsFor(id));
         TryDeleteDirectory(Path.Combine(_store.SandboxesDir, id));
     }
 

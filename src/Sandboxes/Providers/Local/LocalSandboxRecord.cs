@@ -23,6 +23,9 @@ internal sealed record LocalSandboxRecord
 
     public int? MaxProcesses { get; init; }
 
+    /// <summary>The size of the workspace's own disk image (see <see cref="WorkspaceDisk"/>), or null when it shares the state directory's disk.</summary>
+    public int? DiskMb { get; init; }
+
     public NetworkPolicy Network { get; init; }
 
     /// <summary>True for namespace isolation, false for process isolation.</summary>
