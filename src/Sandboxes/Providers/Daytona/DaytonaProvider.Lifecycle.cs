@@ -80,16 +80,14 @@ internal sealed partial class DaytonaProvider
     /// <summary>Every snapshot of the organization, Daytona's general ones included (they can be passed as a template).</summary>
     public override async Task<IReadOnlyList<SnapshotInfo>> ListSnapshotsAsync(CancellationToken cancellationToken)
     {
-        var snapshots = new List<SnapshotInfo>();
-        for (var page = 1; ; page++)
+        // Daytona numbers its snapshot pages: the page number is the cursor, so the same bounds hold as for any listing.
+        return await Pagination.CollectAsync(ProviderId, "snapshots", async (cursor, _, ct) =>
         {
-            var answer = await Api.GetAllSnapshotsAsync(Organization, page: page, limit: 100, cancellationToken: cancellationToken).ConfigureAwait(false);
-            snapshots.AddRange(answer.Items.Select(s => ToSnapshot(s, null)));
-            if (page >= answer.TotalPages || answer.Items.Count == 0)
-            {
-                return snapshots;
-            }
-        }
+            var page = cursor is null ? 1 : int.Parse(cursor, CultureInfo.InvariantCulture);
+            var answer = await Api.GetAllSnapshotsAsync(Organization, page: page, limit: 100, cancellationToken: ct).ConfigureAwait(false);
+            var next = page < answer.TotalPages && answer.Items.Count > 0 ? (page + 1).ToString(CultureInfo.InvariantCulture) : null;
+            return (answer.Items.Select(s => ToSnapshot(s, null)), next);
+        }, snapshot => snapshot.Id, limit: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>DELETE /snapshots/{id}</c>; deleting one that is gone is not an error.</summary>

@@ -92,30 +92,12 @@ internal sealed partial class DaytonaProvider : SandboxProvider
     {
         // Daytona filters on labels itself (a JSON object in the query); the status is checked here.
         var labels = filter.Metadata is { Count: > 0 } wanted ? DaytonaJson.Labels(wanted) : null;
-        var found = new List<SandboxInfo>();
-        string? cursor = null;
-        do
+        return await Pagination.CollectAsync(ProviderId, "sandboxes", async (cursor, _, ct) =>
         {
-            var page = await Api.ListSandboxesAsync(Organization, cursor, limit: 100, labels: labels, cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
-            foreach (var item in page.Items)
-            {
-                var info = DaytonaSandboxInfo.From(item);
-                if (filter.Matches(info))
-                {
-                    found.Add(info);
-                    if (filter.Limit is { } limit && found.Count >= limit)
-                    {
-                        return found;
-                    }
-                }
-            }
-
-            cursor = string.IsNullOrEmpty(page.NextCursor) ? null : page.NextCursor;
-        }
-        while (cursor is not null);
-
-        return found;
+            // Full pages whatever the limit: the status is filtered here, so a page may keep fewer than it brings.
+            var page = await Api.ListSandboxesAsync(Organization, cursor, limit: 100, labels: labels, cancellationToken: ct).ConfigureAwait(false);
+            return (page.Items.Select(DaytonaSandboxInfo.From).Where(filter.Matches), page.NextCursor);
+        }, info => info.Id, filter.Limit, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task KillSandboxAsync(string sandboxId, CancellationToken cancellationToken)

@@ -22,17 +22,11 @@ internal sealed partial class E2BProvider
 
     public override async Task<IReadOnlyList<Sandboxes.SnapshotInfo>> ListSnapshotsAsync(CancellationToken cancellationToken)
     {
-        var found = new List<Sandboxes.SnapshotInfo>();
-        string? next = null;
-        do
+        return await Pagination.CollectAsync(ProviderId, "snapshots", async (next, _, ct) =>
         {
-            var page = await Api.GetSnapshotsWithResponseAsync(limit: 100, nextToken: next, cancellationToken: cancellationToken).ConfigureAwait(false);
-            found.AddRange(page.Value.Select(s => Describe(s, _snapshotOrigins.GetValueOrDefault(s.SnapshotID))));
-            next = page.Header("X-Next-Token");
-        }
-        while (!string.IsNullOrEmpty(next));
-
-        return found;
+            var page = await Api.GetSnapshotsWithResponseAsync(limit: 100, nextToken: next, cancellationToken: ct).ConfigureAwait(false);
+            return (page.Value.Select(s => Describe(s, _snapshotOrigins.GetValueOrDefault(s.SnapshotID))), page.Header("X-Next-Token"));
+        }, snapshot => snapshot.Id, limit: null, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task DeleteSnapshotAsync(string snapshotId, CancellationToken cancellationToken)

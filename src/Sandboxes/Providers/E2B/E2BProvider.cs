@@ -126,20 +126,17 @@ internal sealed partial class E2BProvider : SandboxProvider
         var query = filter.Metadata is { Count: > 0 } wanted
             ? string.Join("&", wanted.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)))
             : null;
-        var found = new List<SandboxInfo>();
-        string? next = null;
-        do
+        return await Pagination.CollectAsync(ProviderId, "sandboxes", async (next, remaining, ct) =>
         {
-            var pageSize = Math.Clamp(filter.Limit is { } l ? l - found.Count : 100, 1, 100);
-            var page = await Api.GetV2SandboxesWithResponseAsync(metadata: query, state: states, nextToken: next, limit: pageSize,
-                cancellationToken: cancellationToken).ConfigureAwait(false);
-            found.AddRange(page.Value.Select(s => Describe(s.SandboxID, s.Alias ?? s.TemplateID, s.State, s.StartedAt, s.EndAt, s.Metadata,
-                s.CpuCount, s.MemoryMB)));
-            next = page.Header("X-Next-Token");
-        }
-        while (!string.IsNullOrEmpty(next) && (filter.Limit is not { } limit || found.Count < limit));
+            // A page no larger than what the caller's limit still needs (E2B allows 1 to 100).
+            var page = await Api.GetV2SandboxesWithResponseAsync(metadata: query, state: states, nextToken: next, limit: Math.Clamp(remaining ?? 100, 1, 100),
+                cancellationToken: ct).ConfigureAwait(false);
+            var infos = page.Value.Select(s => Describe(s.SandboxID, s.Alias ?? s.TemplateID, s.State, s.StartedAt, s.EndAt, s.Metadata,
+                s.CpuCount, s.MemoryMB));
 
-        return found;
+            // Checked here as well: only what matches may count towards the limit.
+            return (infos.Where(filter.Matches), page.Header("X-Next-Token"));
+        }, info => info.Id, filter.Limit, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task KillSandboxAsync(string sandboxId, CancellationToken cancellationToken)
