@@ -12,7 +12,27 @@ namespace Sandboxes.Tests.Docker;
 [Category("Podman")]
 public sealed class DockerCrashTests
 {
+    private readonly List<Process> _clients = [];
     private DockerTarget _target = null!;
+
+    // A test that fails before it kills its client must not leave the client (and its sandbox) running.
+    [TearDown]
+    public void KillClients()
+    {
+        foreach (var client in _clients)
+        {
+            try
+            {
+                client.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Ended (or already disposed by its test, after it was killed there).
+            }
+        }
+
+        _clients.Clear();
+    }
 
     [OneTimeSetUp]
     public async Task StartEngine()
@@ -68,6 +88,7 @@ public sealed class DockerCrashTests
 
         start.Environment["DOCKER_HOST"] = _target.Engine.DockerHost;
         var process = Process.Start(start)!;
+        _clients.Add(process);
         _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
         _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
         return process;

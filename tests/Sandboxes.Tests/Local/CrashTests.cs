@@ -14,7 +14,28 @@ namespace Sandboxes.Tests.Local;
 [Category("Bubblewrap")]
 public sealed class CrashTests
 {
+    private readonly List<Process> _clients = [];
+
     private string SandboxesDir => Path.Combine(TestEnvironment.StateDir, "local", "sandboxes");
+
+    // A test that fails before it kills its client must not leave the client (and its sandbox) running.
+    [TearDown]
+    public void KillClients()
+    {
+        foreach (var client in _clients)
+        {
+            try
+            {
+                client.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Ended (or already disposed by its test, after it was killed there).
+            }
+        }
+
+        _clients.Clear();
+    }
 
     [OneTimeSetUp]
     public void Check() => Requires.Bubblewrap();
@@ -106,6 +127,7 @@ public sealed class CrashTests
         start.Environment["SANDBOXES_STATE_DIR"] = TestEnvironment.StateDir;
         start.Environment["SANDBOXES_PROVIDER"] = "local";
         var process = Process.Start(start)!;
+        _clients.Add(process);
         // Drained, so that a client writing output never blocks on a full pipe before it is killed.
         _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
         _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
