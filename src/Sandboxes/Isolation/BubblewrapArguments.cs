@@ -102,6 +102,11 @@ internal static class BubblewrapArguments
             args.AddRange(["--size", size.ToString(CultureInfo.InvariantCulture), "--perms", Octal(mode), "--tmpfs", jail]);
         }
 
+        foreach (var (jail, mode) in spec.Directories)
+        {
+            args.AddRange(["--perms", Octal(mode), "--dir", jail]);
+        }
+
         foreach (var (fd, jail, mode) in spec.DataFiles)
         {
             args.AddRange(["--perms", Octal(mode), "--ro-bind-data", fd.ToString(CultureInfo.InvariantCulture), jail]);

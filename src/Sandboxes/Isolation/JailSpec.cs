@@ -27,6 +27,9 @@ internal sealed record JailSpec
     /// <summary>Size-limited tmpfs mounts of the jail's own: jail path, size in bytes, mode.</summary>
     public IReadOnlyList<(string Jail, long SizeBytes, int Mode)> Tmpfs { get; init; } = [];
 
+    /// <summary>Directories made in the jail (in one of its own file systems): jail path, mode.</summary>
+    public IReadOnlyList<(string Jail, int Mode)> Directories { get; init; } = [];
+
     /// <summary>Read-only files made in the jail from a descriptor the caller opens: descriptor, jail path, mode.</summary>
     public IReadOnlyList<(int Fd, string Jail, int Mode)> DataFiles { get; init; } = [];
 

@@ -137,15 +137,27 @@ public sealed class CrashTests
     private HashSet<string> Ids() =>
         Directory.Exists(SandboxesDir) ? Directory.EnumerateDirectories(SandboxesDir, "sbx-*").Select(d => Path.GetFileName(d)!).ToHashSet() : [];
 
+    // The new sandbox this client made (other fixtures make sandboxes in the same state directory at the same time): the
+    // one whose record names this client as its creator.
     private async Task<string> WaitForNewSandboxAsync(HashSet<string> before, Process cli)
     {
+        var creator = "/" + cli.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/";
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(60))
         {
-            if (Ids().Except(before).FirstOrDefault() is { } id)
+            foreach (var id in Ids().Except(before))
             {
-                LeakCheck.Record(id);
-                return id;
+                try
+                {
+                    if ((await File.ReadAllTextAsync(Path.Combine(SandboxesDir, id, "sandbox.json"))).Contains(creator, StringComparison.Ordinal))
+                    {
+                        LeakCheck.Record(id);
+                        return id;
+                    }
+                }
+                catch (IOException)
+                {
+                }
             }
 
             Assert.That(cli.HasExited, Is.False, "the client ended before it created a sandbox");

@@ -7,16 +7,16 @@ namespace Sandboxes.Providers.Local;
 /// Why a shell agent: a command started by the agent is born inside the sandbox's namespaces, cgroups, user, seccomp
 /// filter and capability set, so running one costs a fork and an exec, with nothing to join; and a background command
 /// is the agent's child, not the client's, so it outlives the client that started it.
-/// The protocol is files in the run directory, which the sandbox owns (inside a namespace sandbox it is a tmpfs of its
-/// own at <c>/.sandbox</c>, bounded in size): the agent makes <c>jobs/</c> and the control FIFO <c>ctl</c>, says
-/// <c>ready</c> on descriptor 4 (a FIFO of the host's, the only thing it is given), and then for each line
-/// <c>ID [UID GID]</c> on <c>ctl</c> runs <c>jobs/ID/run</c> with <c>stdin</c> (when present), <c>stdout</c> and
+/// The protocol is a control FIFO of the host's, which the agent is given as descriptor 8 (the sandbox cannot name it,
+/// let alone replace it), and files in the run directory, which the sandbox owns (inside a namespace sandbox a tmpfs of
+/// its own at <c>/.sandbox</c>, bounded in size). The agent says <c>ready</c> on descriptor 4 (another FIFO of the
+/// host's), and then for each line <c>ID [UID GID]</c> on the control FIFO runs <c>jobs/ID/run</c> with <c>stdin</c> (when present), <c>stdout</c> and
 /// <c>stderr</c> (FIFOs or files the client prepared, else files it makes), sourced in a subshell or run by a new shell
 /// as another user, then writes the exit status to <c>exit</c> (and the <c>status</c> FIFO, when there is one).
 /// The host reads and writes all of it only through <see cref="Isolation.ConfinedDirectory"/>: whatever the sandbox
 /// puts there (links, FIFOs, huge files) is refused or bounded, never followed.
-/// Only a shell, <c>mkfifo</c> and <c>mkdir</c> are needed inside (bash, or any POSIX <c>/bin/sh</c>, see
-/// <see cref="Shell"/>); <c>setpriv</c> only to run as another user.
+/// Only a shell is needed inside (bash, or any POSIX <c>/bin/sh</c>, see <see cref="Shell"/>); <c>setpriv</c> only to
+/// run as another user.
 /// </remarks>
 internal static class AgentScript
 {
@@ -64,11 +64,10 @@ internal static class AgentScript
     public const string Text = """
         # Sandboxes agent: starts the commands of this sandbox. See AgentScript.cs.
         r="$1"
-        # Descriptors the launch used (bubblewrap's arguments, filter and data): nothing of them stays in the sandbox.
-        exec 5<&- 6<&- 7<&-
-        mkdir -p "$r/jobs" && { [ -p "$r/ctl" ] || mkfifo -m 600 "$r/ctl"; } || exit 1
-        exec 3<>"$r/ctl" </dev/null >/dev/null 2>>"$r/agent.log"
-        # A read-write open of the FIFO never sees end-of-file. Descriptor 4 is the host's ready FIFO: one line, then closed.
+        # Descriptor 8 is the control FIFO, which lives where only the host can name it (opened read-write by the
+        # launcher, so it never sees end-of-file); descriptors the launch used besides it are closed.
+        exec 3<&8 8<&- 5<&- 6<&- 7<&- </dev/null >/dev/null 2>>"$r/agent.log"
+        # Descriptor 4 is the host's ready FIFO: one line, then closed.
         echo ready >&4
         exec 4>&-
         while IFS=' ' read -r job uid gid <&3; do

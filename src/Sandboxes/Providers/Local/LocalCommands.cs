@@ -140,7 +140,7 @@ internal sealed class LocalCommands
 
         try
         {
-            _sandbox.Submit(run, job, UserIds(request), cancellationToken);
+            _sandbox.Submit(job, UserIds(request), cancellationToken);
             var pid = await WaitForPidAsync(run, job, cancellationToken).ConfigureAwait(false);
             if (request.TimeoutSeconds is { } seconds)
             {
@@ -361,7 +361,7 @@ internal sealed class LocalCommands
         try
         {
             FifoPoller.Shared.Add(watch);
-            _sandbox.Submit(run, job, UserIds(request), cancellationToken);
+            _sandbox.Submit(job, UserIds(request), cancellationToken);
             if (request.TimeoutSeconds is { } seconds)
             {
                 deadline = new Timer(_ =>

@@ -132,7 +132,7 @@ internal sealed class LocalSandbox
     public static void RemoveJob(ConfinedDirectory run, JobFiles job) => run.RemoveTree(job.Dir);
 
     /// <summary>Hands a prepared job to the agent through the control FIFO.</summary>
-    public unsafe void Submit(ConfinedDirectory run, JobFiles job, (int Uid, int Gid)? user, CancellationToken cancellationToken)
+    public unsafe void Submit(JobFiles job, (int Uid, int Gid)? user, CancellationToken cancellationToken)
     {
         var line = job.Id;
         if (user is { } ids)
@@ -142,13 +142,14 @@ internal sealed class LocalSandbox
 
         // Shorter than PIPE_BUF, so the line arrives whole even when several clients submit at once.
         var bytes = Encoding.ASCII.GetBytes(line + "\n");
-        var fd = run.OpenAs("ctl", LibC.O_WRONLY, LibC.S_IFIFO);
+        // The control FIFO is the host's (the agent holds it as a descriptor); non-blocking: a full pipe is waited on below.
+        var fd = LibC.Open(Paths.ControlFifo, LibC.O_WRONLY | LibC.O_NONBLOCK | LibC.O_NOFOLLOW);
         if (fd < 0)
         {
             var error = LibC.LastError;
             EnsureAlive();
             throw new SandboxStateException(LocalProvider.ProviderId, Id, SandboxStatus.Error,
-                $"The agent of sandbox {Id} is not accepting commands ({(error is LibC.EINVAL or LibC.ELOOP or LibC.EXDEV ? "its control FIFO was replaced by a link or another kind of file, which is not followed" : LibC.ErrorText(error))}).");
+                $"The agent of sandbox {Id} is not accepting commands ({LibC.ErrorText(error)}).");
         }
 
         try

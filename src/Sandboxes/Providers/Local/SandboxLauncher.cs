@@ -20,6 +20,9 @@ internal static class SandboxLauncher
     /// <summary>The descriptor bubblewrap reads the agent script from, into the run directory.</summary>
     private const int AgentFd = 7;
 
+    /// <summary>The descriptor the agent reads job lines from (see <see cref="AgentScript"/>).</summary>
+    private const int ControlFd = 8;
+
     /// <summary>Writes the sandbox's files and starts it; returns the host pid of its first process once the agent is ready.</summary>
     /// <param name="options">The provider's settings.</param>
     /// <param name="identity">Which host ids the sandbox's users are.</param>
@@ -47,10 +50,13 @@ internal static class SandboxLauncher
         var agentFile = Path.Combine(paths.JailDir, "agent.sh");
         File.WriteAllText(agentFile, AgentScript.Text.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
         var readyFifo = Path.Combine(paths.JailDir, "ready");
-        File.Delete(readyFifo);
-        if (LibC.MkFifo(readyFifo, 0x180) != 0)
+        foreach (var fifo in new[] { readyFifo, paths.ControlFifo })
         {
-            throw new SandboxIOException(LocalProvider.ProviderId, readyFifo, LibC.ErrorText(LibC.LastError));
+            File.Delete(fifo);
+            if (LibC.MkFifo(fifo, 0x180) != 0)
+            {
+                throw new SandboxIOException(LocalProvider.ProviderId, fifo, LibC.ErrorText(LibC.LastError));
+            }
         }
 
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = paths.WorkspaceDir };
@@ -61,6 +67,7 @@ internal static class SandboxLauncher
         start.Environment["SBX_INFO"] = paths.InfoFile;
         start.Environment["SBX_READY"] = readyFifo;
         start.Environment["SBX_AGENT"] = agentFile;
+        start.Environment["SBX_CTL"] = paths.ControlFifo;
         start.ArgumentList.Add("-c");
         // Joins the cgroups first, so that everything the sandbox ever starts is counted and can be frozen or killed.
         // .NET ignores SIGPIPE and its children inherit that; a shell cannot undo a signal ignored when it started, so
@@ -68,7 +75,7 @@ internal static class SandboxLauncher
         start.ArgumentList.Add($$"""
             for p in $SBX_CGROUPS; do echo $$ >"$p" || exit 97; done
             unset SBX_CGROUPS
-            exec {{AgentScript.ResetSignalsCommand}} setsid "$@" </dev/null >>"$SBX_LOG" 2>&1 3>"$SBX_INFO" 4>"$SBX_READY" 7<"$SBX_AGENT"
+            exec {{AgentScript.ResetSignalsCommand}} setsid "$@" </dev/null >>"$SBX_LOG" 2>&1 3>"$SBX_INFO" 4>"$SBX_READY" 7<"$SBX_AGENT" 8<>"$SBX_CTL"
             """);
         start.ArgumentList.Add("sandbox-launcher");
         JailLaunch? jail = null;
@@ -76,12 +83,13 @@ internal static class SandboxLauncher
         {
             // Process isolation: the agent runs on the host in the sandbox's directory with a clean environment, as the
             // sandbox's unprivileged user when this process is root.
-            Directory.CreateDirectory(paths.RunDir);
+            Directory.CreateDirectory(Path.Combine(paths.RunDir, "jobs"));
             File.Copy(agentFile, Path.Combine(paths.RunDir, "agent.sh"), overwrite: true);
             LibC.Chmod(paths.RunDir, 0x1C0);
             if (identity.RootOwner is { } runOwner)
             {
                 LibC.Chown(paths.RunDir, runOwner.Uid, runOwner.Gid);
+                LibC.Chown(Path.Combine(paths.RunDir, "jobs"), runOwner.Uid, runOwner.Gid);
             }
 
             foreach (var (key, value) in BaseEnvironment(record, paths.WorkspaceDir))
@@ -112,10 +120,11 @@ internal static class SandboxLauncher
                 // The run directory is a tmpfs of the sandbox's own: bounded, gone with the sandbox, never on the host.
                 Tmpfs = [(AgentScript.MountPoint, options.RunDirectoryBytes, 0x1ED)],
                 DataFiles = [(AgentFd, AgentScript.MountPoint + "/agent.sh", 0x16D)],
+                Directories = [(AgentScript.MountPoint + "/jobs", 0x1ED)],
                 WorkingDirectory = "/workspace",
                 Environment = BaseEnvironment(record, "/root"),
                 ReportPid = true,
-                InheritedDescriptors = [BubblewrapArguments.InfoFd, ReadyFd, AgentFd],
+                InheritedDescriptors = [BubblewrapArguments.InfoFd, ReadyFd, AgentFd, ControlFd],
             };
             jail = JailLaunch.Prepare(LocalProvider.ProviderId, spec, paths.JailDir,
                 [record.AgentShell, AgentScript.MountPoint + "/agent.sh", AgentScript.MountPoint]);

@@ -15,6 +15,9 @@ internal sealed record SandboxPaths(string Dir)
     /// <summary>What only the host reads: the jail's arguments, its seccomp filter, the agent script, the launch FIFOs.</summary>
     public string JailDir => Path.Combine(Dir, "jail");
 
+    /// <summary>The FIFO the agent reads job lines from (given to it as a descriptor; the sandbox cannot name it).</summary>
+    public string ControlFifo => Path.Combine(JailDir, "ctl");
+
     /// <summary>Where bubblewrap reports the sandbox's first pid.</summary>
     public string InfoFile => Path.Combine(JailDir, "info.json");
 
