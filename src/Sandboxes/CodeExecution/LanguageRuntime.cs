@@ -121,6 +121,6 @@ internal sealed partial class LanguageRuntime
 
     private static string Q(string text) => ShellQuote.Quote(text);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._+-]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+-]*\z")]
     private static partial Regex ProgramName();
 }

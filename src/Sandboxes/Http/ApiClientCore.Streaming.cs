@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -13,7 +12,7 @@ public partial class ApiClientCore
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var reader = await OpenReaderAsync(request, "text/event-stream", async: true, cancellationToken).ConfigureAwait(false);
-        var parser = new SseParser();
+        var parser = new SseParser(ProviderName);
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             if (parser.Feed(line) is { } item)
@@ -32,7 +31,7 @@ public partial class ApiClientCore
     public IEnumerable<ServerSentEvent> StreamServerSentEvents(ApiRequest request, CancellationToken cancellationToken = default)
     {
         using var reader = Completed(OpenReaderAsync(request, "text/event-stream", async: false, cancellationToken));
-        var parser = new SseParser();
+        var parser = new SseParser(ProviderName);
         while (reader.ReadLine() is { } line)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -106,10 +105,10 @@ public partial class ApiClientCore
         }
     }
 
-    private async ValueTask<StreamReader> OpenReaderAsync(ApiRequest request, string accept, bool async, CancellationToken cancellationToken)
+    private async ValueTask<StreamedLineReader> OpenReaderAsync(ApiRequest request, string accept, bool async, CancellationToken cancellationToken)
     {
         request.Accept ??= accept;
         var stream = await OpenStreamAsync(request, async, cancellationToken).ConfigureAwait(false);
-        return new StreamReader(stream, Encoding.UTF8);
+        return new StreamedLineReader(stream, ProviderName);
     }
 }

@@ -3,16 +3,27 @@ using System.Text;
 
 namespace Sandboxes.Http;
 
-/// <summary>Turns the lines of a <c>text/event-stream</c> into events (the WHATWG rules: fields, comments, blank-line dispatch).</summary>
+/// <summary>
+/// Turns the lines of a <c>text/event-stream</c> into events (the WHATWG rules: fields, comments, blank-line dispatch).
+/// An event's data is bounded: a stream of data lines that never dispatches is refused rather than held whole.
+/// </summary>
 internal sealed class SseParser
 {
+    /// <summary>The most data one event may carry.</summary>
+    public const int MaxEventLength = 16 * 1024 * 1024;
+
     private readonly StringBuilder _data = new();
+    private readonly string _provider;
     private string? _event;
     private string? _id;
     private TimeSpan? _retry;
     private bool _hasData;
 
+    /// <param name="provider">The provider name errors carry.</param>
+    public SseParser(string provider) => _provider = provider;
+
     /// <summary>Feeds one line; returns an event when the line ends one.</summary>
+    /// <exception cref="ProviderException">The event's data grew past <see cref="MaxEventLength"/>.</exception>
     public ServerSentEvent? Feed(string line)
     {
         if (line.Length == 0)
@@ -36,6 +47,11 @@ internal sealed class SseParser
         switch (field)
         {
             case "data":
+                if (_data.Length + value.Length > MaxEventLength)
+                {
+                    throw new ProviderException(_provider, $"A server-sent event carries over {MaxEventLength} characters of data; the stream is refused.");
+                }
+
                 if (_hasData)
                 {
                     _data.Append('\n');

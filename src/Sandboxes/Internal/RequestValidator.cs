@@ -19,6 +19,7 @@ internal static class RequestValidator
             throw new BadConfigException(capabilities.Provider, "CreateSandboxRequest resource limits (Cpus, MemoryMb, MaxProcesses, DiskMb) must be positive.");
         }
 
+        ValidateEnvironment(capabilities.Provider, request.Envs, "CreateSandboxRequest.Envs");
         RequireIf(capabilities, request.Metadata is { Count: > 0 }, Capability.Labels, "CreateSandboxRequest.Metadata");
         RequireIf(capabilities, request.Envs is { Count: > 0 }, Capability.Environment, "CreateSandboxRequest.Envs");
         RequireIf(capabilities, request.TimeoutSeconds is not null, Capability.Lifetime, "CreateSandboxRequest.TimeoutSeconds");
@@ -40,6 +41,11 @@ internal static class RequestValidator
             throw new BadConfigException(capabilities.Provider, "RunCommandRequest.Cmd must not be empty.");
         }
 
+        // A command line reaches the sandbox as a C string (an argument, or a line of a script): a NUL would cut it short.
+        RefuseNul(capabilities.Provider, request.Cmd, "RunCommandRequest.Cmd");
+        RefuseNul(capabilities.Provider, request.Cwd, "RunCommandRequest.Cwd");
+        ValidateEnvironment(capabilities.Provider, request.Env, "RunCommandRequest.Env");
+
         if (request.TimeoutSeconds is <= 0 or double.NaN)
         {
             throw new BadConfigException(capabilities.Provider, $"RunCommandRequest.TimeoutSeconds must be positive, not {request.TimeoutSeconds}.");
@@ -58,6 +64,8 @@ internal static class RequestValidator
             throw new BadConfigException(capabilities.Provider, $"A terminal needs between 1 and 10000 rows and columns, not {request.Rows}x{request.Cols}.");
         }
 
+        RefuseNul(capabilities.Provider, request.Command, "CreatePtyRequest.Command");
+        ValidateEnvironment(capabilities.Provider, request.Env, "CreatePtyRequest.Env");
         RequireIf(capabilities, request.Env is { Count: > 0 }, Capability.Environment, "CreatePtyRequest.Env");
         RequireIf(capabilities, !string.IsNullOrEmpty(request.User), Capability.RunAsUser, "CreatePtyRequest.User");
     }
@@ -82,12 +90,14 @@ internal static class RequestValidator
                 "RunCodeRequest.Language, Cwd and Env apply to one-off runs; a context takes them from CreateCodeContextRequest.");
         }
 
+        ValidateEnvironment(capabilities.Provider, request.Env, "RunCodeRequest.Env");
         RequireIf(capabilities, request.Env is { Count: > 0 }, Capability.Environment, "RunCodeRequest.Env");
     }
 
     public static void Validate(ProviderCapabilities capabilities, CreateCodeContextRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ValidateEnvironment(capabilities.Provider, request.Env, "CreateCodeContextRequest.Env");
         RequireIf(capabilities, request.Env is { Count: > 0 }, Capability.Environment, "CreateCodeContextRequest.Env");
     }
 
@@ -101,6 +111,35 @@ internal static class RequestValidator
         if (path.Contains('\0', StringComparison.Ordinal))
         {
             throw new InvalidSandboxPathException(provider, path.Replace("\0", "\\0", StringComparison.Ordinal), "it contains a NUL character");
+        }
+    }
+
+    /// <summary>
+    /// Refuses what no process environment can hold, whatever the provider: an empty name, a name with <c>=</c> (the
+    /// kernel splits an entry at its first one) and a NUL in a name or value (an entry is a C string, so it would be cut
+    /// short). Providers refuse further names their own way of setting variables cannot take.
+    /// </summary>
+    private static void ValidateEnvironment(string provider, IReadOnlyDictionary<string, string>? env, string what)
+    {
+        foreach (var (name, value) in env ?? new Dictionary<string, string>())
+        {
+            if (name.Length == 0 || name.Contains('=', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new BadConfigException(provider, $"{what}: '{name.Replace("\0", "\\0", StringComparison.Ordinal)}' is not a valid environment variable name.");
+            }
+
+            if (value is null || value.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new BadConfigException(provider, $"{what}: the value of {name} {(value is null ? "is null" : "contains a NUL character")}.");
+            }
+        }
+    }
+
+    private static void RefuseNul(string provider, string? text, string what)
+    {
+        if (text is not null && text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new BadConfigException(provider, $"{what} contains a NUL character, which cannot reach the sandbox.");
         }
     }
 

@@ -11,6 +11,7 @@ internal static partial class ShellQuote
     /// <summary>True for a valid environment variable name.</summary>
     public static bool IsVariableName(string name) => VariableName().IsMatch(name);
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    // \z, not $: $ also matches before a final newline, and "NAME\n" would end the export line of a job script early.
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex VariableName();
 }

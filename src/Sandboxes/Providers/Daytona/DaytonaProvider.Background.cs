@@ -368,6 +368,6 @@ internal sealed partial class DaytonaProvider
             ? match.Groups[1].Value
             : throw new NotFoundException(ProviderId, $"There is no background command '{handleId}' (Daytona handles look like sbx-0123456789abcdef).");
 
-    [GeneratedRegex("^sbx-([0-9a-f]{16})$")]
+    [GeneratedRegex(@"^sbx-([0-9a-f]{16})\z")]
     private static partial Regex HandlePattern();
 }

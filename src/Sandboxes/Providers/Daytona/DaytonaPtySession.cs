@@ -1,6 +1,4 @@
 using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 
 namespace Sandboxes.Providers.Daytona;
@@ -199,8 +197,9 @@ internal sealed class DaytonaPtySession : PtySession
                 }
 
                 text.Write(buffer, 0, received.Count);
-                if (received.EndOfMessage)
+                if (received.EndOfMessage || text.Length > PtyControlMessage.MaxLength)
                 {
+                    // A text frame longer than any control message is output: passed on in parts, never held whole.
                     OnText(text.ToArray());
                     text.SetLength(0);
                 }
@@ -215,57 +214,34 @@ internal sealed class DaytonaPtySession : PtySession
     /// <summary>A text frame: a control message when it parses as one, otherwise terminal output.</summary>
     private void OnText(byte[] frame)
     {
-        try
+        if (PtyControlMessage.Parse(frame) is not { } control)
         {
-            using var document = JsonDocument.Parse(frame);
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var type) && type.GetString() == "control")
-            {
-                var status = root.TryGetProperty("status", out var s) ? s.GetString() : null;
-                switch (status)
-                {
-                    case "connected":
-                        _connected.TrySetResult();
-                        break;
-                    case "exited":
-                        _connected.TrySetResult();
-                        _exit.TrySetResult(root.TryGetProperty("exitCode", out var code) && code.TryGetInt32(out var c) ? c : -1);
-                        break;
-                    case "error":
-                        var message = root.TryGetProperty("error", out var error) ? error.GetString() : null;
-                        _connected.TrySetException(new ProviderException(DaytonaProvider.ProviderId,
-                            $"PTY session {SessionId} refused the connection: {message ?? "unknown error"}."));
-                        break;
-                }
-
-                return;
-            }
-        }
-        catch (JsonException)
-        {
-            // Not a control message.
+            _output.Writer.TryWrite(frame);
+            return;
         }
 
-        _output.Writer.TryWrite(frame);
+        switch (control.Status)
+        {
+            case "connected":
+                _connected.TrySetResult();
+                break;
+            case "exited":
+                _connected.TrySetResult();
+                _exit.TrySetResult(control.ExitCode ?? -1);
+                break;
+            case "error":
+                _connected.TrySetException(new ProviderException(DaytonaProvider.ProviderId,
+                    $"PTY session {SessionId} refused the connection: {control.Error ?? "unknown error"}."));
+                break;
+        }
     }
 
     /// <summary>The end of the connection: the exit comes from the close reason's JSON when no control message gave it.</summary>
     private void Closed(WebSocketCloseStatus? status, string? reason)
     {
-        if (!string.IsNullOrEmpty(reason))
+        if (PtyControlMessage.ExitCodeOfCloseReason(reason) is { } code)
         {
-            try
-            {
-                using var document = JsonDocument.Parse(Encoding.UTF8.GetBytes(reason));
-                if (document.RootElement.TryGetProperty("exitCode", out var code) && code.TryGetInt32(out var c))
-                {
-                    _exit.TrySetResult(c);
-                }
-            }
-            catch (JsonException)
-            {
-                // A plain reason.
-            }
+            _exit.TrySetResult(code);
         }
 
         if (status == WebSocketCloseStatus.NormalClosure)

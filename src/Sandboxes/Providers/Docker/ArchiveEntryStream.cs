@@ -4,7 +4,8 @@ namespace Sandboxes.Providers.Docker;
 
 /// <summary>
 /// The data of the one file in a <c>GET /containers/{id}/archive</c> answer, read straight from the response as it
-/// arrives; disposing it closes the response.
+/// arrives; disposing it closes the response. An archive cut inside the file (the tar reader would just stop) or
+/// broken off is a <see cref="ProviderException"/>: a reader never gets a silently shortened file.
 /// </summary>
 internal sealed class ArchiveEntryStream : Stream
 {
@@ -12,13 +13,16 @@ internal sealed class ArchiveEntryStream : Stream
     private readonly TarReader _reader;
     private readonly Stream _response;
     private readonly long _length;
+    private readonly string _path;
+    private long _read;
 
-    public ArchiveEntryStream(Stream data, long length, TarReader reader, Stream response)
+    public ArchiveEntryStream(Stream data, long length, TarReader reader, Stream response, string path)
     {
         _data = data;
         _length = length;
         _reader = reader;
         _response = response;
+        _path = path;
     }
 
     public override bool CanRead => true;
@@ -36,15 +40,34 @@ internal sealed class ArchiveEntryStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => _data.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override int Read(Span<byte> buffer) => _data.Read(buffer);
+    public override int Read(Span<byte> buffer)
+    {
+        try
+        {
+            return Counted(_data.Read(buffer), buffer.Length);
+        }
+        catch (Exception e) when (e is IOException || DockerArchive.IsDamage(e))
+        {
+            throw DockerArchive.Damaged(_path, e);
+        }
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _data.ReadAsync(buffer, offset, count, cancellationToken);
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _data.ReadAsync(buffer, cancellationToken);
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Counted(await _data.ReadAsync(buffer, cancellationToken).ConfigureAwait(false), buffer.Length);
+        }
+        catch (Exception e) when (e is IOException || DockerArchive.IsDamage(e))
+        {
+            throw DockerArchive.Damaged(_path, e);
+        }
+    }
 
     public override void Flush()
     {
@@ -65,5 +88,18 @@ internal sealed class ArchiveEntryStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    // The end of the data before the header's size is a cut archive, not the end of the file.
+    private int Counted(int n, int asked)
+    {
+        _read += n;
+        if (n == 0 && asked > 0 && _read < _length)
+        {
+            throw new ProviderException(DockerProvider.ProviderId,
+                $"The engine's archive of {_path} ended after {_read} of the file's {_length} bytes (the connection was cut).");
+        }
+
+        return n;
     }
 }

@@ -162,7 +162,8 @@ internal static class DockerHijack
     private static bool EndsWithLastChunk(MemoryStream body) =>
         body.Length >= 5 && body.GetBuffer().AsSpan((int)body.Length - 5, 5).SequenceEqual("0\r\n\r\n"u8);
 
-    private static string Dechunk(string raw)
+    /// <summary>The body of a chunked error answer; a chunk cut short, or a size past the end, ends it.</summary>
+    internal static string Dechunk(string raw)
     {
         var result = new StringBuilder();
         var position = 0;
@@ -170,13 +171,22 @@ internal static class DockerHijack
         {
             var lineEnd = raw.IndexOf("\r\n", position, StringComparison.Ordinal);
             if (lineEnd < 0 || !int.TryParse(raw.AsSpan(position, lineEnd - position).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var size)
-                || size == 0)
+                || size <= 0)
             {
+                // The last chunk, or no chunk size (hex "FFFFFFFF" parses as -1).
                 break;
             }
 
             var start = lineEnd + 2;
-            result.Append(raw, start, Math.Min(size, raw.Length - start));
+            if (size > raw.Length - start)
+            {
+                // The chunk runs past what was read (a cut body, or a size no engine sends): keep what is there and stop,
+                // before start + size could overflow.
+                result.Append(raw, start, raw.Length - start);
+                break;
+            }
+
+            result.Append(raw, start, size);
             position = start + size + 2;
         }
 

@@ -84,6 +84,6 @@ internal sealed partial record DockerOptions
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    [GeneratedRegex(@"^\d+\.\d+$")]
+    [GeneratedRegex(@"^\d+\.\d+\z")]
     private static partial Regex VersionPattern();
 }

@@ -31,39 +31,13 @@ internal sealed partial class DockerProvider
                 throw DockerErrors.ForSandbox(e, sandboxId);
             }
 
-            var reader = new TarReader(response, leaveOpen: true);
-            try
+            var (file, link) = await DockerArchive.FirstEntryAsync(response, path, sandboxId, cancellationToken).ConfigureAwait(false);
+            if (file is not null)
             {
-                var entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
-                switch (entry?.EntryType)
-                {
-                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                        return new ArchiveEntryStream(entry.DataStream ?? Stream.Null, entry.Length, reader, response);
-                    case TarEntryType.Directory:
-                        throw new BadConfigException(ProviderId, $"{path} is a directory; read files, list directories.");
-                    case TarEntryType.SymbolicLink:
-                        // Docker answers with the link itself (Podman follows it): follow it here, inside the container.
-                        var link = entry.LinkName;
-                        target = DockerPath.Normalize(link.StartsWith('/') ? link : DockerPath.Parent(target) + "/" + link);
-                        break;
-                    case null:
-                        throw new NotFoundException(ProviderId, $"{path} does not exist in sandbox {DockerErrors.Short(sandboxId)}.");
-                    default:
-                        throw new SandboxIOException(ProviderId, path, $"it is a {entry.EntryType}, not a regular file");
-                }
-            }
-            catch (InvalidDataException e)
-            {
-                await DisposeAllAsync(reader, response).ConfigureAwait(false);
-                throw new ProviderException(ProviderId, $"The engine's archive of {path} is not a valid tar stream: {e.Message}", innerException: e);
-            }
-            catch
-            {
-                await DisposeAllAsync(reader, response).ConfigureAwait(false);
-                throw;
+                return file;
             }
 
-            await DisposeAllAsync(reader, response).ConfigureAwait(false);
+            target = DockerPath.Normalize(link!.StartsWith('/') ? link : DockerPath.Parent(target) + "/" + link);
         }
 
         throw new SandboxIOException(ProviderId, path, "too many levels of symbolic links");
@@ -321,11 +295,5 @@ internal sealed partial class DockerProvider
             await file.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-    }
-
-    private static async Task DisposeAllAsync(TarReader reader, Stream response)
-    {
-        await reader.DisposeAsync().ConfigureAwait(false);
-        await response.DisposeAsync().ConfigureAwait(false);
     }
 }

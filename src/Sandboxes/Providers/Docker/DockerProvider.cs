@@ -437,7 +437,7 @@ internal sealed partial class DockerProvider : SandboxProvider
             await using (progress.ConfigureAwait(false))
             {
                 // The pull reports failure inside its progress stream, as {"error": "..."} lines after a 200.
-                using var reader = new StreamReader(progress);
+                using var reader = new Http.StreamedLineReader(progress, ProviderId);
                 while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
                 {
                     if (line.Contains("\"error\"", StringComparison.Ordinal))
@@ -593,9 +593,10 @@ internal sealed partial class DockerProvider : SandboxProvider
     private static NotFoundException NotASandbox(string sandboxId) =>
         new(ProviderId, $"No docker sandbox has the id '{sandboxId}'.");
 
-    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}\z")]
     private static partial Regex ContainerName();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    // \z, not $: $ also matches before a final newline, which no variable name holds.
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex EnvName();
 }

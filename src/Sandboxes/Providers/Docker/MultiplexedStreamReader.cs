@@ -4,7 +4,8 @@ namespace Sandboxes.Providers.Docker;
 
 /// <summary>
 /// Splits the engine's multiplexed exec output (a non-TTY exec) into frames. Each frame is an 8-byte header,
-/// <c>[stream, 0, 0, 0, size (uint32 big-endian)]</c>, followed by <c>size</c> bytes of that stream.
+/// <c>[stream, 0, 0, 0, size (uint32 big-endian)]</c>, followed by <c>size</c> bytes of that stream. The payload buffer
+/// grows as a frame's bytes arrive, not by the size its header claims.
 /// </summary>
 internal sealed class MultiplexedStreamReader
 {
@@ -40,18 +41,24 @@ internal sealed class MultiplexedStreamReader
                 "The exec output is not a multiplexed stream (a frame header was expected); is the engine Docker-API compatible?");
         }
 
-        if (_payload.Length < size)
+        var read = 0;
+        while (read < size)
         {
-            _payload = new byte[Math.Max((int)size, _payload.Length * 2)];
+            if (read == _payload.Length)
+            {
+                Array.Resize(ref _payload, (int)Math.Min(size, (uint)_payload.Length * 2));
+            }
+
+            var n = await _stream.ReadAsync(_payload.AsMemory(read, (int)Math.Min(size, (uint)_payload.Length) - read), cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                throw Truncated();
+            }
+
+            read += n;
         }
 
-        var payload = _payload.AsMemory(0, (int)size);
-        if (size > 0 && await _stream.ReadAtLeastAsync(payload, payload.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false) < size)
-        {
-            throw Truncated();
-        }
-
-        return (true, (ExecStreamKind)kind, payload);
+        return (true, (ExecStreamKind)kind, _payload.AsMemory(0, (int)size));
     }
 
     private static ProviderException Truncated() =>

@@ -139,6 +139,6 @@ internal static partial class E2BScripts
         return true;
     }
 
-    [GeneratedRegex("^sbx-[0-9a-f]{16}$")]
+    [GeneratedRegex(@"^sbx-[0-9a-f]{16}\z")]
     private static partial Regex HandleIdPattern();
 }

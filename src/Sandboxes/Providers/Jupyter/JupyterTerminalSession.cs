@@ -17,8 +17,8 @@ namespace Sandboxes.Providers.Jupyter;
 /// </summary>
 internal sealed class JupyterTerminalSession : PtySession
 {
-    private const string Marker = "\u001b]7779;";
-    private const string Ready = Marker + "ready\u0007";
+    /// <summary>The largest message taken from the server; a larger one ends the session rather than grow without bound.</summary>
+    internal const int MaxMessageBytes = 16 * 1024 * 1024;
 
     private readonly ClientWebSocket _socket;
     private readonly Func<Task> _delete;
@@ -26,11 +26,9 @@ internal sealed class JupyterTerminalSession : PtySession
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly Decoder _input = Encoding.UTF8.GetDecoder();
-    private readonly StringBuilder _pending = new();
+    private readonly TerminalOutputFilter _filter = new();
     private readonly Task _receive;
     private ReadOnlyMemory<byte> _unread;
-    private bool _started;
-    private int? _exitCode;
     private bool _killed;
     private PtyInfo _info;
 
@@ -200,6 +198,10 @@ internal sealed class JupyterTerminalSession : PtySession
                 {
                     result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), CancellationToken.None).ConfigureAwait(false);
                     buffer.Advance(result.Count);
+                    if (buffer.WrittenCount > MaxMessageBytes)
+                    {
+                        throw new InvalidDataException($"The terminal sent a message over {MaxMessageBytes} bytes.");
+                    }
                 }
                 while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
 
@@ -209,106 +211,33 @@ internal sealed class JupyterTerminalSession : PtySession
                 }
             }
         }
-        catch (Exception error) when (error is WebSocketException or IOException or OperationCanceledException)
+        catch (Exception error) when (error is WebSocketException or IOException or OperationCanceledException or InvalidDataException)
         {
         }
         finally
         {
-            Deliver(_pending.ToString());
-            _pending.Clear();
+            _filter.Flush(Deliver);
             _output.Writer.TryComplete();
-            _exit.TrySetResult(_exitCode ?? (_killed ? 128 + 9 : 0));
+            _exit.TrySetResult(_filter.ExitCode ?? (_killed ? 128 + 9 : 0));
         }
     }
 
     /// <summary>Handles one message; false once the terminal is gone.</summary>
     private bool Handle(ReadOnlyMemory<byte> message)
     {
-        using var document = JsonDocument.Parse(message);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Array || root.GetArrayLength() == 0)
+        switch (TerminalMessage.Parse(message))
         {
-            return true;
-        }
-
-        switch (root[0].GetString())
-        {
-            case "stdout" when root.GetArrayLength() > 1:
-                Filter(root[1].GetString() ?? string.Empty);
+            case { Kind: "stdout", Text: { } text }:
+                _filter.Feed(text, Deliver);
                 return true;
-            case "disconnect":
+            case { Kind: "disconnect" }:
                 return false;
             default:
                 return true;
         }
     }
 
-    /// <summary>Drops what precedes the ready mark, takes the exit mark out, passes the rest on.</summary>
-    private void Filter(string text)
-    {
-        _pending.Append(text);
-        var all = _pending.ToString();
-        _pending.Clear();
-        if (!_started)
-        {
-            var ready = all.IndexOf(Ready, StringComparison.Ordinal);
-            if (ready < 0)
-            {
-                _pending.Append(all.Length > 4096 ? all[^4096..] : all);
-                return;
-            }
-
-            _started = true;
-            all = all[(ready + Ready.Length)..];
-        }
-
-        while (true)
-        {
-            var mark = all.IndexOf(Marker, StringComparison.Ordinal);
-            if (mark < 0)
-            {
-                // Keep back a tail that may be the start of a mark cut between two messages.
-                var hold = all.LastIndexOf('\u001b');
-                if (hold >= 0 && Marker.StartsWith(all[hold..], StringComparison.Ordinal))
-                {
-                    Deliver(all[..hold]);
-                    _pending.Append(all[hold..]);
-                }
-                else
-                {
-                    Deliver(all);
-                }
-
-                return;
-            }
-
-            var end = all.IndexOf('\u0007', mark);
-            if (end < 0)
-            {
-                Deliver(all[..mark]);
-                _pending.Append(all[mark..]);
-                return;
-            }
-
-            Deliver(all[..mark]);
-            var body = all[(mark + Marker.Length)..end];
-            if (body.StartsWith("exit=", StringComparison.Ordinal)
-                && int.TryParse(body.AsSpan(5), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code))
-            {
-                _exitCode = code;
-            }
-
-            all = all[(end + 1)..];
-        }
-    }
-
-    private void Deliver(string text)
-    {
-        if (text.Length > 0 && _started)
-        {
-            _output.Writer.TryWrite(Encoding.UTF8.GetBytes(text));
-        }
-    }
+    private void Deliver(string text) => _output.Writer.TryWrite(Encoding.UTF8.GetBytes(text));
 
     private Task SendAsync(string kind, string text, CancellationToken cancellationToken) =>
         SendRawAsync(w =>

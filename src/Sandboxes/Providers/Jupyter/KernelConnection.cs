@@ -14,14 +14,17 @@ namespace Sandboxes.Providers.Jupyter;
 /// </summary>
 internal sealed class KernelConnection : IAsyncDisposable
 {
-    private readonly ClientWebSocket _socket;
+    /// <summary>The largest message taken from the kernel; a larger one closes the connection rather than grow without bound.</summary>
+    internal const int MaxMessageBytes = 64 * 1024 * 1024;
+
+    private readonly WebSocket _socket;
     private readonly string _session = Guid.NewGuid().ToString("N");
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly ConcurrentDictionary<string, Channel<KernelMessage>> _pending = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task _receive = Task.CompletedTask;
 
-    private KernelConnection(string kernelId, ClientWebSocket socket)
+    private KernelConnection(string kernelId, WebSocket socket)
     {
         KernelId = kernelId;
         _socket = socket;
@@ -63,6 +66,14 @@ internal sealed class KernelConnection : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>A connection over a WebSocket already open (the receive loop starts at once); for tests of the framing.</summary>
+    internal static KernelConnection Over(string kernelId, WebSocket socket)
+    {
+        var connection = new KernelConnection(kernelId, socket);
+        connection._receive = Task.Run(connection.ReceiveLoopAsync);
+        return connection;
+    }
+
     /// <summary>
     /// Sends a request and returns its reply once the kernel has also gone idle for it (so every output it caused has
     /// been passed to <paramref name="onIopub"/>).
@@ -80,11 +91,21 @@ internal sealed class KernelConnection : IAsyncDisposable
         _pending[id] = inbox;
         try
         {
+            if (_receive.IsCompleted)
+            {
+                // The receive loop has ended and completed the inboxes it knew: nothing would ever complete this one.
+                throw new ProviderException(JupyterProvider.ProviderId, "The connection to the kernel is closed.");
+            }
+
             var bytes = KernelMessage.Request(channel, type, id, _session, content);
             await _send.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WebSocketException error)
+            {
+                throw new ProviderException(JupyterProvider.ProviderId, $"The connection to the kernel is closed: {error.Message}", innerException: error);
             }
             finally
             {
@@ -216,6 +237,10 @@ internal sealed class KernelConnection : IAsyncDisposable
                 {
                     result = await _socket.ReceiveAsync(buffer.GetMemory(64 * 1024), _stop.Token).ConfigureAwait(false);
                     buffer.Advance(result.Count);
+                    if (buffer.WrittenCount > MaxMessageBytes)
+                    {
+                        throw new InvalidDataException($"The kernel sent a message over {MaxMessageBytes} bytes.");
+                    }
                 }
                 while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
 
@@ -233,13 +258,15 @@ internal sealed class KernelConnection : IAsyncDisposable
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
         }
-        catch (Exception error) when (error is WebSocketException or IOException)
+        catch (Exception error) when (error is WebSocketException or IOException or InvalidDataException)
         {
             failure = error;
         }
         finally
         {
-            var closed = new ProviderException(JupyterProvider.ProviderId, "The connection to the kernel closed.", innerException: failure);
+            var closed = new ProviderException(JupyterProvider.ProviderId,
+                failure is InvalidDataException ? $"The connection to the kernel was closed: {failure.Message}" : "The connection to the kernel closed.",
+                innerException: failure);
             foreach (var inbox in _pending.Values)
             {
                 inbox.Writer.TryComplete(closed);

@@ -35,43 +35,41 @@ internal sealed class KernelMessage
     public JsonElement Content { get; }
 
     /// <summary>A string of the content, or null.</summary>
-    public string? String(string name) =>
-        Content.ValueKind == JsonValueKind.Object && Content.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
+    public string? String(string name) => JsonStrings.Member(Content, name);
 
-    /// <summary>Parses a message received from the server; null when it is not one.</summary>
+    /// <summary>
+    /// Parses a message received from the server; null when it is not one. Whatever the bytes, this returns or gives
+    /// null: a field of the wrong JSON kind (a header that is no object, a type that is no string) makes no message.
+    /// </summary>
     public static KernelMessage? Parse(ReadOnlyMemory<byte> utf8)
     {
         try
         {
             using var document = JsonDocument.Parse(utf8);
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("header", out var header))
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("header", out var header) || header.ValueKind != JsonValueKind.Object)
             {
                 return null;
             }
 
             string? parentId = null;
-            if (root.TryGetProperty("parent_header", out var parent) && parent.ValueKind == JsonValueKind.Object
-                && parent.TryGetProperty("msg_id", out var pid) && pid.ValueKind == JsonValueKind.String)
+            if (root.TryGetProperty("parent_header", out var parent) && parent.ValueKind == JsonValueKind.Object)
             {
-                parentId = pid.GetString();
+                parentId = StringOf(parent, "msg_id");
             }
 
             var content = root.TryGetProperty("content", out var c) ? c.Clone() : default;
-            return new KernelMessage(
-                root.TryGetProperty("channel", out var channel) ? channel.GetString() ?? string.Empty : string.Empty,
-                header.TryGetProperty("msg_type", out var type) ? type.GetString() ?? string.Empty : string.Empty,
-                header.TryGetProperty("msg_id", out var id) ? id.GetString() ?? string.Empty : string.Empty,
-                parentId,
-                content);
+            return new KernelMessage(StringOf(root, "channel") ?? string.Empty, StringOf(header, "msg_type") ?? string.Empty,
+                StringOf(header, "msg_id") ?? string.Empty, parentId, content);
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    // A string member of an object, or null when it is missing, not a string or not valid UTF-8 (GetString would throw).
+    private static string? StringOf(JsonElement element, string name) => JsonStrings.Member(element, name);
 
     /// <summary>Writes a request: a fresh header in <paramref name="session"/>, no parent, and the content.</summary>
     public static byte[] Request(string channel, string type, string id, string session, Action<Utf8JsonWriter> content)

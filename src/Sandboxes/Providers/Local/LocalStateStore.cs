@@ -196,6 +196,6 @@ internal sealed partial class LocalStateStore
         return new string(chars);
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}\z")]
     private static partial Regex IdPattern();
 }

@@ -71,18 +71,27 @@ internal static class SnapshotArchive
         var input = File.OpenRead(tar);
         await using (input.ConfigureAwait(false))
         {
-            var reader = new TarReader(input);
+            // Through the guard: a metadata header claiming gigabytes is refused before the tar reader allocates them.
+            var reader = new TarReader(new TarMetadataGuard(input));
             await using (reader.ConfigureAwait(false))
             {
-                while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+                try
                 {
-                    if (Relative(entry.Name) is not { } relative)
+                    while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
                     {
-                        continue; // an absolute name or one climbing out: not from a workspace
-                    }
+                        if (Relative(entry.Name) is not { } relative)
+                        {
+                            continue; // an absolute name or one climbing out: not from a workspace
+                        }
 
-                    var owner = identity.Mapped ? (InRange(entry.Uid, identity), InRange(entry.Gid, identity)) : ((int Uid, int Gid)?)null;
-                    await RestoreAsync(root, relative, entry, owner, cancellationToken).ConfigureAwait(false);
+                        var owner = identity.Mapped ? (InRange(entry.Uid, identity), InRange(entry.Gid, identity)) : ((int Uid, int Gid)?)null;
+                        await RestoreAsync(root, relative, entry, owner, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or OverflowException)
+                {
+                    // What the tar reader throws on a damaged or cut archive (a header, a checksum, a field out of range).
+                    throw new SandboxIOException(LocalProvider.ProviderId, "/workspace", $"the snapshot archive is damaged ({e.Message})", e);
                 }
             }
         }

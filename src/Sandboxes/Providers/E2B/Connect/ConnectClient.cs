@@ -62,7 +62,7 @@ internal sealed class ConnectClient
         {
             return parser.ParseFrom(bytes);
         }
-        catch (InvalidProtocolBufferException e)
+        catch (Exception e) when (IsMalformed(e))
         {
             throw new ProviderException(Provider, $"{procedure} returned a message that is not a valid {typeof(TResponse).Name}: {e.Message}",
                 (int)response.StatusCode, innerException: e);
@@ -129,7 +129,7 @@ internal sealed class ConnectClient
             {
                 item = parser.ParseFrom(frame.Payload.Span);
             }
-            catch (InvalidProtocolBufferException e)
+            catch (Exception e) when (IsMalformed(e))
             {
                 throw new ProviderException(Provider, $"{procedure} streamed a message that is not a valid {typeof(TResponse).Name}: {e.Message}", innerException: e);
             }
@@ -137,6 +137,10 @@ internal sealed class ConnectClient
             yield return item;
         }
     }
+
+    // What the protobuf parser throws on bytes that are no message: its own exception, and on some malformed varints
+    // and lengths an IndexOutOfRangeException from its span reader (found by fuzzing).
+    private static bool IsMalformed(Exception e) => e is InvalidProtocolBufferException or IndexOutOfRangeException or ArgumentOutOfRangeException;
 
     /// <summary>The enveloped form of one request message: flags 0, the big-endian length, the message.</summary>
     public static ByteArrayContent Enveloped(IMessage request)

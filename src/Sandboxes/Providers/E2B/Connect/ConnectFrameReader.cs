@@ -5,7 +5,8 @@ namespace Sandboxes.Providers.E2B.Connect;
 
 /// <summary>
 /// Reads the enveloped messages of a Connect streaming response as they arrive: each is a flags byte, a four-byte
-/// big-endian length and that many bytes. One pooled buffer serves every frame; it grows only for a larger message.
+/// big-endian length and that many bytes. One pooled buffer serves every frame; it grows only for a larger message,
+/// and only as that message's bytes arrive: a length prefix alone (corrupt, or hostile) costs no memory.
 /// </summary>
 internal sealed class ConnectFrameReader : IDisposable
 {
@@ -39,12 +40,6 @@ internal sealed class ConnectFrameReader : IDisposable
             throw new InvalidDataException($"A Connect message of {length} bytes is larger than the {MaxMessageLength} allowed.");
         }
 
-        if (length > _buffer.Length)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent((int)length);
-        }
-
         await FillAsync((int)length, allowEmpty: false, cancellationToken).ConfigureAwait(false);
         return new ConnectFrame(flags, _buffer.AsMemory(0, (int)length));
     }
@@ -63,7 +58,12 @@ internal sealed class ConnectFrameReader : IDisposable
         var read = 0;
         while (read < count)
         {
-            var n = await _stream.ReadAsync(_buffer.AsMemory(read, count - read), cancellationToken).ConfigureAwait(false);
+            if (read == _buffer.Length)
+            {
+                Grow(Math.Min(count, _buffer.Length * 2), read);
+            }
+
+            var n = await _stream.ReadAsync(_buffer.AsMemory(read, Math.Min(count, _buffer.Length) - read), cancellationToken).ConfigureAwait(false);
             if (n == 0)
             {
                 if (read == 0 && allowEmpty)
@@ -78,5 +78,15 @@ internal sealed class ConnectFrameReader : IDisposable
         }
 
         return true;
+    }
+
+    // A larger buffer holding the first `keep` bytes of the current one; doubled at most, so a message's memory follows
+    // the bytes that came, never the length it claimed.
+    private void Grow(int size, int keep)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(size);
+        _buffer.AsSpan(0, keep).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
     }
 }
