@@ -30,9 +30,6 @@ namespace Sandboxes;
 /// </remarks>
 internal sealed class ResilientSandboxProvider : SandboxProvider
 {
-    /// <summary>The label stamped on every sandbox created through a client, unique per creation.</summary>
-    public const string CreationLabel = "sandboxes.creation-id";
-
     private static readonly TimeSpan Infinite = Timeout.InfiniteTimeSpan;
     private readonly SandboxProvider _inner;
     private readonly ProviderPipeline _pipeline;
@@ -102,9 +99,8 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
     /// </summary>
     private async Task<SandboxInfo> CreateWithLabelAsync(CreateSandboxRequest request, CancellationToken cancellationToken)
     {
-        var creationId = Guid.NewGuid().ToString("N");
-        var labels = new Dictionary<string, string>(request.Metadata ?? new Dictionary<string, string>()) { [CreationLabel] = creationId };
-        var labelled = request with { Metadata = labels };
+        var creationId = CreationLabel.NewId();
+        var labelled = CreationLabel.Stamp(request, creationId);
         var ambiguous = 0;
         SandboxInfo info;
         try
@@ -115,10 +111,10 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
                 {
                     return await _inner.CreateSandboxAsync(labelled, ct).ConfigureAwait(false);
                 }
-                catch (Exception e) when (!FailureClassifier.RejectedBeforeProcessing(e) && FailureClassifier.IsProviderSide(e) || e is OperationCanceledException)
+                catch (Exception e) when (FailureClassifier.OutcomeUnknown(e))
                 {
                     Interlocked.Increment(ref ambiguous);
-                    Log.CreationOutcomeUnknown(_logger, Name, e.Message, CreationLabel, creationId);
+                    Log.CreationOutcomeUnknown(_logger, Name, e.Message, CreationLabel.Key, creationId);
                     var found = await FindCreatedAsync(creationId).ConfigureAwait(false);
                     if (found.Count > 0)
                     {
@@ -148,11 +144,9 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
     {
         // Its own deadline (one attempt's), not the failed attempt's token: that attempt may be the one that timed out.
         using var cts = new CancellationTokenSource(_timeouts.Attempt, _time);
-        var filter = new ListSandboxesFilter { Metadata = new Dictionary<string, string> { [CreationLabel] = creationId } };
         try
         {
-            var all = await _inner.ListSandboxesAsync(filter, cts.Token).ConfigureAwait(false);
-            return all.Where(filter.Matches).OrderBy(s => s.StartedAt ?? DateTimeOffset.MaxValue).ToList();
+            return await CreationLabel.FindAsync(_inner, creationId, cts.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SandboxException or OperationCanceledException or HttpRequestException)
         {
@@ -163,11 +157,9 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
     private async Task SweepAsync(string creationId, string? keep)
     {
         using var cts = new CancellationTokenSource(_timeouts.Attempt == Infinite ? Infinite : _timeouts.Attempt * 2, _time);
-        var filter = new ListSandboxesFilter { Metadata = new Dictionary<string, string> { [CreationLabel] = creationId } };
         try
         {
-            var all = await _inner.ListSandboxesAsync(filter, cts.Token).ConfigureAwait(false);
-            foreach (var orphan in all.Where(filter.Matches).Where(s => s.Id != keep))
+            foreach (var orphan in (await CreationLabel.FindAsync(_inner, creationId, cts.Token).ConfigureAwait(false)).Where(s => s.Id != keep))
             {
                 await _inner.KillSandboxAsync(orphan.Id, cts.Token).ConfigureAwait(false);
                 Log.OrphanKilled(_logger, orphan.Id, Name);
@@ -175,7 +167,7 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
         }
         catch (Exception e) when (e is SandboxException or OperationCanceledException or HttpRequestException)
         {
-            Log.OrphanSweepFailed(_logger, creationId, Name, e.Message, CreationLabel);
+            Log.OrphanSweepFailed(_logger, creationId, Name, e.Message, CreationLabel.Key);
         }
     }
 
