@@ -93,9 +93,9 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
 
     /// <summary>
     /// Creates with a unique creation label. When an attempt fails in a way that may have reached the provider (a 502, a
-    /// timeout, a reset connection), the sandbox is looked up by that label: found, it is adopted; not found, creating
-    /// again is safe. Whatever the end, sandboxes carrying the label other than the one returned are killed, so an
-    /// unknown outcome never leaks a sandbox.
+    /// timeout, a reset connection), the sandbox is looked up by that label: found and up, it is adopted; not found,
+    /// creating again is safe. Whatever the end, sandboxes carrying the label other than the one returned are killed, so
+    /// an unknown outcome never leaks a sandbox.
     /// </summary>
     private async Task<SandboxInfo> CreateWithLabelAsync(CreateSandboxRequest request, CancellationToken cancellationToken)
     {
@@ -116,10 +116,10 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
                     Interlocked.Increment(ref ambiguous);
                     Log.CreationOutcomeUnknown(_logger, Name, e.Message, CreationLabel.Key, creationId);
                     var found = await FindCreatedAsync(creationId).ConfigureAwait(false);
-                    if (found.Count > 0)
+                    if (found.Count > 0 && await UpAsync(found[0], cancellationToken).ConfigureAwait(false) is { } adopted)
                     {
-                        Log.CreationAdopted(_logger, found[0].Id, Name);
-                        return found[0];
+                        Log.CreationAdopted(_logger, adopted.Id, Name);
+                        return adopted;
                     }
 
                     throw;
@@ -152,6 +152,34 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
         {
             return [];
         }
+    }
+
+    /// <summary>
+    /// The sandbox found by its creation label once it is up, or null if it never comes up. A provider that answers a
+    /// create before the sandbox runs (Daytona starts it in the background) lists it as starting; its create would have
+    /// waited for it, and so does the adoption, within one create's time and for as long as the caller waits.
+    /// </summary>
+    private async Task<SandboxInfo?> UpAsync(SandboxInfo found, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(_timeouts.Create, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var delay = TimeSpan.FromMilliseconds(100);
+        var info = found;
+        try
+        {
+            while (info.Status == SandboxStatus.Starting)
+            {
+                await Task.Delay(delay, _time, linked.Token).ConfigureAwait(false);
+                info = await _inner.GetSandboxAsync(info.Id, linked.Token).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
+        catch (Exception e) when (e is SandboxException or OperationCanceledException or HttpRequestException)
+        {
+            return null; // gone, unreachable or too slow: not adopted, so the sweep kills it
+        }
+
+        return info.Status == SandboxStatus.Running ? info : null;
     }
 
     private async Task SweepAsync(string creationId, string? keep)
