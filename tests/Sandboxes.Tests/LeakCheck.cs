@@ -36,7 +36,7 @@ public static class LeakCheck
 
         // Processes: anything whose command line or working directory points into the run's state directory, or whose
         // environment names a sandbox of this run (a jail's command lines name no host path).
-        leaks.AddRange(Processes(stateDir, RecordedIds()));
+        leaks.AddRange(Processes([stateDir], RecordedIds()));
         leaks.AddRange(Cgroups(RecordedIds()));
         leaks.AddRange(Reported);
         return leaks;
@@ -52,13 +52,14 @@ public static class LeakCheck
         var leaks = ids.Where(id => Directory.Exists(Path.Combine(sandboxesDir, id)) || Directory.Exists(Path.Combine(sandboxesDir, ".creating-" + id)))
             .Select(id => "state entry " + id)
             .ToList();
-        leaks.AddRange(Processes(sandboxesDir, ids));
+        // Only these sandboxes' directories: a live sandbox's outer bubblewrap process works in its own.
+        leaks.AddRange(Processes(ids.Select(id => Path.Combine(sandboxesDir, id) + "/").ToList(), ids));
         leaks.AddRange(Cgroups(ids));
         return leaks;
     }
 
-    /// <summary>Processes whose command line or working directory points under <paramref name="dir"/>, or whose environment names one of <paramref name="ids"/>.</summary>
-    private static IEnumerable<string> Processes(string dir, IReadOnlySet<string> ids)
+    /// <summary>Processes whose command line or working directory points under one of <paramref name="dirs"/>, or whose environment names one of <paramref name="ids"/>.</summary>
+    private static IEnumerable<string> Processes(IReadOnlyList<string> dirs, IReadOnlySet<string> ids)
     {
         foreach (var procDir in Directory.EnumerateDirectories("/proc"))
         {
@@ -73,7 +74,7 @@ public static class LeakCheck
                 var cmdline = File.ReadAllText(Path.Combine(procDir, "cmdline")).Replace('\0', ' ');
                 var cwd = new DirectoryInfo(Path.Combine(procDir, "cwd")).LinkTarget ?? string.Empty;
                 var sandboxId = SandboxIdOf(procDir);
-                if (cmdline.Contains(dir, StringComparison.Ordinal) || cwd.StartsWith(dir, StringComparison.Ordinal)
+                if (dirs.Any(dir => cmdline.Contains(dir, StringComparison.Ordinal) || (cwd + "/").StartsWith(dir, StringComparison.Ordinal))
                     || (sandboxId is not null && ids.Contains(sandboxId)))
                 {
                     found = $"process {pid}: {cmdline.Trim()}";

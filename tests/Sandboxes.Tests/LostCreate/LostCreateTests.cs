@@ -90,7 +90,7 @@ public sealed class LostCreateTests(ProviderTarget target, AnswerLoss loss)
 
         TestContext.Out.WriteLine(sandbox is null
             ? $"{made.Count} made, none handed back: {error?.GetType().Name}: {error?.Message}"
-            : $"{made.Count} made, {sandbox.Id} handed back ({(made.Contains(sandbox.Id) ? "adopted" : "made again")})");
+            : $"{made.Count} made, {sandbox.Id} handed back ({(made.Contains(sandbox.Id) ? "one of those made" : "made by a retry")})");
         Assert.That(made, Is.Not.Empty, "the provider made a sandbox before its answer was lost");
         if (sandbox is null)
         {
