@@ -71,6 +71,12 @@ public sealed class Sandboxer : IDisposable, IAsyncDisposable
         SyncBridge.Run(ct => CreateSandboxAsync(request, ct), CancellationToken.None);
 
     /// <summary>Creates a sandbox and returns its handle and description.</summary>
+    /// <remarks>
+    /// A create whose outcome is unknown (its answer lost to a 502 or a dropped connection, its deadline passed, its
+    /// token cancelled) fails with the error it met, and leaves no sandbox behind: on a provider with labels, the request
+    /// carries a unique <c>sandboxes.creation-id</c> label, by which whatever the provider made for the call is found
+    /// and killed before the error is reported; other adapters clean up after themselves.
+    /// </remarks>
     /// <exception cref="FeatureNotSupportedException">The request asks for something the provider cannot honour.</exception>
     public async Task<(Sandbox Sandbox, SandboxInfo Info)> CreateSandboxAsync(CreateSandboxRequest? request = null,
         CancellationToken cancellationToken = default)
@@ -78,7 +84,12 @@ public sealed class Sandboxer : IDisposable, IAsyncDisposable
         ThrowIfDisposed();
         request ??= new CreateSandboxRequest();
         RequestValidator.Validate(Capabilities, request);
-        var info = await _provider.CreateSandboxAsync(request, cancellationToken).ConfigureAwait(false);
+
+        // The resilient adapter of a SandboxClient resolves an unknown outcome itself (adopting the sandbox, or
+        // retrying); a plain adapter reports it, after the sandbox it may have made is killed.
+        var info = _provider is ResilientSandboxProvider || !Capabilities.Supports(Capability.Labels)
+            ? await _provider.CreateSandboxAsync(request, cancellationToken).ConfigureAwait(false)
+            : await UnansweredCreateCleanup.CreateAsync(_provider, request, cancellationToken).ConfigureAwait(false);
         var sandbox = new Sandbox(_provider, info.Id, killOnDispose: !request.Keep);
         if (!request.Keep)
         {

@@ -36,23 +36,48 @@ public static class LeakCheck
 
         // Processes: anything whose command line or working directory points into the run's state directory, or whose
         // environment names a sandbox of this run (a jail's command lines name no host path).
-        var ids = RecordedIds();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        leaks.AddRange(Processes([stateDir], RecordedIds()));
+        leaks.AddRange(Cgroups(RecordedIds()));
+        leaks.AddRange(Reported);
+        return leaks;
+    }
+
+    /// <summary>
+    /// Describes what is left on this host of the given local sandboxes, whose state lives under
+    /// <paramref name="stateDir"/>: their state entries, their processes, their cgroups.
+    /// </summary>
+    public static List<string> FindOf(string stateDir, IReadOnlySet<string> ids)
+    {
+        var sandboxesDir = Path.Combine(stateDir, "local", "sandboxes");
+        var leaks = ids.Where(id => Directory.Exists(Path.Combine(sandboxesDir, id)) || Directory.Exists(Path.Combine(sandboxesDir, ".creating-" + id)))
+            .Select(id => "state entry " + id)
+            .ToList();
+        // Only these sandboxes' directories: a live sandbox's outer bubblewrap process works in its own.
+        leaks.AddRange(Processes(ids.Select(id => Path.Combine(sandboxesDir, id) + "/").ToList(), ids));
+        leaks.AddRange(Cgroups(ids));
+        return leaks;
+    }
+
+    /// <summary>Processes whose command line or working directory points under one of <paramref name="dirs"/>, or whose environment names one of <paramref name="ids"/>.</summary>
+    private static IEnumerable<string> Processes(IReadOnlyList<string> dirs, IReadOnlySet<string> ids)
+    {
+        foreach (var procDir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
+            if (!int.TryParse(Path.GetFileName(procDir), out var pid) || pid == Environment.ProcessId)
             {
                 continue;
             }
 
+            string? found = null;
             try
             {
-                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                var cwd = new DirectoryInfo(Path.Combine(dir, "cwd")).LinkTarget ?? string.Empty;
-                var sandboxId = SandboxIdOf(dir);
-                if (cmdline.Contains(stateDir, StringComparison.Ordinal) || cwd.StartsWith(stateDir, StringComparison.Ordinal)
+                var cmdline = File.ReadAllText(Path.Combine(procDir, "cmdline")).Replace('\0', ' ');
+                var cwd = new DirectoryInfo(Path.Combine(procDir, "cwd")).LinkTarget ?? string.Empty;
+                var sandboxId = SandboxIdOf(procDir);
+                if (dirs.Any(dir => cmdline.Contains(dir, StringComparison.Ordinal) || (cwd + "/").StartsWith(dir, StringComparison.Ordinal))
                     || (sandboxId is not null && ids.Contains(sandboxId)))
                 {
-                    leaks.Add($"process {pid}: {cmdline.Trim()}");
+                    found = $"process {pid}: {cmdline.Trim()}";
                 }
             }
             catch (IOException)
@@ -61,11 +86,12 @@ public static class LeakCheck
             catch (UnauthorizedAccessException)
             {
             }
-        }
 
-        leaks.AddRange(SandboxCgroupsCreatedBy(stateDir));
-        leaks.AddRange(Reported);
-        return leaks;
+            if (found is not null)
+            {
+                yield return found;
+            }
+        }
     }
 
     private static string? SandboxIdOf(string procDir)
@@ -85,30 +111,20 @@ public static class LeakCheck
         }
     }
 
-    private static IEnumerable<string> SandboxCgroupsCreatedBy(string stateDir)
+    // Sandbox cgroups are named by sandbox id under a "sandboxes" directory (the state directory itself is gone once a
+    // sandbox is destroyed, so the ids are what finds them).
+    private static IEnumerable<string> Cgroups(IReadOnlySet<string> ids)
     {
-        // Sandbox cgroups are named by sandbox id under a "sandboxes" directory; ids of this run are recorded in the
-        // ids file the tests append to (the state directory itself is gone once a sandbox is destroyed).
-        var idsFile = Path.Combine(stateDir, "created-ids");
-        if (!File.Exists(idsFile))
+        if (ids.Count == 0 || !Directory.Exists("/sys/fs/cgroup"))
         {
             yield break;
         }
 
-        var ids = File.ReadAllLines(idsFile).Where(l => l.Length > 0).ToHashSet();
-        foreach (var root in new[] { "/sys/fs/cgroup" })
+        foreach (var dir in SafeEnumerate("/sys/fs/cgroup", depth: 6))
         {
-            if (!Directory.Exists(root))
+            if (Path.GetFileName(Path.GetDirectoryName(dir)) == "sandboxes" && ids.Contains(Path.GetFileName(dir)))
             {
-                continue;
-            }
-
-            foreach (var dir in SafeEnumerate(root, depth: 6))
-            {
-                if (Path.GetFileName(Path.GetDirectoryName(dir)) == "sandboxes" && ids.Contains(Path.GetFileName(dir)))
-                {
-                    yield return "cgroup " + dir;
-                }
+                yield return "cgroup " + dir;
             }
         }
     }

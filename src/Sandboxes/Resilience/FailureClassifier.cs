@@ -29,6 +29,13 @@ internal static class FailureClassifier
     /// </summary>
     public static bool RejectedBeforeProcessing(Exception e) => e is RateLimitException || NoConnectionMade(e);
 
+    /// <summary>
+    /// True when a create that failed with <paramref name="e"/> may nonetheless have made a sandbox: the failure is the
+    /// provider's and does not prove the request was refused before any work (a 502, a timeout, a reset connection), or
+    /// the call was given up midway (cancelled), after the request may have gone out.
+    /// </summary>
+    public static bool OutcomeUnknown(Exception e) => e is OperationCanceledException || (IsProviderSide(e) && !RejectedBeforeProcessing(e));
+
     /// <summary>Counts against the provider's circuit: provider-side, but not throttling (which says "slow down", not "down").</summary>
     public static bool CountsAgainstCircuit(Exception e) =>
         IsProviderSide(e) && e is not (RateLimitException or QuotaExceededException or CircuitOpenException or BrokenCircuitException);

@@ -30,9 +30,6 @@ namespace Sandboxes;
 /// </remarks>
 internal sealed class ResilientSandboxProvider : SandboxProvider
 {
-    /// <summary>The label stamped on every sandbox created through a client, unique per creation.</summary>
-    public const string CreationLabel = "sandboxes.creation-id";
-
     private static readonly TimeSpan Infinite = Timeout.InfiniteTimeSpan;
     private readonly SandboxProvider _inner;
     private readonly ProviderPipeline _pipeline;
@@ -96,15 +93,14 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
 
     /// <summary>
     /// Creates with a unique creation label. When an attempt fails in a way that may have reached the provider (a 502, a
-    /// timeout, a reset connection), the sandbox is looked up by that label: found, it is adopted; not found, creating
-    /// again is safe. Whatever the end, sandboxes carrying the label other than the one returned are killed, so an
-    /// unknown outcome never leaks a sandbox.
+    /// timeout, a reset connection), the sandbox is looked up by that label: found and up, it is adopted; not found,
+    /// creating again is safe. Whatever the end, sandboxes carrying the label other than the one returned are killed, so
+    /// an unknown outcome never leaks a sandbox.
     /// </summary>
     private async Task<SandboxInfo> CreateWithLabelAsync(CreateSandboxRequest request, CancellationToken cancellationToken)
     {
-        var creationId = Guid.NewGuid().ToString("N");
-        var labels = new Dictionary<string, string>(request.Metadata ?? new Dictionary<string, string>()) { [CreationLabel] = creationId };
-        var labelled = request with { Metadata = labels };
+        var creationId = CreationLabel.NewId();
+        var labelled = CreationLabel.Stamp(request, creationId);
         var ambiguous = 0;
         SandboxInfo info;
         try
@@ -115,15 +111,15 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
                 {
                     return await _inner.CreateSandboxAsync(labelled, ct).ConfigureAwait(false);
                 }
-                catch (Exception e) when (!FailureClassifier.RejectedBeforeProcessing(e) && FailureClassifier.IsProviderSide(e) || e is OperationCanceledException)
+                catch (Exception e) when (FailureClassifier.OutcomeUnknown(e))
                 {
                     Interlocked.Increment(ref ambiguous);
-                    Log.CreationOutcomeUnknown(_logger, Name, e.Message, CreationLabel, creationId);
+                    Log.CreationOutcomeUnknown(_logger, Name, e.Message, CreationLabel.Key, creationId);
                     var found = await FindCreatedAsync(creationId).ConfigureAwait(false);
-                    if (found.Count > 0)
+                    if (found.Count > 0 && await UpAsync(found[0], cancellationToken).ConfigureAwait(false) is { } adopted)
                     {
-                        Log.CreationAdopted(_logger, found[0].Id, Name);
-                        return found[0];
+                        Log.CreationAdopted(_logger, adopted.Id, Name);
+                        return adopted;
                     }
 
                     throw;
@@ -148,11 +144,9 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
     {
         // Its own deadline (one attempt's), not the failed attempt's token: that attempt may be the one that timed out.
         using var cts = new CancellationTokenSource(_timeouts.Attempt, _time);
-        var filter = new ListSandboxesFilter { Metadata = new Dictionary<string, string> { [CreationLabel] = creationId } };
         try
         {
-            var all = await _inner.ListSandboxesAsync(filter, cts.Token).ConfigureAwait(false);
-            return all.Where(filter.Matches).OrderBy(s => s.StartedAt ?? DateTimeOffset.MaxValue).ToList();
+            return await CreationLabel.FindAsync(_inner, creationId, cts.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SandboxException or OperationCanceledException or HttpRequestException)
         {
@@ -160,14 +154,40 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
         }
     }
 
+    /// <summary>
+    /// The sandbox found by its creation label once it is up, or null if it never comes up. A provider that answers a
+    /// create before the sandbox runs (Daytona starts it in the background) lists it as starting; its create would have
+    /// waited for it, and so does the adoption, within one create's time and for as long as the caller waits.
+    /// </summary>
+    private async Task<SandboxInfo?> UpAsync(SandboxInfo found, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(_timeouts.Create, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var delay = TimeSpan.FromMilliseconds(100);
+        var info = found;
+        try
+        {
+            while (info.Status == SandboxStatus.Starting)
+            {
+                await Task.Delay(delay, _time, linked.Token).ConfigureAwait(false);
+                info = await _inner.GetSandboxAsync(info.Id, linked.Token).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
+        catch (Exception e) when (e is SandboxException or OperationCanceledException or HttpRequestException)
+        {
+            return null; // gone, unreachable or too slow: not adopted, so the sweep kills it
+        }
+
+        return info.Status == SandboxStatus.Running ? info : null;
+    }
+
     private async Task SweepAsync(string creationId, string? keep)
     {
         using var cts = new CancellationTokenSource(_timeouts.Attempt == Infinite ? Infinite : _timeouts.Attempt * 2, _time);
-        var filter = new ListSandboxesFilter { Metadata = new Dictionary<string, string> { [CreationLabel] = creationId } };
         try
         {
-            var all = await _inner.ListSandboxesAsync(filter, cts.Token).ConfigureAwait(false);
-            foreach (var orphan in all.Where(filter.Matches).Where(s => s.Id != keep))
+            foreach (var orphan in (await CreationLabel.FindAsync(_inner, creationId, cts.Token).ConfigureAwait(false)).Where(s => s.Id != keep))
             {
                 await _inner.KillSandboxAsync(orphan.Id, cts.Token).ConfigureAwait(false);
                 Log.OrphanKilled(_logger, orphan.Id, Name);
@@ -175,7 +195,7 @@ internal sealed class ResilientSandboxProvider : SandboxProvider
         }
         catch (Exception e) when (e is SandboxException or OperationCanceledException or HttpRequestException)
         {
-            Log.OrphanSweepFailed(_logger, creationId, Name, e.Message, CreationLabel);
+            Log.OrphanSweepFailed(_logger, creationId, Name, e.Message, CreationLabel.Key);
         }
     }
 

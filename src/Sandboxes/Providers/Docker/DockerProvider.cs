@@ -354,8 +354,9 @@ internal sealed partial class DockerProvider : SandboxProvider
     /// <summary>
     /// Creates a container without the caller's cancellation: an engine that received the request may create the
     /// container although nobody waits for the answer, and its id would then be unknown. Creating takes milliseconds.
-    /// When the engine does not answer at all (timeout, dropped connection), whatever it created under this call's
-    /// <paramref name="creation"/> label is removed before the error goes up, where a retry would otherwise add a second.
+    /// When the engine does not answer at all (timeout, dropped connection), or a gateway in front of it answers that the
+    /// engine's answer was lost (502, 504), whatever it created under this call's <paramref name="creation"/> label is
+    /// removed before the error goes up, where a retry would otherwise add a second.
     /// </summary>
     private static async Task<Api.ContainerCreateResponse> CreateContainerAsync(Api.DockerClient client, Api.ContainerCreateRequest body,
         string? name, string creation)
@@ -364,8 +365,10 @@ internal sealed partial class DockerProvider : SandboxProvider
         {
             return await client.ContainerCreateAsync(body, name, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         }
-        catch (ProviderException e) when (e.StatusCode is null or 408)
+        catch (ProviderException e) when (e.StatusCode is null or 408 or 502 or 504)
         {
+            // The engine may have made the container, which nobody would then start or remove. A client's creation
+            // label would find it too, but a container that was never started is no sandbox to adopt.
             await RemoveCreatedAsync(client, creation).ConfigureAwait(false);
             throw;
         }

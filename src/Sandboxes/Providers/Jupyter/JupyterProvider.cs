@@ -19,6 +19,7 @@ internal sealed partial class JupyterProvider : SandboxProvider
     public const string ProviderId = "jupyter";
 
     private const string ContextSessionType = "sandboxes-context";
+    private const string SandboxSessionType = "sandboxes-sandbox";
     private static readonly TimeSpan KernelReadyTimeout = TimeSpan.FromSeconds(60);
 
     private readonly JupyterOptions _options;
@@ -42,7 +43,7 @@ internal sealed partial class JupyterProvider : SandboxProvider
         ValidateEnvironment(request.Envs);
         var server = await ServerAsync(cancellationToken).ConfigureAwait(false);
         var kernelName = request.Template ?? _options.KernelName;
-        var kernel = await server.Rest.StartKernelAsync(kernelName, server.KernelPath, cancellationToken).ConfigureAwait(false);
+        var kernel = await StartSandboxKernelAsync(server, kernelName, cancellationToken).ConfigureAwait(false);
         var created = DateTimeOffset.UtcNow;
         try
         {
@@ -72,6 +73,47 @@ internal sealed partial class JupyterProvider : SandboxProvider
             await ForgetKernelAsync(kernel.Id).ConfigureAwait(false);
             await server.Rest.DeleteKernelAsync(kernel.Id, CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts a sandbox's kernel through a session named by a fresh creation id, because kernels carry no name or label
+    /// of their own: if the answer is lost (a 502 from a proxy, a dropped connection, a deadline), that name is how the
+    /// kernel the server started anyway is found and shut down, instead of running on unseen. The session's path is a
+    /// file that does not exist in the kernel directory, so the kernel starts in that directory, as before.
+    /// </summary>
+    private static async Task<JupyterKernel> StartSandboxKernelAsync(Server server, string kernelName, CancellationToken cancellationToken)
+    {
+        var creation = "sandbox-" + Nonce.New();
+        var path = server.KernelPath.Length == 0 ? creation : server.KernelPath.TrimEnd('/') + "/" + creation;
+        try
+        {
+            var session = await server.Rest.CreateSessionAsync(path, creation, SandboxSessionType, kernelName, cancellationToken).ConfigureAwait(false);
+            return session.Kernel ?? throw new ProviderException(ProviderId, $"The Jupyter server started session {session.Id} without a kernel.");
+        }
+        catch (Exception e) when (FailureClassifier.OutcomeUnknown(e))
+        {
+            await ShutDownCreationAsync(server, creation).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Shuts down whatever a create whose outcome is unknown started, found by its session's name, as far as the server answers.</summary>
+    private static async Task ShutDownCreationAsync(Server server, string creation)
+    {
+        // Bounded on its own: the create's token may be the one that gave up.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            var sessions = await server.Rest.ListSessionsAsync(deadline.Token).ConfigureAwait(false);
+            foreach (var session in sessions.Where(s => s.Type == SandboxSessionType && s.Name == creation))
+            {
+                await server.Rest.DeleteSessionAsync(session.Id, deadline.Token).ConfigureAwait(false); // its kernel ends with it
+            }
+        }
+        catch (Exception e) when (e is SandboxException or OperationCanceledException or HttpRequestException)
+        {
+            // The server still does not answer: the create's own error is the one to report.
         }
     }
 

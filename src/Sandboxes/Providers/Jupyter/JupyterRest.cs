@@ -36,9 +36,6 @@ internal sealed class JupyterRest
     public async Task<IReadOnlyList<JupyterKernel>> ListKernelsAsync(CancellationToken cancellationToken) =>
         (await Call(() => _api.GetApiKernelsAsync(cancellationToken)).ConfigureAwait(false)).Select(ToKernel).ToList();
 
-    public async Task<JupyterKernel> StartKernelAsync(string name, string path, CancellationToken cancellationToken) =>
-        ToKernel(await Call(() => _api.PostApiKernelsAsync(new PostApiKernelsRequest { Name = name, Path = path }, cancellationToken)).ConfigureAwait(false));
-
     public async Task<JupyterKernel?> GetKernelAsync(string id, CancellationToken cancellationToken)
     {
         try
@@ -178,7 +175,8 @@ internal sealed class JupyterRest
     private static JupyterKernel ToKernel(Kernel kernel) => new(kernel.Id, kernel.Name, kernel.ExecutionState, Time(kernel.LastActivity));
 
     private static JupyterSession ToSession(Session session) =>
-        new(session.Id ?? string.Empty, session.Path ?? string.Empty, session.Name ?? string.Empty, session.Type ?? string.Empty, session.Kernel?.Id);
+        new(session.Id ?? string.Empty, session.Path ?? string.Empty, session.Name ?? string.Empty, session.Type ?? string.Empty,
+            session.Kernel is { } kernel && !string.IsNullOrEmpty(kernel.Id) ? ToKernel(kernel) : null);
 
     private static DateTimeOffset? Time(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
