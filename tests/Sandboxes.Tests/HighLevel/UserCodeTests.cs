@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using NUnit.Framework;
 
 namespace UserCode
@@ -72,14 +70,6 @@ namespace UserCode
             Assert.That(result.Stdout, Is.EqualTo("from user code\n"));
         }
 
-        private static List<string> Compile(string body)
-        {
-            var tree = CSharpSyntaxTree.ParseText(Prelude + body + "\n    }\n}\n");
-            var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-                .Select(p => MetadataReference.CreateFromFile(p))
-                .Append(MetadataReference.CreateFromFile(typeof(Sandbox).Assembly.Location));
-            var compilation = CSharpCompilation.Create("UserApp", [tree], references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-            return compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
-        }
+        private static List<string> Compile(string body) => Sandboxes.Tests.UserCompilation.Errors(Prelude + body + "\n    }\n}\n");
     }
 }
