@@ -1,13 +1,12 @@
 using System.Runtime.InteropServices;
-using Sandboxes.Providers.Local;
-using Sandboxes.Isolation;
 
 namespace Sandboxes.Cli.Terminal;
 
 /// <summary>
-/// The few libc calls an interactive terminal needs and .NET does not expose: termios (raw mode and its undo) and the
-/// window size; poll, read and write are the library's own <see cref="LibC"/> calls. Going to libc directly keeps
-/// .NET's own console layer (which reconfigures the terminal around Console input) out of the way.
+/// The few libc calls an interactive terminal needs and .NET does not expose: termios (raw mode and its undo), the
+/// window size, and poll, read and write on the standard descriptors. Going to libc directly keeps .NET's own console
+/// layer (which reconfigures the terminal around Console input) out of the way. The tool declares its own: the library
+/// keeps its system calls internal.
 /// </summary>
 internal static unsafe partial class NativeTerminal
 {
@@ -31,8 +30,28 @@ internal static unsafe partial class NativeTerminal
     /// </summary>
     public const int TermiosSize = 256;
 
+    /// <summary>errno: interrupted by a signal.</summary>
+    public const int EINTR = 4;
+
+    /// <summary>errno: nothing to read or no room to write now (a non-blocking descriptor).</summary>
+    public const int EAGAIN = 11;
+
+    /// <summary>poll: data to read.</summary>
+    public const short POLLIN = 0x1;
+
+    /// <summary>ioctl: get the window size.</summary>
+    private const nuint TIOCGWINSZ = 0x5413;
+
     /// <summary>The errno of the last failed call on this thread.</summary>
-    public static int LastError => LibC.LastError;
+    public static int LastError => Marshal.GetLastPInvokeError();
+
+    /// <summary>read(2).</summary>
+    [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint count);
+
+    /// <summary>poll(2).</summary>
+    [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
 
     /// <summary>isatty(3).</summary>
     [LibraryImport(Lib, EntryPoint = "isatty")]
@@ -51,20 +70,73 @@ internal static unsafe partial class NativeTerminal
     public static partial void CfMakeRaw(byte* termios);
 
     /// <summary>Writes every byte to <paramref name="fd"/>; false when the descriptor is closed or broken.</summary>
-    public static bool WriteAll(int fd, ReadOnlySpan<byte> data) => LibC.TryWriteAll(fd, data);
+    public static bool WriteAll(int fd, ReadOnlySpan<byte> data)
+    {
+        fixed (byte* p = data)
+        {
+            var written = 0;
+            while (written < data.Length)
+            {
+                var n = (int)Write(fd, p + written, (nuint)(data.Length - written));
+                if (n < 0)
+                {
+                    if (LastError is EINTR or EAGAIN)
+                    {
+                        continue;
+                    }
+
+                    return false;
+                }
+
+                written += n;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The window size of the first of stdin, stdout and stderr that is a terminal, or null.</summary>
     public static (int Rows, int Cols)? WindowSize()
     {
         foreach (var fd in new[] { StdIn, StdOut, StdErr })
         {
-            LibC.WinSize size;
-            if (LibC.Ioctl(fd, LibC.TIOCGWINSZ, &size) == 0 && size.Rows > 0 && size.Cols > 0)
+            WinSize size;
+            if (Ioctl(fd, TIOCGWINSZ, &size) == 0 && size.Rows > 0 && size.Cols > 0)
             {
                 return (size.Rows, size.Cols);
             }
         }
 
         return null;
+    }
+
+    [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
+    private static partial nint Write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "ioctl", SetLastError = true)]
+    private static partial int Ioctl(int fd, nuint request, WinSize* size);
+
+    /// <summary>struct pollfd.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        /// <summary>The descriptor.</summary>
+        public int Fd;
+
+        /// <summary>The events asked for.</summary>
+        public short Events;
+
+        /// <summary>The events that happened.</summary>
+        public short Revents;
+    }
+
+    /// <summary>struct winsize.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct WinSize
+    {
+        public ushort Rows;
+        public ushort Cols;
+        public ushort XPixel;
+        public ushort YPixel;
     }
 }

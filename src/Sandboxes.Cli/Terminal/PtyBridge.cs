@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
-using Sandboxes.Providers.Local;
-using Sandboxes.Isolation;
 
 namespace Sandboxes.Cli.Terminal;
 
@@ -84,9 +82,9 @@ internal sealed class PtyBridge
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var poll = new LibC.PollFd { Fd = NativeTerminal.StdIn, Events = LibC.POLLIN };
-                var ready = LibC.Poll(&poll, 1, 100);
-                if (ready == 0 || (ready < 0 && LibC.LastError == LibC.EINTR))
+                var poll = new NativeTerminal.PollFd { Fd = NativeTerminal.StdIn, Events = NativeTerminal.POLLIN };
+                var ready = NativeTerminal.Poll(&poll, 1, 100);
+                if (ready == 0 || (ready < 0 && NativeTerminal.LastError == NativeTerminal.EINTR))
                 {
                     continue;
                 }
@@ -94,10 +92,10 @@ internal sealed class PtyBridge
                 int n;
                 fixed (byte* p = buffer)
                 {
-                    n = (int)LibC.Read(NativeTerminal.StdIn, p, (nuint)buffer.Length);
+                    n = (int)NativeTerminal.Read(NativeTerminal.StdIn, p, (nuint)buffer.Length);
                 }
 
-                if (n < 0 && LibC.LastError is LibC.EINTR or LibC.EAGAIN)
+                if (n < 0 && NativeTerminal.LastError is NativeTerminal.EINTR or NativeTerminal.EAGAIN)
                 {
                     continue;
                 }

@@ -1,13 +1,13 @@
 namespace Sandboxes;
 
 /// <summary>
-/// Decides which provider a call uses and with which configuration; the library and the CLI both resolve through it.
-/// Order: the call's own choice; the default set in code; <c>SANDBOXES_PROVIDER</c>; the config file's
-/// <c>defaultProvider</c>; auto-detection over the registered providers in their tables' detection order (cased's
-/// order: Daytona, E2B, Sprites, Hopx, Modal, Cloudflare), the first whose credentials are present; and last the
-/// provider that needs none (<c>local</c>).
+/// Decides which provider a call uses and with which configuration; <see cref="SandboxClient"/>, the CLI and any tool
+/// built on the library resolve through it. Order: the call's own choice; the default set in code;
+/// <c>SANDBOXES_PROVIDER</c>; the config file's <c>defaultProvider</c>; auto-detection over the registered providers in
+/// their tables' detection order, the first whose credentials are present; and last the provider that needs none
+/// (<c>local</c>).
 /// </summary>
-internal sealed class ProviderResolver
+public sealed class ProviderResolver
 {
     /// <summary>The environment variable naming the default provider.</summary>
     public const string ProviderVariable = "SANDBOXES_PROVIDER";
@@ -15,6 +15,8 @@ internal sealed class ProviderResolver
     private readonly SandboxClientOptions _options;
     private readonly Lazy<SandboxConfigFile> _file;
 
+    /// <summary>A resolver over <paramref name="options"/>: its default provider, its providers' settings, its
+    /// environment and its config file (read on first need, unless <see cref="SandboxClientOptions.UseConfigFile"/> is off).</summary>
     public ProviderResolver(SandboxClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

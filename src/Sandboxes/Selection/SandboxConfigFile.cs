@@ -14,8 +14,9 @@ namespace Sandboxes;
 ///   "providers": { "e2b": { "apiKey": "e2b_...", "baseUrl": "https://api.e2b.app" }, "local": { "state_dir": "/var/tmp/sbx" } } }
 /// </code>
 /// </example>
-internal sealed class SandboxConfigFile
+public sealed class SandboxConfigFile
 {
+    /// <summary>The configuration of no file: no default provider, no failover chain, no provider settings.</summary>
     public static SandboxConfigFile Empty { get; } = new(null, null, [], new Dictionary<string, ProviderConfig>(StringComparer.OrdinalIgnoreCase));
 
     private SandboxConfigFile(string? path, string? defaultProvider, IReadOnlyList<string> fallback, IReadOnlyDictionary<string, ProviderConfig> providers)
@@ -29,10 +30,13 @@ internal sealed class SandboxConfigFile
     /// <summary>The file read, or null when there was none.</summary>
     public string? Path { get; }
 
+    /// <summary>The file's <c>defaultProvider</c>, if it names one.</summary>
     public string? DefaultProvider { get; }
 
+    /// <summary>The file's <c>fallback</c> chain of providers (empty when it has none).</summary>
     public IReadOnlyList<string> Fallback { get; }
 
+    /// <summary>The file's <c>providers</c> section: each provider's settings, by provider id (case-insensitive).</summary>
     public IReadOnlyDictionary<string, ProviderConfig> Providers { get; }
 
     /// <summary>Where the file is looked for.</summary>
