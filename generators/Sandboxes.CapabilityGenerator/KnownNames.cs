@@ -5,6 +5,7 @@ namespace Sandboxes.Generators.Capabilities
     {
         public const string SandboxProviderAttribute = "Sandboxes.Providers.SandboxProviderAttribute";
         public const string ProviderCapabilityAttribute = "Sandboxes.Providers.ProviderCapabilityAttribute";
+        public const string HonouredWithoutOperationAttribute = "Sandboxes.Providers.HonouredWithoutOperationAttribute";
         public const string SandboxProvider = "Sandboxes.Providers.SandboxProvider";
         public const string ProviderConfig = "Sandboxes.ProviderConfig";
 

@@ -65,6 +65,19 @@ namespace Sandboxes.Generators.Capabilities
                 }
             }
 
+            // A capability the table promises must be done by something: a contract member, or what the id is marked
+            // honoured by (a request field, the library). Only checked where the marker exists in this compilation.
+            if (adapter.HonouredWithoutOperation.Count > 0)
+            {
+                var carried = new HashSet<string>(adapter.Members.Select(m => m.CapabilityId).Concat(adapter.HonouredWithoutOperation), StringComparer.Ordinal);
+                foreach (var row in table.Capabilities.Where(r => r.Support != SupportLevel.Unsupported && known.Contains(r.Id) && !carried.Contains(r.Id)))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        CapabilityDiagnostics.CapabilityWithoutOperation, row.Location, table.Provider.Id, row.Id,
+                        row.Support == SupportLevel.Native ? "native" : "emulated"));
+                }
+            }
+
             var listed = new HashSet<string>(table.Capabilities.Select(r => r.Id), StringComparer.Ordinal);
             var missing = adapter.KnownCapabilities.Where(id => !listed.Contains(id)).ToList();
             if (missing.Count > 0)

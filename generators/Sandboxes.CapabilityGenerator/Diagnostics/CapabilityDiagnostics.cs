@@ -68,6 +68,11 @@ namespace Sandboxes.Generators.Capabilities
             "Declared capability is not implemented",
             "Provider '{0}' declares capability '{1}' {2} in its table, but '{3}' does not implement {4}; implement the member(s), or declare '{1}' unsupported to get stubs throwing FeatureNotSupportedException");
 
+        public static readonly DiagnosticDescriptor CapabilityWithoutOperation = Error(
+            "SBX123",
+            "Declared capability has no operation",
+            "Provider '{0}' declares capability '{1}' {2} in its table, but no member of SandboxProvider implements '{1}' and no request field or library code honours it; declare it unsupported, or add the operation to SandboxProvider");
+
         public static readonly DiagnosticDescriptor UnsupportedCapabilityImplemented = Error(
             "SBX121",
             "Implemented capability is declared unsupported",
@@ -82,7 +87,7 @@ namespace Sandboxes.Generators.Capabilities
         {
             AdapterNotPartial, InvalidAdapter, MissingConfigConstructor, DescriptorWrittenByHand, DuplicateProviderId,
             TableMissing, TableMalformed, DuplicateTable, UnknownCapability, CapabilityNotListed,
-            CapabilityNotImplemented, UnsupportedCapabilityImplemented, MemberNotStubbed,
+            CapabilityNotImplemented, CapabilityWithoutOperation, UnsupportedCapabilityImplemented, MemberNotStubbed,
         }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
         /// <summary>Every descriptor, for tests and documentation.</summary>

@@ -65,6 +65,7 @@ namespace Sandboxes.Generators.Capabilities
                 : new List<ContractMember>();
 
             var known = KnownCapabilities(compilation, members);
+            var honoured = HonouredWithoutOperation(compilation);
             var ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
 
             return new AdapterModel(
@@ -78,6 +79,7 @@ namespace Sandboxes.Generators.Capabilities
                 declaresDescriptor,
                 members.ToEquatableArray(),
                 known.ToEquatableArray(),
+                honoured.ToEquatableArray(),
                 diagnostics.ToEquatableArray());
         }
 
@@ -130,6 +132,29 @@ namespace Sandboxes.Generators.Capabilities
                 && SymbolEqualityComparer.Default.Equals(c.Parameters[0].Type, configType)
                 && c.Parameters[0].RefKind == RefKind.None
                 && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal);
+
+        /// <summary>The capability ids whose constants carry <c>[HonouredWithoutOperation]</c>.</summary>
+        private static List<string> HonouredWithoutOperation(Compilation compilation)
+        {
+            var honoured = new List<string>();
+            var ids = compilation.GetTypeByMetadataName(KnownNames.CapabilityIds);
+            var marker = compilation.GetTypeByMetadataName(KnownNames.HonouredWithoutOperationAttribute);
+            if (ids is null || marker is null)
+            {
+                return honoured;
+            }
+
+            foreach (var field in ids.GetMembers().OfType<IFieldSymbol>())
+            {
+                if (field.IsConst && field.ConstantValue is string id
+                    && field.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, marker)))
+                {
+                    honoured.Add(id);
+                }
+            }
+
+            return honoured;
+        }
 
         private static List<string> KnownCapabilities(Compilation compilation, List<ContractMember> members)
         {

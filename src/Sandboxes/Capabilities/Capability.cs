@@ -29,6 +29,7 @@ public readonly struct Capability : IEquatable<Capability>
         /// <summary>Create, attach, list, kill and describe sandboxes.</summary>
         public const string Lifecycle = "lifecycle";
         /// <summary>Metadata labels on create, and listing filtered by them.</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Metadata and ListSandboxesFilter")]
         public const string Labels = "labels";
         /// <summary>Run a command to completion.</summary>
         public const string CommandsRun = "commands.run";
@@ -55,6 +56,7 @@ public readonly struct Capability : IEquatable<Capability>
         /// <summary>Ask whether a path exists.</summary>
         public const string FilesExists = "files.exists";
         /// <summary>Upload and download whole directories.</summary>
+        [Providers.HonouredWithoutOperation("Sandbox.UploadAsync and DownloadAsync, from the files operations")]
         public const string FilesTransfer = "files.transfer";
         /// <summary>Watch a directory for changes.</summary>
         public const string FilesWatch = "files.watch";
@@ -67,28 +69,38 @@ public readonly struct Capability : IEquatable<Capability>
         /// <summary>Reach a port of the sandbox from outside through a URL.</summary>
         public const string Ports = "ports";
         /// <summary>Choose the sandbox's network access (<see cref="Sandboxes.NetworkPolicy"/>).</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Network")]
         public const string NetworkPolicy = "network";
         /// <summary>Limit CPUs.</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Cpus")]
         public const string CpuLimit = "limits.cpu";
         /// <summary>Limit memory.</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.MemoryMb")]
         public const string MemoryLimit = "limits.memory";
         /// <summary>Attach GPUs.</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Gpu")]
         public const string Gpu = "limits.gpu";
         /// <summary>Limit the number of processes.</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.MaxProcesses")]
         public const string ProcessLimit = "limits.processes";
         /// <summary>Choose the disk size.</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.DiskMb")]
         public const string DiskLimit = "limits.disk";
         /// <summary>Run code with persistent interpreter contexts and rich results.</summary>
         public const string CodeContext = "code.context";
         /// <summary>Run a command as a given user inside the sandbox.</summary>
+        [Providers.HonouredWithoutOperation("RunCommandRequest.User and CreatePtyRequest.User")]
         public const string RunAsUser = "user";
         /// <summary>Give a sandbox a lifetime after which it is reaped.</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.TimeoutSeconds")]
         public const string Lifetime = "lifetime";
         /// <summary>Set a running sandbox's lifetime again, counted from now.</summary>
         public const string LifetimeExtend = "lifetime.extend";
         /// <summary>Environment variables for the sandbox and per command.</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Envs and RunCommandRequest.Env")]
         public const string Environment = "env";
         /// <summary>Start sandboxes from a container image (<see cref="CreateSandboxRequest.Image"/>).</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Image")]
         public const string Images = "images";
     }
 

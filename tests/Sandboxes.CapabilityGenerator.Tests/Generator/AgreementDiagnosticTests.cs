@@ -37,10 +37,36 @@ public sealed class AgreementDiagnosticTests
     }
 
     [Test]
+    public void SBX123_a_capability_with_nothing_behind_it_cannot_be_declared_native()
+    {
+        var withoutOperation = TableJson.KnownIds.Except(TableJson.Doable).ToList();
+        Assume.That(withoutOperation, Is.Not.Empty, "every known capability has an operation or a marker now: nothing to declare falsely");
+        var table = TableJson.Create("demo", TableJson.Doable.Concat(withoutOperation));
+
+        var run = GeneratorHarness.Run(AdapterSource.Create("demo", "DemoProvider", All), InMemoryAdditionalText.Table("demo", table));
+
+        Assert.That(run.Ids, Is.EqualTo(Enumerable.Repeat("SBX123", withoutOperation.Count)));
+        var diagnostic = run.Diagnostics.First();
+        Assert.That(diagnostic.Severity, Is.EqualTo(DiagnosticSeverity.Error));
+        Assert.That(diagnostic.GetMessage(), Does.Contain($"declares capability '{withoutOperation[0]}' native in its table, but no member of SandboxProvider implements"));
+        Assert.That(diagnostic.Location.GetLineSpan().Path, Does.EndWith("provider.json"), "located at the table's row");
+    }
+
+    [Test]
+    public void SBX123_a_request_field_capability_needs_no_member()
+    {
+        // limits.memory is honoured by CreateSandboxRequest.MemoryMb: native without any member.
+        Assert.That(TableJson.Honoured, Does.Contain("limits.memory"));
+        var run = GeneratorHarness.Run(AdapterSource.Create("demo", "DemoProvider", All), InMemoryAdditionalText.Table("demo", TableJson.AllNative("demo")));
+
+        Assert.That(run.Ids, Is.Empty);
+    }
+
+    [Test]
     public void SBX121_unsupported_capability_implemented_points_at_each_override()
     {
         var source = AdapterSource.Create("demo", "DemoProvider", All);
-        var run = GeneratorHarness.Run(source, InMemoryAdditionalText.Table("demo", TableJson.Create("demo", AllButPty.Concat(TableJson.KnownIds.Except(All)))));
+        var run = GeneratorHarness.Run(source, InMemoryAdditionalText.Table("demo", TableJson.Create("demo", AllButPty.Concat(TableJson.Honoured))));
 
         Assert.That(run.Ids, Is.EqualTo(Enumerable.Repeat("SBX121", 4)));
         var lines = source.Split('\n');
@@ -65,7 +91,7 @@ public sealed class AgreementDiagnosticTests
             }
             """;
         var adapter = AdapterSource.Create("demo", "DemoProvider", AllButPty, baseType: "SharedBase");
-        var table = TableJson.Create("demo", AllButPty.Concat(TableJson.KnownIds.Except(All)));
+        var table = TableJson.Create("demo", AllButPty.Concat(TableJson.Honoured));
 
         var run = GeneratorHarness.Run([shared, adapter], InMemoryAdditionalText.Table("demo", table));
 
@@ -85,7 +111,7 @@ public sealed class AgreementDiagnosticTests
         var adapter = AdapterSource.Create("demo", "DemoProvider", AllButPty, baseType: "SharedBase");
 
         var native = GeneratorHarness.Run([shared, adapter], InMemoryAdditionalText.Table("demo", TableJson.AllNative("demo")));
-        var unsupported = GeneratorHarness.Run([shared, adapter], InMemoryAdditionalText.Table("demo", TableJson.Create("demo", AllButPty.Concat(TableJson.KnownIds.Except(All)))));
+        var unsupported = GeneratorHarness.Run([shared, adapter], InMemoryAdditionalText.Table("demo", TableJson.Create("demo", AllButPty.Concat(TableJson.Honoured))));
 
         Assert.That(native.Diagnostics, Is.Empty);
         Assert.That(native.Generated("Demo.DemoProvider.Capabilities.g.cs"), Does.Not.Contain("PtyAsync("));

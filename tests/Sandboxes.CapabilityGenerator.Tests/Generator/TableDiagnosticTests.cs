@@ -101,7 +101,7 @@ public sealed class TableDiagnosticTests
     [Test]
     public void SBX113_unknown_capability_is_located_at_its_key()
     {
-        var json = TableJson.Create("demo", TableJson.KnownIds, extraCapabilities: "    \"ptyy\": { \"support\": \"native\" }");
+        var json = TableJson.Create("demo", TableJson.Doable, extraCapabilities: "    \"ptyy\": { \"support\": \"native\" }");
 
         var run = GeneratorHarness.Run(Demo, InMemoryAdditionalText.Table("demo", json));
 

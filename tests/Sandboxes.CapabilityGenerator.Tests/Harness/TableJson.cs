@@ -42,6 +42,21 @@ internal static class TableJson
         return json.ToString();
     }
 
-    /// <summary>A table where every known capability is native.</summary>
-    public static string AllNative(string id, string extraRoot = "") => Create(id, KnownIds, extraRoot);
+    /// <summary>The ids marked <c>[HonouredWithoutOperation]</c>, read by reflection.</summary>
+    public static IReadOnlyList<string> Honoured { get; } = typeof(Capability.Ids)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.GetCustomAttribute<Sandboxes.Providers.HonouredWithoutOperationAttribute>() is not null)
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToList();
+
+    /// <summary>
+    /// The known ids something can do: those a contract member carries, and those marked <c>[HonouredWithoutOperation]</c>.
+    /// Any other (an id with nothing behind it yet) cannot be declared native (SBX123).
+    /// </summary>
+    public static IReadOnlyList<string> Doable { get; } = KnownIds
+        .Where(id => AdapterSource.CapabilitiesWithMembers.Contains(id) || Honoured.Contains(id))
+        .ToList();
+
+    /// <summary>A table where every capability something can do is native (the others unsupported).</summary>
+    public static string AllNative(string id, string extraRoot = "") => Create(id, Doable, extraRoot);
 }

@@ -33,13 +33,13 @@ public sealed class TableFileTests
     }
 
     [Test]
-    public void Local_declares_everything_native_but_gpu_and_images_and_emulates_code_contexts()
+    public void Local_declares_everything_native_but_gpu_images_and_watching_and_emulates_code_contexts()
     {
         var local = TableFiles.ToDescriptor(TableFiles.Find("local")!);
 
         foreach (var capability in Capability.WellKnown)
         {
-            var expected = capability == Capability.Gpu || capability == Capability.Images
+            var expected = capability == Capability.Gpu || capability == Capability.Images || capability == Capability.FilesWatch
                 ? CapabilitySupport.NotSupported
                 : capability == Capability.CodeContext ? CapabilitySupport.Emulated : CapabilitySupport.Native;
             Assert.That(local.Capabilities.Get(capability).Support, Is.EqualTo(expected), capability.Id);
