@@ -76,6 +76,17 @@ if [ ! -x "$prism" ] || ! cmp -s "$root/scripts/prism/package-lock.json" "$root/
   (cd "$root/.tools/prism" && npm ci --silent --no-audit --no-fund >/dev/null) || fail "npm ci of Prism (scripts/prism) did not succeed"
 fi
 
+# The vendors' own clients, run against the emulators as referees (tests/Sandboxes.Tests/Referees), pinned the same way
+# to the versions that match the specs in specs/.
+referees="$root/.tools/referees"
+if [ ! -f "$referees/node_modules/e2b/package.json" ] || ! cmp -s "$root/scripts/referees/package-lock.json" "$referees/package-lock.json"; then
+  step "installing the vendors' clients into .tools/referees (npm ci)"
+  rm -rf "$referees"
+  mkdir -p "$referees"
+  cp "$root/scripts/referees/package.json" "$root/scripts/referees/package-lock.json" "$referees/"
+  (cd "$referees" && npm ci --silent --no-audit --no-fund >/dev/null) || fail "npm ci of the referees (scripts/referees) did not succeed"
+fi
+
 # Every file a check below (or a test) runs, by the package that brings it: a package installed without it is a
 # broken install, named here.
 required_files=(
@@ -86,7 +97,7 @@ required_files=(
   "/usr/bin/tmux|tmux" "/usr/bin/zsh|zsh" "/usr/bin/jupyter-server|jupyter-server"
   "/usr/lib/python3/dist-packages/ipykernel|python3-ipykernel" "/usr/lib/python3/dist-packages/matplotlib|python3-matplotlib"
   "/usr/bin/ruby|ruby" "/usr/bin/tsc|node-typescript" "/usr/bin/go|golang-go" "/usr/bin/rustc|rustc"
-  "/usr/bin/node|nodejs" "$prism|Prism (npm)"
+  "/usr/bin/node|nodejs" "$prism|Prism (npm)" "$referees/node_modules/e2b/package.json|e2b (npm)"
 )
 for entry in "${required_files[@]}"; do
   [ -e "${entry%%|*}" ] || fail "${entry%%|*} is missing (from ${entry#*|})"

@@ -57,6 +57,21 @@ public static class Requires
         return path;
     }
 
+    /// <summary>
+    /// Requires a vendor's own npm client installed by scripts/setup.sh under .tools/referees, and returns that directory
+    /// (a script run there imports the client).
+    /// </summary>
+    public static string Referee(string package)
+    {
+        var directory = Path.Combine(RepositoryRoot, ".tools", "referees");
+        if (!File.Exists(Path.Combine(directory, "node_modules", package, "package.json")))
+        {
+            Missing($"the npm package {package}", $".tools/referees/node_modules/{package} is absent");
+        }
+
+        return directory;
+    }
+
     /// <summary>Reports a missing component: ignored with the reason outside CI, a failure under CI.</summary>
     public static void Missing(string component, string reason)
     {
