@@ -79,7 +79,7 @@ fi
 # The vendors' own clients, run against the emulators as referees (tests/Sandboxes.Tests/Referees), pinned the same way
 # to the versions that match the specs in specs/.
 referees="$root/.tools/referees"
-if [ ! -f "$referees/node_modules/e2b/package.json" ] || ! cmp -s "$root/scripts/referees/package-lock.json" "$referees/package-lock.json"; then
+if [ ! -f "$referees/node_modules/e2b/package.json" ] || [ ! -f "$referees/node_modules/@daytonaio/sdk/package.json" ] || ! cmp -s "$root/scripts/referees/package-lock.json" "$referees/package-lock.json"; then
   step "installing the vendors' clients into .tools/referees (npm ci)"
   rm -rf "$referees"
   mkdir -p "$referees"
@@ -97,7 +97,7 @@ required_files=(
   "/usr/bin/tmux|tmux" "/usr/bin/zsh|zsh" "/usr/bin/jupyter-server|jupyter-server"
   "/usr/lib/python3/dist-packages/ipykernel|python3-ipykernel" "/usr/lib/python3/dist-packages/matplotlib|python3-matplotlib"
   "/usr/bin/ruby|ruby" "/usr/bin/tsc|node-typescript" "/usr/bin/go|golang-go" "/usr/bin/rustc|rustc"
-  "/usr/bin/node|nodejs" "$prism|Prism (npm)" "$referees/node_modules/e2b/package.json|e2b (npm)"
+  "/usr/bin/node|nodejs" "$prism|Prism (npm)" "$referees/node_modules/e2b/package.json|e2b (npm)" "$referees/node_modules/@daytonaio/sdk/package.json|@daytonaio/sdk (npm)"
 )
 for entry in "${required_files[@]}"; do
   [ -e "${entry%%|*}" ] || fail "${entry%%|*} is missing (from ${entry#*|})"

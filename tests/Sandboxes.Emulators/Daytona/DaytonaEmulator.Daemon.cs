@@ -27,6 +27,8 @@ public sealed partial class DaytonaEmulator
         d.MapGet("/files/info", (HttpContext c) => InDaemon(c, FileInfoAsync)).WithName("GetFileInfo");
         d.MapPost("/files/folder", (HttpContext c) => InDaemon(c, CreateFolderAsync)).WithName("CreateFolder");
         d.MapPost("/files/upload-v2", (HttpContext c) => InDaemon(c, UploadFileAsync)).WithName("UploadFile");
+        d.MapPost("/files/bulk-upload", (HttpContext c) => InDaemon(c, BulkUploadAsync)).WithName("UploadFiles");
+        d.MapPost("/files/bulk-download", (HttpContext c) => InDaemon(c, BulkDownloadAsync)).WithName("DownloadFiles");
         d.MapPost("/files/permissions", (HttpContext c) => InDaemon(c, SetPermissionsAsync)).WithName("SetFilePermissions");
         MapSessions(d);
         MapPty(d);

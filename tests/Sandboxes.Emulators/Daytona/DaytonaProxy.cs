@@ -187,7 +187,7 @@ internal sealed class DaytonaProxy(DaytonaEmulator emulator) : IHostedService
 
             var status = (int)response.StatusCode;
             var mediaType = response.Content.Headers.ContentType?.MediaType;
-            if (checkedRoute is not null && !(checkedRoute == "/files/download" && status is >= 200 and < 300))
+            if (checkedRoute is not null && !(checkedRoute is "/files/download" or "/files/bulk-download" && status is >= 200 and < 300))
             {
                 var json = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
                 if (UnrelayedRoutes.CheckResponse(checkedRoute, status, mediaType, json) is { } problem)

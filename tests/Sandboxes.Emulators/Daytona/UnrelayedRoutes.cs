@@ -12,11 +12,20 @@ namespace Sandboxes.Emulators.Daytona;
 internal static class UnrelayedRoutes
 {
     /// <summary>True for the file transfer routes, which go straight to the daemon.</summary>
-    public static bool Applies(string path) => path is "/files/upload-v2" or "/files/download";
+    public static bool Applies(string path) => path is "/files/upload-v2" or "/files/download" or "/files/bulk-upload" or "/files/bulk-download";
 
     /// <summary>The problem with the request, or null when it matches the operation's parameters.</summary>
     public static string? CheckRequest(HttpRequest request, string path)
     {
+        if (path is "/files/bulk-upload" or "/files/bulk-download")
+        {
+            var expected = path == "/files/bulk-upload" ? "multipart/form-data" : "application/json";
+            return !HttpMethods.IsPost(request.Method) ? $"{path}: {request.Method} instead of POST"
+                : request.ContentType?.StartsWith(expected, StringComparison.OrdinalIgnoreCase) != true
+                    ? $"{path}: the body is {request.ContentType ?? "missing"}, not {expected}"
+                    : null;
+        }
+
         if (string.IsNullOrEmpty(request.Query["path"]))
         {
             return $"{path}: the required query parameter 'path' is missing";
@@ -39,6 +48,18 @@ internal static class UnrelayedRoutes
     /// <param name="json">The body, for JSON answers (null for a download's bytes).</param>
     public static string? CheckResponse(string path, int status, string? contentType, byte[]? json)
     {
+        if (status is >= 200 and < 300 && path == "/files/bulk-upload")
+        {
+            return null; // "OK", no body described
+        }
+
+        if (status is >= 200 and < 300 && path == "/files/bulk-download")
+        {
+            return contentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true
+                ? null
+                : $"{path}: a {status} answer of type {contentType} instead of multipart/form-data";
+        }
+
         if (status is >= 200 and < 300 && path == "/files/download")
         {
             return contentType?.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) == true

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text.Json;
 using NUnit.Framework;
 using Sandboxes.Emulators;
 using Sandboxes.Emulators.E2B;
@@ -53,7 +51,7 @@ public sealed class E2BRefereeTests
     {
         var label = Guid.NewGuid().ToString("N")[..12];
 
-        var steps = await RunAsync("e2b-basic.mjs", new Dictionary<string, string>
+        var steps = await RefereeScript.RunAsync("e2b", "e2b-basic.mjs", new Dictionary<string, string>
         {
             ["E2B_API_KEY"] = _emulator.Options.ApiKey,
             ["E2B_API_URL"] = _prism.BaseAddress.AbsoluteUri.TrimEnd('/'),
@@ -72,45 +70,5 @@ public sealed class E2BRefereeTests
         Assert.That(steps["listed"].EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { id }), "listed by its label");
         Assert.That(steps["after"].EnumerateArray(), Is.Empty, "killed");
         Assert.That(_prism.Output, Does.Not.Contain("VIOLATION").And.Not.Contain("✖"), "Prism found the traffic valid");
-    }
-
-    /// <summary>Runs a script of scripts/referees where the clients are installed; its JSON lines by step.</summary>
-    private static async Task<Dictionary<string, JsonElement>> RunAsync(string script, IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("node")
-        {
-            // From standard input, so that the client resolves from the directory the set-up installed it in.
-            WorkingDirectory = Requires.Referee("e2b"),
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            ArgumentList = { "--input-type=module" },
-        };
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(await File.ReadAllTextAsync(Path.Combine(Requires.RepositoryRoot, "scripts", "referees", script)));
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{script} did not finish in 3 minutes; stdout: {await stdout}\nstderr: {await stderr}");
-        }
-
-        Assert.That(process.ExitCode, Is.Zero, $"{script} failed: {await stderr}\nstdout: {await stdout}");
-        return (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => JsonDocument.Parse(line).RootElement)
-            .ToDictionary(e => e.GetProperty("step").GetString()!, e => e.GetProperty("value").Clone());
     }
 }
