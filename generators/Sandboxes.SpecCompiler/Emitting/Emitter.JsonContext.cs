@@ -18,7 +18,7 @@ namespace Sandboxes.Generators.Emitting
         {
             WriteSummary(writer, "JSON metadata of every type of " + api.Title + ", written at build time by System.Text.Json's generator.");
             WriteRawTag(writer, "remarks", "Give it to Refit with <c>RefitSettings.ForJsonContext(" + api.ContextName + ".Default)</c>.");
-            writer.WriteLine(GeneratedCodeAttribute);
+            // No [GeneratedCode] here: System.Text.Json's generator puts its own on the other half of this partial class.
             writer.WriteLine("[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(global::System.Text.Json.JsonSerializerDefaults.Web, " +
                 "NumberHandling = global::System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString, PropertyNameCaseInsensitive = false, " +
                 "AllowOutOfOrderMetadataProperties = true)]");
@@ -30,14 +30,36 @@ namespace Sandboxes.Generators.Emitting
                 {
                     writer.WriteLine("[global::System.Text.Json.Serialization.JsonSerializable(typeof(" + name + "))]");
                 }
+
+                if (type.Kind == TypeKind.Polymorphic)
+                {
+                    // Refit writes a body by its runtime type: an unknown variant needs its own metadata.
+                    writer.WriteLine("[global::System.Text.Json.Serialization.JsonSerializable(typeof(" + name.Substring(0, name.Length - type.Name.Length) + type.UnknownVariantName + "))]");
+                }
             }
 
             foreach (var type in api.JsonTypes.Where(t => !t.IsGenerated))
             {
-                if (listed.Add(type.CSharp))
+                if (!listed.Add(type.CSharp))
+                {
+                    continue;
+                }
+
+                if (type.Kind == TypeKind.BuiltIn)
+                {
+                    // System.Text.Json's generator names the metadata of its built-in types itself (it reads their converters by that name).
+                    writer.WriteLine("[global::System.Text.Json.Serialization.JsonSerializable(typeof(" + type.CSharp + "))]");
+                }
+                else
                 {
                     writer.WriteLine("[global::System.Text.Json.Serialization.JsonSerializable(typeof(" + type.CSharp + "), TypeInfoPropertyName = " + Naming.Literal(InfoName(type)) + ")]");
                 }
+            }
+
+            if (listed.Count == 0)
+            {
+                // System.Text.Json's generator ignores a context without [JsonSerializable]: one entry keeps it a working context.
+                writer.WriteLine("[global::System.Text.Json.Serialization.JsonSerializable(typeof(global::System.Text.Json.JsonElement))]");
             }
 
             writer.OpenBlock(api.Visibility + " sealed partial class " + api.ContextName + " : global::System.Text.Json.Serialization.JsonSerializerContext");

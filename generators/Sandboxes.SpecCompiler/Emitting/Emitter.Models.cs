@@ -136,9 +136,14 @@ namespace Sandboxes.Generators.Emitting
             writer.WriteLine();
             WriteRawTag(writer, "summary", "A <see cref=\"" + type.Name + "\"/> whose <c>" + Escape(type.Discriminator ?? string.Empty) + "</c> value the spec does not list; it keeps the raw JSON, which is written back unchanged.");
             writer.WriteLine(GeneratedCodeAttribute);
-            writer.OpenBlock(api.Visibility + " sealed partial record " + type.UnknownVariantName + " : " + type.QualifiedName(api.Namespace) + ", global::Sandboxes.Http.IUnknownVariant");
+            writer.WriteLine("[global::System.Text.Json.Serialization.JsonConverter(typeof(global::Sandboxes.Http.UnknownVariantJsonConverter<" + type.UnknownVariantName + ">))]");
+            writer.OpenBlock(api.Visibility + " sealed partial record " + type.UnknownVariantName + " : " + type.QualifiedName(api.Namespace) + ", global::Sandboxes.Http.IUnknownVariant, " +
+                "global::Sandboxes.Http.IUnknownVariantFactory<" + type.UnknownVariantName + ">");
             writer.WriteLine("/// <summary>Wraps the raw JSON of the value.</summary>");
             writer.WriteLine("public " + type.UnknownVariantName + "(global::System.Text.Json.JsonElement json) => Json = json;");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>Wraps the raw JSON of the value.</summary>");
+            writer.WriteLine("public static " + type.UnknownVariantName + " FromJson(global::System.Text.Json.JsonElement json) => new(json);");
             writer.WriteLine();
             writer.WriteLine("/// <summary>The raw JSON value.</summary>");
             writer.WriteLine("public global::System.Text.Json.JsonElement Json { get; }");

@@ -15,13 +15,13 @@ namespace Sandboxes.Generators.Parsing
     /// </summary>
     internal static class SpecDocumentReader
     {
-        public static (OpenApiDocument? Document, EquatableArray<DiagnosticInfo> Diagnostics) Read(string path)
+        public static (OpenApiDocument? Document, EquatableArray<DiagnosticInfo> Diagnostics) Read(string path, string? given = null)
         {
             var diagnostics = new List<DiagnosticInfo>();
             string text;
             try
             {
-                text = File.ReadAllText(path);
+                text = given ?? File.ReadAllText(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -49,7 +49,7 @@ namespace Sandboxes.Generators.Parsing
             {
                 result = OpenApiDocument.Parse(text, format, settings);
             }
-            catch (Exception e) when (e is OpenApiException or FormatException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
+            catch (Exception e) when (e is OpenApiException or OpenApiUnsupportedSpecVersionException or FormatException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
             {
                 var kind = e is OpenApiUnsupportedSpecVersionException ? "SBX003" : "SBX001";
                 diagnostics.Add(kind == "SBX003"
@@ -58,14 +58,18 @@ namespace Sandboxes.Generators.Parsing
                 return (null, diagnostics.ToEquatableArray());
             }
 
-            foreach (var error in result.Diagnostic?.Errors ?? Enumerable.Empty<OpenApiError>())
-            {
-                diagnostics.Add(Info("SBX013", path, error.Pointer ?? string.Empty, error.Message));
-            }
-
+            var errors = (result.Diagnostic?.Errors ?? Enumerable.Empty<OpenApiError>()).ToList();
             if (result.Document is null)
             {
-                diagnostics.Add(Info("SBX001", path, string.Empty, SpecParser.FileName(path), "the OpenAPI reader produced no document"));
+                // Nothing was read: one error, with the reader's reason (a syntax error and its line).
+                var first = errors.FirstOrDefault();
+                diagnostics.Add(Info("SBX001", path, first?.Pointer ?? string.Empty, SpecParser.FileName(path), first?.Message ?? "the OpenAPI reader produced no document"));
+                return (null, diagnostics.ToEquatableArray());
+            }
+
+            foreach (var error in errors)
+            {
+                diagnostics.Add(Info("SBX013", path, error.Pointer ?? string.Empty, error.Message));
             }
 
             return (result.Document, diagnostics.ToEquatableArray());

@@ -57,7 +57,16 @@ namespace Sandboxes.Generators.Parsing
                 ParameterLocation.Header => ParameterLocation.Header,
                 _ => ParameterLocation.Query,
             };
-            return new ParameterModel(csharpName, sentName, location == ParameterLocation.Path ? ParameterKind.Path : location == ParameterLocation.Header ? ParameterKind.Header : ParameterKind.Query, required ? type : Optional(type), required, Trimmed(parameter.Description), style, explode, catchAll, null);
+            // An enum value travels as its wire string (Refit would spread a struct's properties into the query); the enum
+            // is still generated for its known values, so callers pass State.Running.Value.
+            var enumType = EnumOf(resolved.Type);
+            var doc = Trimmed(parameter.Description);
+            if (enumType is not null)
+            {
+                doc = (doc is null ? string.Empty : doc + " ") + "One of the values of `" + enumType.Name.Substring(enumType.Name.LastIndexOf('.') + 1) + "`.";
+            }
+
+            return new ParameterModel(csharpName, sentName, location == ParameterLocation.Path ? ParameterKind.Path : location == ParameterLocation.Header ? ParameterKind.Header : ParameterKind.Query, required ? type : Optional(type), required, doc, style, explode, catchAll, enumType);
         }
 
         private bool IsArrayParameter(IOpenApiSchema? schema) => Target(schema) is { } target && TypeList(target).Contains(JsonSchemaType.Array);
@@ -72,20 +81,29 @@ namespace Sandboxes.Generators.Parsing
                     isMap = schema is not null && (TypeList(schema).Contains(JsonSchemaType.Object) || schema.Properties is { Count: > 0 } || schema.AdditionalProperties is not null);
                     return "string";
                 case TypeKind.BuiltIn:
-                case TypeKind.Enum:
                     return type.CSharp;
+                case TypeKind.Enum:
+                    return "string";
                 case TypeKind.NullableValue:
-                    return type.Element!.CSharp;
+                    return type.Element!.Kind == TypeKind.Enum ? "string" : type.Element!.CSharp;
                 case TypeKind.List:
                     var element = type.Element!;
-                    var elementType = element.Kind is TypeKind.BuiltIn or TypeKind.Enum && element != TypeRef.Json ? element.CSharp
-                        : element.Kind == TypeKind.NullableValue ? element.Element!.CSharp : "string";
+                    var elementType = element.Kind == TypeKind.BuiltIn && element != TypeRef.Json ? element.CSharp
+                        : element.Kind == TypeKind.NullableValue && element.Element!.Kind != TypeKind.Enum ? element.Element!.CSharp : "string";
                     return "global::System.Collections.Generic.IEnumerable<" + elementType + ">";
                 default:
                     isMap = true;
                     return "string";
             }
         }
+
+        /// <summary>The enum a parameter's values come from (itself, nullable, or a list of it), or null.</summary>
+        private static TypeRef? EnumOf(TypeRef type) => type.Kind switch
+        {
+            TypeKind.Enum => type,
+            TypeKind.NullableValue or TypeKind.List when type.Element is { } element => EnumOf(element),
+            _ => null,
+        };
 
         private static string Optional(string type) => type.EndsWith("?", StringComparison.Ordinal) ? type : type + "?";
 

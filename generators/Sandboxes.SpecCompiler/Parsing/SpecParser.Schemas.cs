@@ -186,7 +186,9 @@ namespace Sandboxes.Generators.Parsing
 
             if (types.Count > 1)
             {
-                return Remember(schema, new Resolved(TypeRef.Json, nullable));
+                // A type array (3.1), or a oneOf of scalars the reader folds into one: a union of those types.
+                var parts = types.Select(t => (IOpenApiSchema)new OpenApiSchema { Type = t, Format = schema.Format, Items = schema.Items, Properties = schema.Properties }).ToList();
+                return ResolveComposition(schema, parts, hint, pointer, exactName, nullable);
             }
 
             JsonSchemaType? type = types.Count == 1 ? types[0] : null;

@@ -26,10 +26,10 @@ namespace Sandboxes.Generators.Parsing
             _diagnostics.AddRange(readerDiagnostics);
         }
 
-        /// <summary>Reads the spec file and parses it; a file that cannot be read gives diagnostics and no model.</summary>
-        public static ParseResult Parse(SpecRequest request)
+        /// <summary>Reads the spec file (or <paramref name="text"/> when given) and parses it; a spec that cannot be read gives diagnostics and no model.</summary>
+        public static ParseResult Parse(SpecRequest request, string? text = null)
         {
-            var read = SpecDocumentReader.Read(request.Path);
+            var read = SpecDocumentReader.Read(request.Path, text);
             if (read.Document is null)
             {
                 return new ParseResult(null, read.Diagnostics);
