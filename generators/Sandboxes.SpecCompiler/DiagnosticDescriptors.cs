@@ -1,93 +1,85 @@
-using Microsoft.CodeAnalysis;
+using System.Collections.Generic;
 
 namespace Sandboxes.Generators
 {
+    /// <summary>How serious a diagnostic is; MSBuild shows warnings and errors, messages only with detailed verbosity.</summary>
+    internal enum DiagnosticSeverity
+    {
+        Message,
+        Warning,
+        Error,
+    }
+
+    /// <summary>One kind of diagnostic: a stable id, a severity and a message format that says how to fix the cause.</summary>
+    internal sealed record DiagnosticDescriptor(string Id, DiagnosticSeverity Severity, string Format);
+
     /// <summary>
-    /// Every diagnostic the spec compiler reports. Ids are stable; each message says how to fix the cause. A construct
-    /// the compiler cannot handle is a warning and a skipped member, never a failed build.
+    /// Every diagnostic the spec compiler reports. Ids are stable; each message says how to fix the cause. A construct the
+    /// compiler cannot handle is a warning and a skipped member, never a failed build; a spec that cannot be read at all is
+    /// an error, since nothing can be generated for it.
     /// </summary>
     internal static class DiagnosticDescriptors
     {
-        private const string Category = "Sandboxes.SpecCompiler";
+        public static readonly DiagnosticDescriptor UnreadableSpec = new("SBX001", DiagnosticSeverity.Error,
+            "The spec '{0}' cannot be read: {1}. Fix the file, or remove its SandboxesSpec item.");
 
-        public static readonly DiagnosticDescriptor UnreadableSpec = new DiagnosticDescriptor(
-            "SBX001", "Spec file cannot be read",
-            "The spec '{0}' is not valid JSON or YAML: {1}. Fix the file, or remove it from AdditionalFiles (or set SandboxesSpec=\"false\" on it).",
-            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor NotASpec = new("SBX002", DiagnosticSeverity.Error,
+            "'{0}' has no top-level 'openapi' or 'swagger' field. Point the SandboxesSpec item at an OpenAPI 3.x or Swagger 2.0 document.");
 
-        public static readonly DiagnosticDescriptor NotASpec = new DiagnosticDescriptor(
-            "SBX002", "File is not an OpenAPI or Swagger document",
-            "'{0}' is marked SandboxesSpec=\"true\" but has no top-level 'openapi' or 'swagger' field. Point the item at an OpenAPI 3.x or Swagger 2.0 document.",
-            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor UnsupportedVersion = new("SBX003", DiagnosticSeverity.Error,
+            "'{0}' declares version '{1}'; only OpenAPI 3.0, 3.1 and Swagger 2.0 are supported. Convert the document to one of those versions.");
 
-        public static readonly DiagnosticDescriptor UnsupportedVersion = new DiagnosticDescriptor(
-            "SBX003", "Unsupported spec version",
-            "'{0}' declares version '{1}'; only OpenAPI 3.0, 3.1 and Swagger 2.0 are supported. Convert the document to one of those versions.",
-            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor UnresolvedReference = new("SBX004", DiagnosticSeverity.Warning,
+            "The reference '{0}' does not resolve inside the document; the value is typed as JsonElement. Fix the $ref, or inline the referenced schema (references to other files are not followed).");
 
-        public static readonly DiagnosticDescriptor UnresolvedReference = new DiagnosticDescriptor(
-            "SBX004", "Reference cannot be resolved",
-            "The reference '{0}' does not resolve inside the document; the value is typed as JsonElement. Fix the $ref, or inline the referenced schema (references to other files are not followed).",
-            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor OperationSkipped = new("SBX005", DiagnosticSeverity.Warning,
+            "The operation {0} {1} was skipped: {2}. Leave it out with the IncludeOperations, IncludePaths or IncludeTags metadata, or call it through HttpClient by hand.");
 
-        public static readonly DiagnosticDescriptor OperationSkipped = new DiagnosticDescriptor(
-            "SBX005", "Operation skipped",
-            "The operation {0} {1} was skipped: {2}. Exclude it with SandboxesIncludePaths/SandboxesIncludeOperations, or call it through ApiClientCore by hand.",
-            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor ParameterSkipped = new("SBX006", DiagnosticSeverity.Warning,
+            "The parameter '{0}' of {1} {2} was skipped: {3}. Send it through a DelegatingHandler or a hand-written call if you need it.");
 
-        public static readonly DiagnosticDescriptor ParameterSkipped = new DiagnosticDescriptor(
-            "SBX006", "Parameter skipped",
-            "The parameter '{0}' of {1} {2} was skipped: {3}. Send it through ApiClientOptions.DefaultHeaders or a hand-written call if you need it.",
-            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor DuplicateClientName = new("SBX007", DiagnosticSeverity.Error,
+            "The spec '{0}' produces the client name '{1}' that another spec already produced; it was not generated. Give one of them a distinct ClientName metadata.");
 
-        public static readonly DiagnosticDescriptor DuplicateClientName = new DiagnosticDescriptor(
-            "SBX007", "Two specs produce the same client",
-            "The spec '{0}' produces the client name '{1}' that another spec already produced; it was not generated. Give one of them a distinct SandboxesClientName metadata.",
-            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor InvalidOption = new("SBX008", DiagnosticSeverity.Warning,
+            "The option {0}=\"{1}\" of '{2}' is invalid: {3}. The default is used instead.");
 
-        public static readonly DiagnosticDescriptor InvalidOption = new DiagnosticDescriptor(
-            "SBX008", "Invalid spec option",
-            "The option {0}=\"{1}\" of '{2}' is invalid: {3}. The default is used instead.",
-            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor NoOperationsIncluded = new("SBX009", DiagnosticSeverity.Warning,
+            "The include filters of '{0}' (tags, path prefixes, operation ids) match no operation; nothing was generated. Check the IncludeTags, IncludePaths and IncludeOperations metadata.");
 
-        public static readonly DiagnosticDescriptor NoOperationsIncluded = new DiagnosticDescriptor(
-            "SBX009", "Filters include no operation",
-            "The include filters of '{0}' (tags, path prefixes, operation ids) match no operation; only models were generated. Check SandboxesIncludeTags, SandboxesIncludePaths and SandboxesIncludeOperations.",
-            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor HierarchyAsUnion = new("SBX010", DiagnosticSeverity.Message,
+            "The schema '{0}' has a discriminator, but {1}; it is generated as a union type that keeps the raw JSON. Make every variant a $ref to an object schema used in no other hierarchy to get a class hierarchy.");
 
-        public static readonly DiagnosticDescriptor HierarchyAsUnion = new DiagnosticDescriptor(
-            "SBX010", "Discriminated schema generated as a union",
-            "The schema '{0}' has a discriminator, but {1}; it is generated as a union type that keeps the raw JSON. Make every variant a $ref to an object schema used in no other hierarchy to get a class hierarchy.",
-            Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor GeneratorFailure = new("SBX011", DiagnosticSeverity.Error,
+            "The spec compiler failed on '{0}' and generated nothing for it: {1}. Please report it with the spec attached; meanwhile exclude the failing operation.");
 
-        public static readonly DiagnosticDescriptor GeneratorFailure = new DiagnosticDescriptor(
-            "SBX011", "Spec compiler failed on a spec",
-            "The spec compiler failed on '{0}' and generated nothing for it: {1}. Please report it with the spec attached; meanwhile exclude the file or the failing operation.",
-            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor ExternalReference = new("SBX012", DiagnosticSeverity.Warning,
+            "The reference '{0}' points into another file, which the spec compiler does not follow; the value is typed as JsonElement. Bundle the spec into one file (for example with 'redocly bundle').");
 
-        public static readonly DiagnosticDescriptor ExternalReference = new DiagnosticDescriptor(
-            "SBX012", "Reference to another file",
-            "The reference '{0}' points into another file, which the spec compiler does not follow; the value is typed as JsonElement. Bundle the spec into one file (for example with 'redocly bundle').",
-            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        public static readonly DiagnosticDescriptor ReaderProblem = new("SBX013", DiagnosticSeverity.Message,
+            "The OpenAPI reader reports: {0}");
 
-        public static DiagnosticDescriptor? Find(string id)
+        public static readonly DiagnosticDescriptor UnknownFilter = new("SBX014", DiagnosticSeverity.Warning,
+            "The include filter '{0}' of '{1}' matches no {2} of the spec. Check its spelling (operation ids are case-sensitive).");
+
+        private static readonly Dictionary<string, DiagnosticDescriptor> ById = new()
         {
-            switch (id)
-            {
-                case "SBX001": return UnreadableSpec;
-                case "SBX002": return NotASpec;
-                case "SBX003": return UnsupportedVersion;
-                case "SBX004": return UnresolvedReference;
-                case "SBX005": return OperationSkipped;
-                case "SBX006": return ParameterSkipped;
-                case "SBX007": return DuplicateClientName;
-                case "SBX008": return InvalidOption;
-                case "SBX009": return NoOperationsIncluded;
-                case "SBX010": return HierarchyAsUnion;
-                case "SBX011": return GeneratorFailure;
-                case "SBX012": return ExternalReference;
-                default: return null;
-            }
-        }
+            [UnreadableSpec.Id] = UnreadableSpec,
+            [NotASpec.Id] = NotASpec,
+            [UnsupportedVersion.Id] = UnsupportedVersion,
+            [UnresolvedReference.Id] = UnresolvedReference,
+            [OperationSkipped.Id] = OperationSkipped,
+            [ParameterSkipped.Id] = ParameterSkipped,
+            [DuplicateClientName.Id] = DuplicateClientName,
+            [InvalidOption.Id] = InvalidOption,
+            [NoOperationsIncluded.Id] = NoOperationsIncluded,
+            [HierarchyAsUnion.Id] = HierarchyAsUnion,
+            [GeneratorFailure.Id] = GeneratorFailure,
+            [ExternalReference.Id] = ExternalReference,
+            [ReaderProblem.Id] = ReaderProblem,
+            [UnknownFilter.Id] = UnknownFilter,
+        };
+
+        public static DiagnosticDescriptor Find(string id) => ById.TryGetValue(id, out var descriptor) ? descriptor : GeneratorFailure;
     }
 }

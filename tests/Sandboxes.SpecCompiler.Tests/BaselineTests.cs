@@ -19,8 +19,10 @@ public sealed class BaselineTests
     public void Generated_code_matches_its_baseline(string spec)
     {
         var path = Path.Combine(SourceDirectory, spec);
-        var run = GeneratorHarness.Run([new SpecFile("/baselines/" + spec, File.ReadAllText(path), new Dictionary<string, string> { ["SandboxesNamespace"] = "Baseline" })]);
-        Assert.That(run.GeneratorWarnings, Is.Empty, GeneratorHarness.Describe(run.GeneratorWarnings));
+        var run = GeneratorHarness.Run([new SpecFile("/baselines/" + spec, File.ReadAllText(path), new Dictionary<string, string> { ["Namespace"] = "Baseline" })]);
+        // operations.yaml has a cookie parameter, which Refit cannot send: documented as SBX006 (send it from a handler).
+        var expected = spec == "operations.yaml" ? new[] { "SBX006" } : [];
+        Assert.That(run.GeneratorWarnings.Select(d => d.Id), Is.EqualTo(expected), GeneratorHarness.Describe(run.GeneratorWarnings));
         Assert.That(run.CompileProblems, Is.Empty, GeneratorHarness.Describe(run.CompileProblems));
 
         var actual = new StringBuilder();

@@ -16,12 +16,13 @@ public sealed class DiagnosticTests
     private static void AssertBuilds(GeneratorRun run) => Assert.That(run.CompileProblems, Is.Empty, GeneratorHarness.Describe(run.CompileProblems));
 
     [Test]
-    public void Broken_yaml_is_SBX001_with_its_line()
+    public void Broken_yaml_is_the_error_SBX001()
     {
         var run = Run(Header + "paths:\n  /x: [unclosed\n");
         var diagnostic = run.GeneratorDiagnostics.Single();
         Assert.That(diagnostic.Id, Is.EqualTo("SBX001"));
-        Assert.That(diagnostic.Severity, Is.EqualTo(DiagnosticSeverity.Warning));
+        // A SandboxesSpec item names a spec: one that cannot be read fails the build.
+        Assert.That(diagnostic.Severity, Is.EqualTo(DiagnosticSeverity.Error));
         Assert.That(diagnostic.Location.GetLineSpan().Path, Is.EqualTo("/specs/probe.yaml"));
         Assert.That(diagnostic.GetMessage(), Does.Contain("Fix the file"));
         Assert.That(run.Sources, Is.Empty);
@@ -36,13 +37,11 @@ public sealed class DiagnosticTests
     }
 
     [Test]
-    public void Other_json_files_are_ignored_unless_marked()
+    public void A_spec_item_that_is_no_spec_is_SBX002()
     {
-        Assert.That(Run("{ \"name\": \"package\" }", path: "/app/appsettings.json").GeneratorDiagnostics, Is.Empty);
-        var marked = Run("{ \"name\": \"package\", \"note\": \"openapi\" }", new Dictionary<string, string> { ["SandboxesSpec"] = "true" }, "/app/settings.json");
-        Assert.That(marked.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "SBX002" }));
-        var off = Run(Header + "paths: {}\n", new Dictionary<string, string> { ["SandboxesSpec"] = "false" });
-        Assert.That(off.Sources, Is.Empty);
+        var run = Run("{ \"name\": \"package\" }", path: "/app/appsettings.json");
+        Assert.That(run.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "SBX002" }));
+        Assert.That(run.Sources, Is.Empty);
     }
 
     [Test]
@@ -66,8 +65,8 @@ public sealed class DiagnosticTests
                     outside: { $ref: "other.yaml#/components/schemas/X" }
             """);
         Assert.That(run.GeneratorDiagnostics.Select(d => d.Id), Is.EquivalentTo(new[] { "SBX004", "SBX012" }));
-        Assert.That(run.GeneratorDiagnostics.First(d => d.Id == "SBX004").Location.GetLineSpan().StartLinePosition.Line, Is.EqualTo(8));
-        Assert.That(run.Sources["Probe.Models.g.cs"], Does.Contain("global::System.Text.Json.JsonElement? Missing"));
+        Assert.That(run.GeneratorDiagnostics.First(d => d.Id == "SBX004").GetMessage(), Does.Contain("(at #/components/schemas/Thing/properties/missing"));
+        Assert.That(run.Sources["Probe.g.cs"], Does.Contain("global::System.Text.Json.JsonElement? Missing"));
         AssertBuilds(run);
     }
 
@@ -81,7 +80,7 @@ public sealed class DiagnosticTests
                   operationId: weird
                   requestBody:
                     content:
-                      application/x-www-form-urlencoded:
+                      multipart/form-data:
                         schema: { type: object }
                   responses: { "204": { description: ok } }
               /b:
@@ -90,7 +89,7 @@ public sealed class DiagnosticTests
                   responses: { "204": { description: ok } }
             """);
         Assert.That(run.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "SBX005" }));
-        Assert.That(run.Sources["Probe.Client.g.cs"], Does.Contain("FineAsync").And.Not.Contain("WeirdAsync"));
+        Assert.That(run.Sources["Probe.g.cs"], Does.Contain("FineAsync").And.Not.Contain("WeirdAsync"));
         AssertBuilds(run);
     }
 
@@ -106,7 +105,10 @@ public sealed class DiagnosticTests
                     - { name: x, in: matrix, schema: { type: string } }
                   responses: { "204": { description: ok } }
             """);
-        Assert.That(run.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "SBX006" }));
+        // The parameter is skipped with SBX006; Microsoft.OpenApi also says what it read past (SBX013 messages, not warnings).
+        Assert.That(run.GeneratorWarnings.Select(d => d.Id), Is.EqualTo(new[] { "SBX006" }));
+        Assert.That(run.GeneratorDiagnostics.Where(d => d.Id != "SBX006").Select(d => d.Id), Is.All.EqualTo("SBX013"));
+        Assert.That(run.Sources["Probe.g.cs"], Does.Contain(" ProbeAsync(").And.Not.Contain("string? x "));
         AssertBuilds(run);
     }
 
@@ -124,13 +126,13 @@ public sealed class DiagnosticTests
     {
         var run = Run(Header + "paths: {}\n", new Dictionary<string, string>
         {
-            ["SandboxesNamespace"] = "not a namespace",
-            ["SandboxesClientName"] = "bad name",
-            ["SandboxesVisibility"] = "protected",
+            ["Namespace"] = "not a namespace",
+            ["ClientName"] = "bad name",
+            ["Visibility"] = "protected",
         });
         Assert.That(run.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "SBX008", "SBX008", "SBX008" }));
-        Assert.That(run.Sources.Keys, Does.Contain("Probe.Client.g.cs"));
-        Assert.That(run.Sources["Probe.Client.g.cs"], Does.Contain("namespace TestApp.Probe"));
+        Assert.That(run.Sources.Keys, Does.Contain("Probe.g.cs"));
+        Assert.That(run.Sources["Probe.g.cs"], Does.Contain("namespace TestApp.Probe"));
         AssertBuilds(run);
     }
 
@@ -138,8 +140,9 @@ public sealed class DiagnosticTests
     public void Filters_that_match_nothing_are_SBX009()
     {
         var run = Run(Header + "paths:\n  /a:\n    get:\n      responses: { '204': { description: ok } }\n",
-            new Dictionary<string, string> { ["SandboxesIncludeTags"] = "nothing" });
-        Assert.That(run.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "SBX009" }));
+            new Dictionary<string, string> { ["IncludeTags"] = "nothing" });
+        // The unmatched filter itself (SBX014), then the empty result (SBX009).
+        Assert.That(run.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "SBX014", "SBX009" }));
         AssertBuilds(run);
     }
 
@@ -161,7 +164,7 @@ public sealed class DiagnosticTests
         var diagnostic = run.GeneratorDiagnostics.Single();
         Assert.That(diagnostic.Id, Is.EqualTo("SBX010"));
         Assert.That(diagnostic.Severity, Is.EqualTo(DiagnosticSeverity.Info));
-        Assert.That(run.Sources["Probe.Models.g.cs"], Does.Contain("sealed partial class Either : global::Sandboxes.Http.IJsonUnion<Either>"));
+        Assert.That(run.Sources["Probe.g.cs"], Does.Contain("sealed partial class Either : global::Sandboxes.Http.IJsonUnion<Either>"));
         AssertBuilds(run);
     }
 
@@ -179,14 +182,14 @@ public sealed class DiagnosticTests
             """;
         var run = Run(spec, new Dictionary<string, string>
         {
-            ["SandboxesIncludeTags"] = "sandboxes",
-            ["SandboxesIncludePaths"] = "/files/",
-            ["SandboxesIncludeOperations"] = "nothingElse",
+            ["IncludeTags"] = "sandboxes",
+            ["IncludePaths"] = "/files/",
+            ["IncludeOperations"] = "nothingElse",
         });
-        var client = run.Sources["Probe.Client.g.cs"];
+        var client = run.Sources["Probe.g.cs"];
         Assert.That(client, Does.Contain("ListSandboxesAsync").And.Contain("ReadFileAsync").And.Not.Contain("ListTeamsAsync"));
 
-        var byId = Run(spec, new Dictionary<string, string> { ["SandboxesIncludeOperations"] = "listTeams" }).Sources["Probe.Client.g.cs"];
+        var byId = Run(spec, new Dictionary<string, string> { ["IncludeOperations"] = "listTeams" }).Sources["Probe.g.cs"];
         Assert.That(byId, Does.Contain("ListTeamsAsync").And.Not.Contain("ListSandboxesAsync"));
     }
 
@@ -195,19 +198,17 @@ public sealed class DiagnosticTests
     {
         var run = Run(Header + "servers: [{ url: 'https://spec.example.test' }]\npaths: {}\n", new Dictionary<string, string>
         {
-            ["SandboxesNamespace"] = "My.Vendor",
-            ["SandboxesClientName"] = "Vendor",
-            ["SandboxesBaseUrl"] = "https://override.example.test/v2",
-            ["SandboxesProvider"] = "vendor-x",
-            ["SandboxesVisibility"] = "internal",
+            ["Namespace"] = "My.Vendor",
+            ["ClientName"] = "Vendor",
+            ["BaseUrl"] = "https://override.example.test/v2",
+            ["Visibility"] = "internal",
         });
-        Assert.That(run.Sources.Keys, Is.EquivalentTo(new[] { "Vendor.Models.g.cs", "Vendor.Json.g.cs", "Vendor.Client.g.cs" }));
-        var client = run.Sources["Vendor.Client.g.cs"];
+        Assert.That(run.Sources.Keys, Is.EquivalentTo(new[] { "Vendor.g.cs" }));
+        var client = run.Sources["Vendor.g.cs"];
         Assert.That(client, Does.Contain("namespace My.Vendor"));
         Assert.That(client, Does.Contain("internal partial interface IVendorApi"));
-        Assert.That(client, Does.Contain("internal partial class VendorClient"));
+        Assert.That(client, Does.Contain("internal sealed partial class VendorJsonContext"));
         Assert.That(client, Does.Contain("DefaultBaseUrl = \"https://override.example.test/v2\""));
-        Assert.That(client, Does.Contain("\"vendor-x\""));
         AssertBuilds(run);
     }
 
@@ -223,7 +224,7 @@ public sealed class DiagnosticTests
                 Kind: { type: object, properties: { kind: { type: string }, value: { type: string } } }
                 class: { type: object, properties: { "@type": { type: string }, "1st": { type: integer }, "": { type: string } } }
             """);
-        var models = run.Sources["Probe.Models.g.cs"];
+        var models = run.Sources["Probe.g.cs"];
         Assert.That(models, Does.Contain("struct ValueSchema ").And.Contain("class JsonSchema ").And.Contain("record KindSchema").And.Contain("record Class"));
         AssertBuilds(run);
     }
@@ -248,8 +249,8 @@ public sealed class DiagnosticTests
                         schema: { type: object, properties: { a: { type: string } } }
                   responses: { "204": { description: ok } }
             """);
-        var client = run.Sources["Probe.Client.g.cs"];
-        Assert.That(client, Does.Contain("string @class").And.Contain("string? request2").And.Contain("string? cancellationToken2").And.Contain("body2"));
+        var client = run.Sources["Probe.g.cs"];
+        Assert.That(client, Does.Contain("string @class").And.Contain("string? request = default").And.Contain("string? cancellationToken2").And.Contain("body2"));
         AssertBuilds(run);
     }
 
@@ -265,7 +266,7 @@ public sealed class DiagnosticTests
               /v2/sandboxes:
                 get: { responses: { "204": { description: ok } } }
             """);
-        var client = run.Sources["Probe.Client.g.cs"];
+        var client = run.Sources["Probe.g.cs"];
         Assert.That(client, Does.Contain(" PostSandboxesBySandboxIDTimeoutAsync(").And.Contain(" GetV2SandboxesAsync("));
     }
 }

@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using Refit;
 using Sandboxes.Http;
 using Sandboxes.Testing;
 using E2B = Sandboxes.SpecCompiler.Tests.Generated.E2B;
@@ -10,8 +11,9 @@ using Jupyter = Sandboxes.SpecCompiler.Tests.Generated.Jupyter;
 namespace Sandboxes.SpecCompiler.Tests;
 
 /// <summary>
-/// Clients generated from the E2B and Daytona specs call <c>prism mock</c> of the same spec: Prism answers 422 to any
-/// request that breaks the spec and serves the spec's example responses, which the generated models must read.
+/// Refit clients compiled from the E2B, envd, Docker, Jupyter and Daytona specs call <c>prism mock</c> of the same spec:
+/// Prism answers 422 to any request that breaks the spec and serves the spec's example responses, which the generated
+/// models must read. Credentials travel as default headers, as the adapters send them.
 /// </summary>
 [TestFixture]
 [Category("Prism")]
@@ -20,29 +22,28 @@ public sealed class PrismMockTests
 {
     private static readonly HttpClient Http = new();
 
+    private static T Client<T>(Uri baseAddress, System.Text.Json.Serialization.JsonSerializerContext json, params KeyValuePair<string, string>[] headers) =>
+        ProviderClients.For<T>(Http, baseAddress, "prism", json, headers: headers);
+
     [Test]
     public async Task E2b_client_lists_gets_and_creates_sandboxes_against_prism_mock()
     {
         Requires.Prism();
         await using var prism = await PrismProcess.StartMockAsync("specs/e2b/openapi.yml");
-        var client = new E2B.E2BClient(Http, new ApiClientOptions
-        {
-            BaseAddress = prism.BaseAddress,
-            Credentials = ApiCredentials.FromApiKey("e2b_test_key_123456"),
-        });
+        var client = Client<E2B.IE2BApi>(prism.BaseAddress, E2B.E2BJsonContext.Default, KeyValuePair.Create("X-API-Key", "e2b_test_key_123456"));
 
         var listed = await client.GetSandboxesAsync();
         Assert.That(listed, Is.Not.Empty, prism.Output);
         Assert.That(listed[0].SandboxID, Is.Not.Empty);
         Assert.That(listed[0].State, Is.EqualTo(E2B.SandboxState.Running));
 
-        var detail = client.GetSandboxesBySandboxID("sbx-1");
+        var detail = await client.GetSandboxesBySandboxIDAsync("sbx-1");
         Assert.That(detail.StartedAt, Is.Not.EqualTo(default(DateTimeOffset)));
 
         var created = await client.PostSandboxesAsync(new E2B.NewSandbox { TemplateID = "base", Timeout = 60, Metadata = new() { ["purpose"] = "test" } });
         Assert.That(created.SandboxID, Is.Not.Empty, prism.Output);
 
-        var v2 = await client.GetV2SandboxesAsync(state: [E2B.SandboxState.Running, E2B.SandboxState.Paused], limit: 10);
+        var v2 = await client.GetV2SandboxesAsync(state: [E2B.SandboxState.Running.Value, E2B.SandboxState.Paused.Value], limit: 10);
         Assert.That(v2, Is.Not.Null, prism.Output);
     }
 
@@ -51,7 +52,7 @@ public sealed class PrismMockTests
     {
         Requires.Prism();
         await using var prism = await PrismProcess.StartMockAsync("specs/e2b/openapi.yml");
-        var client = new E2B.E2BClient(Http, new ApiClientOptions { BaseAddress = prism.BaseAddress });
+        var client = Client<E2B.IE2BApi>(prism.BaseAddress, E2B.E2BJsonContext.Default);
 
         // No API key: every alternative of the operation's security needs one, so Prism answers 401.
         Assert.That(async () => await client.GetSandboxesAsync(), Throws.InstanceOf<UnauthorizedException>());
@@ -62,19 +63,15 @@ public sealed class PrismMockTests
     {
         Requires.Prism();
         await using var prism = await PrismProcess.StartMockAsync("specs/e2b/envd/envd.yaml");
-        var client = new Envd.EnvdClient(Http, new ApiClientOptions
-        {
-            BaseAddress = prism.BaseAddress,
-            Credentials = new ApiCredentials { SchemeValues = new Dictionary<string, string> { ["AccessTokenAuth"] = "envd-token-123456" } },
-        });
+        var client = Client<Envd.IEnvdApi>(prism.BaseAddress, Envd.EnvdJsonContext.Default, KeyValuePair.Create("X-Access-Token", "envd-token-123456"));
 
-        var file = new ApiFile(new MemoryStream("print('hi')\n"u8.ToArray()), "main.py", "text/x-python");
+        var file = new StreamPart(new MemoryStream("print('hi')\n"u8.ToArray()), "main.py", "text/x-python");
         var entries = await client.PostFilesAsync(path: "/home/user/main.py", username: "user", file: file);
         Assert.That(entries, Is.Not.Empty, prism.Output);
 
-        using var download = client.GetFiles(path: "/home/user/main.py", username: "user");
+        await using var download = await client.GetFilesAsync(path: "/home/user/main.py", username: "user");
         using var reader = new StreamReader(download);
-        Assert.That(reader.ReadToEnd(), Is.Not.Null, prism.Output);
+        Assert.That(await reader.ReadToEndAsync(), Is.Not.Null, prism.Output);
 
         var metrics = await client.GetMetricsAsync();
         Assert.That(metrics, Is.Not.Null, prism.Output);
@@ -88,13 +85,13 @@ public sealed class PrismMockTests
         // so Prism answers with values generated from the schemas instead.
         await using var prism = await PrismProcess.StartMockAsync("specs/docker/v1.55.yaml", extraArguments: "-d");
         // Prism serves the paths without the spec's basePath (/v1.55), so the base address is Prism's root.
-        var client = new Docker.DockerClient(Http, new ApiClientOptions { BaseAddress = prism.BaseAddress });
+        var client = Client<Docker.IDockerApi>(prism.BaseAddress, Docker.DockerJsonContext.Default);
 
         // Generated data is random (an empty list is valid), so only its shape is checked.
         var containers = await client.ContainerListAsync(all: true, filters: """{"status":["running"]}""");
         Assert.That(containers, Is.Not.Null, prism.Output);
 
-        var created = client.ContainerCreate(new Docker.ContainerCreateRequest { Image = "busybox", Cmd = ["sleep", "60"], Labels = new() { ["sandbox"] = "1" } },
+        var created = await client.ContainerCreateAsync(new Docker.ContainerCreateRequest { Image = "busybox", Cmd = ["sleep", "60"], Labels = new() { ["sandbox"] = "1" } },
             name: "sandbox-1");
         Assert.That(created.Id, Is.Not.Null, prism.Output);
 
@@ -111,20 +108,16 @@ public sealed class PrismMockTests
     {
         Requires.Prism();
         await using var prism = await PrismProcess.StartMockAsync("specs/jupyter/api.yaml");
-        var client = new Jupyter.JupyterClient(Http, new ApiClientOptions
-        {
-            BaseAddress = prism.BaseAddress,
-            DefaultHeaders = new Dictionary<string, string> { ["Authorization"] = "token jupyter-token-123" },
-        });
+        var client = Client<Jupyter.IJupyterApi>(prism.BaseAddress, Jupyter.JupyterJsonContext.Default, KeyValuePair.Create("Authorization", "token jupyter-token-123"));
 
         var kernels = await client.GetApiKernelsAsync();
         Assert.That(kernels, Is.Not.Null, prism.Output);
 
-        var started = await client.PostApiKernelsWithResponseAsync(new Jupyter.PostApiKernelsRequest { Name = "python3" });
-        Assert.That(started.StatusCode, Is.EqualTo(201), prism.Output);
-        Assert.That(started.Value.Id, Is.Not.Null, prism.Output);
+        using var started = await client.PostApiKernelsWithResponseAsync(new Jupyter.PostApiKernelsRequest { Name = "python3" });
+        Assert.That(started.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Created), prism.Output);
+        Assert.That(started.Content!.Id, Is.Not.Null, prism.Output);
 
-        var contents = client.GetApiContentsByPath("notebook.ipynb");
+        var contents = await client.GetApiContentsByPathAsync("notebook.ipynb");
         Assert.That(contents, Is.Not.Null, prism.Output);
         await client.DeleteApiKernelsByKernelIdAsync(Guid.NewGuid().ToString());
 
@@ -139,16 +132,12 @@ public sealed class PrismMockTests
     {
         Requires.Prism();
         await using var prism = await PrismProcess.StartMockAsync("specs/daytona/api.json");
-        var client = new Daytona.DaytonaClient(Http, new ApiClientOptions
-        {
-            BaseAddress = prism.BaseAddress,
-            Credentials = ApiCredentials.FromBearerToken("dtn_test_key_123456"),
-        });
+        var client = Client<Daytona.IDaytonaApi>(prism.BaseAddress, Daytona.DaytonaJsonContext.Default, KeyValuePair.Create("Authorization", "Bearer dtn_test_key_123456"));
 
         var sandbox = await client.GetSandboxAsync("my-sandbox");
         Assert.That(sandbox.Id, Is.Not.Empty, prism.Output);
 
-        var list = client.ListSandboxes();
+        var list = await client.ListSandboxesAsync();
         Assert.That(list, Is.Not.Null, prism.Output);
 
         var created = await client.CreateSandboxAsync(new Daytona.CreateSandbox { Name = "test", Labels = new() { ["team"] = "core" } });

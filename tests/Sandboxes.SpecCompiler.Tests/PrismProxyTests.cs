@@ -44,26 +44,24 @@ public sealed class PrismProxyTests
         }
     }
 
-    private BehaviourClient Client() => new(_http, new ApiClientOptions
-    {
-        BaseAddress = _prism.BaseAddress,
-        Credentials = ApiCredentials.FromApiKey("proxy-key-123456"),
-    });
+    private IBehaviourApi Client() =>
+        ProviderClients.For<IBehaviourApi>(_http, _prism.BaseAddress, "behaviour", BehaviourJsonContext.Default, headers: [new("X-API-Key", "proxy-key-123456")]);
 
     [Test]
     public async Task A_conforming_call_passes_through_to_the_server()
     {
-        var echo = await Client().SearchAsync(tags: ["a"], ids: [1, 2], state: State.Running);
+        var echo = await Client().SearchAsync(tags: ["a"], ids: [1, 2], state: State.Running.Value);
         // Prism re-encodes what it forwards (the comma becomes %2C); decoded, it is what the client sent.
         Assert.That(Uri.UnescapeDataString(echo.RawTarget!), Is.EqualTo("/v1/search?tags=a&ids=1,2&state=running"), _prism.Output);
-        Assert.That(Client().GetText(), Is.EqualTo("plain text ✓"));
+        Assert.That(await Client().GetTextAsync(), Is.EqualTo("plain text ✓"));
     }
 
     [Test]
     public void A_request_that_breaks_the_spec_is_refused_with_422()
     {
-        var request = new ApiRequest("GET", "/search").QueryParameter("ids", "not-a-number");
-        var error = Assert.CatchAsync<ProviderException>(async () => await Client().Core.SendForTextAsync(request));
+        // Not expressible through the typed interface (ids are numbers there): sent through the same handlers by hand.
+        using var http = ProviderClients.CreateHttpClient(_http, new Uri(_prism.BaseAddress.AbsoluteUri.TrimEnd('/') + "/"), "behaviour");
+        var error = Assert.CatchAsync<ProviderException>(async () => await http.GetAsync(new Uri("search?ids=not-a-number", UriKind.Relative)));
         Assert.That(error!.StatusCode, Is.EqualTo(422));
         Assert.That(error.ResponseBody, Does.Contain("ids"));
     }

@@ -10,7 +10,7 @@ namespace Sandboxes.Testing;
 /// answers, and killed with its whole process tree on dispose. Its output is kept for failure messages.
 /// <code>
 /// await using var prism = await PrismProcess.StartMockAsync("specs/e2b/openapi.yml");
-/// var client = new E2BClient(http, new ApiClientOptions { BaseAddress = prism.BaseAddress });
+/// var client = RestService.ForGenerated<IE2BApi>(new HttpClient { BaseAddress = prism.BaseAddress }, RefitSettings.ForJsonContext(E2BJsonContext.Default));
 /// </code>
 /// </summary>
 public sealed class PrismProcess : IAsyncDisposable, IDisposable

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using Sandboxes.Generators.Model;
 using Sandboxes.Generators.Parsing;
@@ -9,114 +8,71 @@ namespace Sandboxes.Generators.Emitting
     internal static partial class Emitter
     {
         private const string JsonTypeInfo = "global::System.Text.Json.Serialization.Metadata.JsonTypeInfo";
-        private const string JsonOptions = "global::System.Text.Json.JsonSerializerOptions";
-        private const string Metadata = "global::Sandboxes.Http.JsonMetadata";
 
-        private static string EmitJsonContext(ApiModel api)
+        /// <summary>
+        /// The <c>[JsonSerializable]</c> context of the spec's types: System.Text.Json's own generator writes its metadata, so
+        /// nothing is reflected at run time. Numbers sent as strings are read; property names match exactly (vendors' <c>Id</c>
+        /// and <c>ID</c> can both exist); unknown properties are ignored.
+        /// </summary>
+        private static void WriteJsonContext(SourceWriter writer, ApiModel api)
         {
-            var writer = Start(api);
-            var context = api.ContextName;
-            writer.OpenBlock("namespace " + api.Namespace);
-            WriteSummary(writer, "JSON metadata of every type of " + api.Title + ", written at build time: serialization needs no reflection.");
-            WriteRawTag(writer, "remarks", "Built on the same <c>JsonMetadataServices</c> API System.Text.Json's own generator emits; use <see cref=\"Default\"/> or <see cref=\"TypeInfo{T}\"/>.");
-            writer.WriteLine(GeneratedCodeAttribute);
-            writer.OpenBlock(api.Visibility + " sealed partial class " + context + " : global::System.Text.Json.Serialization.JsonSerializerContext, global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver");
-            writer.WriteLine("private static " + context + "? s_default;");
-            writer.WriteLine();
-            writer.WriteLine("/// <summary>Creates a context bound to <paramref name=\"options\"/> (which must not be in use yet).</summary>");
-            writer.WriteLine("public " + context + "(" + JsonOptions + " options)");
-            writer.WriteLine("    : base(options)");
-            writer.WriteLine("{");
-            writer.WriteLine("}");
-            writer.WriteLine();
-            writer.WriteLine("/// <summary>The shared context, over <see cref=\"global::Sandboxes.Http.JsonMetadata.CreateOptions\"/>.</summary>");
-            writer.WriteLine("public static " + context + " Default => s_default ??= new " + context + "(" + Metadata + ".CreateOptions());");
-            writer.WriteLine();
-            writer.WriteLine("/// <inheritdoc />");
-            writer.WriteLine("protected override " + JsonOptions + "? GeneratedSerializerOptions => null;");
-            writer.WriteLine();
-            writer.WriteLine("/// <summary>The metadata of <typeparamref name=\"T\"/>.</summary>");
-            writer.WriteLine("public " + JsonTypeInfo + "<T> TypeInfo<T>() => (" + JsonTypeInfo + "<T>)Options.GetTypeInfo(typeof(T));");
-            writer.WriteLine();
-            writer.WriteLine("/// <inheritdoc />");
-            writer.OpenBlock("public override " + JsonTypeInfo + "? GetTypeInfo(global::System.Type type)");
-            writer.WriteLine("Options.TryGetTypeInfo(type, out var typeInfo);");
-            writer.WriteLine("return typeInfo;");
-            writer.CloseBlock();
-            writer.WriteLine();
-
-            var creators = new List<KeyValuePair<string, string>>();
+            WriteSummary(writer, "JSON metadata of every type of " + api.Title + ", written at build time by System.Text.Json's generator.");
+            WriteRawTag(writer, "remarks", "Give it to Refit with <c>RefitSettings.ForJsonContext(" + api.ContextName + ".Default)</c>.");
+            // No [GeneratedCode] here: System.Text.Json's generator puts its own on the other half of this partial class.
+            writer.WriteLine("[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(global::System.Text.Json.JsonSerializerDefaults.Web, " +
+                "NumberHandling = global::System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString, PropertyNameCaseInsensitive = false, " +
+                "AllowOutOfOrderMetadataProperties = true)]");
+            var listed = new HashSet<string>();
             foreach (var type in api.Types)
             {
-                creators.Add(new KeyValuePair<string, string>(type.QualifiedName(api.Namespace), CreatorBody(api, type)));
+                var name = type.QualifiedName(api.Namespace);
+                if (listed.Add(name))
+                {
+                    writer.WriteLine("[global::System.Text.Json.Serialization.JsonSerializable(typeof(" + name + "))]");
+                }
+
+                if (type.Kind == TypeKind.Polymorphic)
+                {
+                    // Refit writes a body by its runtime type: an unknown variant needs its own metadata.
+                    writer.WriteLine("[global::System.Text.Json.Serialization.JsonSerializable(typeof(" + name.Substring(0, name.Length - type.Name.Length) + type.UnknownVariantName + "))]");
+                }
             }
 
-            foreach (var type in api.JsonTypes)
+            foreach (var type in api.JsonTypes.Where(t => !t.IsGenerated))
             {
-                if (type.IsGenerated)
+                if (!listed.Add(type.CSharp))
                 {
                     continue;
                 }
 
-                var body = type.Kind switch
+                if (type.Kind == TypeKind.BuiltIn)
                 {
-                    TypeKind.List => Metadata + ".List<" + type.Element!.CSharp + ">(options)",
-                    TypeKind.Map => Metadata + ".Map<" + type.Element!.CSharp + ">(options)",
-                    TypeKind.NullableValue when type.Element!.Kind != TypeKind.BuiltIn => Metadata + ".Nullable<" + type.Element.CSharp + ">(options)",
-                    _ => null,
-                };
-                if (body is not null)
+                    // System.Text.Json's generator names the metadata of its built-in types itself (it reads their converters by that name).
+                    writer.WriteLine("[global::System.Text.Json.Serialization.JsonSerializable(typeof(" + type.CSharp + "))]");
+                }
+                else
                 {
-                    creators.Add(new KeyValuePair<string, string>(type.CSharp, body));
+                    writer.WriteLine("[global::System.Text.Json.Serialization.JsonSerializable(typeof(" + type.CSharp + "), TypeInfoPropertyName = " + Naming.Literal(InfoName(type)) + ")]");
                 }
             }
 
-            writer.OpenBlock(JsonTypeInfo + "? global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver.GetTypeInfo(global::System.Type type, " + JsonOptions + " options)");
-            for (var i = 0; i < creators.Count; i++)
+            if (listed.Count == 0)
             {
-                writer.OpenBlock("if (type == typeof(" + creators[i].Key + "))");
-                writer.WriteLine("return Create" + i.ToString(CultureInfo.InvariantCulture) + "(options);");
-                writer.CloseBlock();
-                writer.WriteLine();
+                // System.Text.Json's generator ignores a context without [JsonSerializable]: one entry keeps it a working context.
+                writer.WriteLine("[global::System.Text.Json.Serialization.JsonSerializable(typeof(global::System.Text.Json.JsonElement))]");
             }
 
-            writer.WriteLine("return " + Metadata + ".BuiltIn(type, options);");
+            writer.OpenBlock(api.Visibility + " sealed partial class " + api.ContextName + " : global::System.Text.Json.Serialization.JsonSerializerContext");
             writer.CloseBlock();
-            for (var i = 0; i < creators.Count; i++)
-            {
-                writer.WriteLine();
-                writer.WriteLine("private static " + JsonTypeInfo + " Create" + i.ToString(CultureInfo.InvariantCulture) + "(" + JsonOptions + " options) =>");
-                writer.Indent();
-                writer.WriteLine(creators[i].Value + ";");
-                writer.Unindent();
-            }
-
-            writer.CloseBlock();
-            writer.CloseBlock();
-            return writer.ToString();
         }
 
-        private static string CreatorBody(ApiModel api, TypeModel type)
+        /// <summary>A property name for the metadata of a list, map or nullable value, prefixed so it cannot meet a schema's name.</summary>
+        private static string InfoName(TypeRef type) => "Of" + type.Kind switch
         {
-            var name = type.QualifiedName(api.Namespace);
-            switch (type.Kind)
-            {
-                case TypeKind.Enum:
-                    return Metadata + ".Value<" + name + ">(options, new global::Sandboxes.Http.StringEnumJsonConverter<" + name + ">())";
-                case TypeKind.Union:
-                    return Metadata + ".Value<" + name + ">(options, new global::Sandboxes.Http.JsonUnionConverter<" + name + ">())";
-                case TypeKind.Polymorphic:
-                    var variants = string.Join(", ", type.Variants.Select(v => "[" + Naming.Literal(v.Tag ?? v.Name) + "] = typeof(" + v.Type.CSharp + ")"));
-                    return Metadata + ".Value<" + name + ">(options, new global::Sandboxes.Http.DiscriminatedJsonConverter<" + name + ">(" +
-                        Naming.Literal(type.Discriminator) + ", new global::System.Collections.Generic.Dictionary<string, global::System.Type> { " + variants + " }, " +
-                        "static json => new global::" + api.Namespace + "." + type.UnknownVariantName + "(json)))";
-                default:
-                    var properties = type.Properties.Select(p =>
-                        Metadata + ".Property<" + name + ", " + p.CSharpType + ">(options, " + Naming.Literal(p.Name) + ", " + Naming.Literal(p.JsonName) +
-                        ", static o => o." + p.Name + ", static (o, v) => o." + p.Name + " = v, " + (p.Nullable && !p.Required ? "true" : "false") + ")");
-                    return Metadata + ".Object<" + name + ">(options, static () => new " + name + "(), () => new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfo[]\n{\n    " +
-                        string.Join(",\n    ", properties) + (type.Properties.Count > 0 ? ",\n" : "\n") + "})";
-            }
-        }
+            TypeKind.List => InfoName(type.Element!).Substring(2) + "List",
+            TypeKind.Map => InfoName(type.Element!).Substring(2) + "Map",
+            TypeKind.NullableValue => "Nullable" + InfoName(type.Element!).Substring(2),
+            _ => Parsing.Naming.Pascal(type.Name.Replace("global::", string.Empty).Replace("[]", "Array")),
+        };
     }
 }

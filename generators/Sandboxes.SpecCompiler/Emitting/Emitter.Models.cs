@@ -6,10 +6,8 @@ namespace Sandboxes.Generators.Emitting
 {
     internal static partial class Emitter
     {
-        private static string EmitModels(ApiModel api)
+        private static void WriteModels(SourceWriter writer, ApiModel api)
         {
-            var writer = Start(api);
-            writer.OpenBlock("namespace " + api.Namespace);
             var first = true;
             foreach (var type in api.Types)
             {
@@ -35,9 +33,6 @@ namespace Sandboxes.Generators.Emitting
                         break;
                 }
             }
-
-            writer.CloseBlock();
-            return writer.ToString();
         }
 
         private static void WriteRecord(SourceWriter writer, ApiModel api, TypeModel type)
@@ -63,6 +58,13 @@ namespace Sandboxes.Generators.Emitting
 
                 WriteSummary(writer, property.Doc ?? "The `" + property.JsonName + "` value.", notes is null ? null : (property.Doc is null ? notes : property.Doc + "\n" + notes));
                 var initializer = !property.Nullable && !property.Type.IsValueType ? " = default!;" : string.Empty;
+                writer.WriteLine("[global::System.Text.Json.Serialization.JsonPropertyName(" + Naming.Literal(property.JsonName) + ")]");
+                if (property.Nullable && !property.Required)
+                {
+                    // An optional value left null is left out of a request, as the spec allows, rather than sent as null.
+                    writer.WriteLine("[global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]");
+                }
+
                 writer.WriteLine("public " + property.CSharpType + " " + property.Name + " { get; set; }" + initializer);
             }
 
@@ -116,14 +118,32 @@ namespace Sandboxes.Generators.Emitting
             WriteRawTag(writer, "remarks", "One of several types, told apart by the <c>" + Escape(type.Discriminator ?? string.Empty) + "</c> property (" + tags +
                 "). A value the spec does not list is read as <see cref=\"" + type.UnknownVariantName + "\"/>.");
             writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine("[global::System.Text.Json.Serialization.JsonConverter(typeof(" + type.Name + "JsonConverter))]");
             writer.OpenBlock(api.Visibility + " abstract partial record " + type.Name);
+            writer.CloseBlock();
+            writer.WriteLine();
+            var variants = string.Join(", ", type.Variants.Select(v => "[" + Naming.Literal(v.Tag ?? v.Name) + "] = typeof(" + v.Type.CSharp + ")"));
+            WriteRawTag(writer, "summary", "Reads a <see cref=\"" + type.Name + "\"/> by its <c>" + Escape(type.Discriminator ?? string.Empty) + "</c> value and writes it as its own type.");
+            writer.WriteLine(GeneratedCodeAttribute);
+            writer.OpenBlock(api.Visibility + " sealed class " + type.Name + "JsonConverter : global::Sandboxes.Http.DiscriminatedJsonConverter<" + type.QualifiedName(api.Namespace) + ">");
+            writer.WriteLine("/// <summary>Creates the converter with the spec's discriminator values.</summary>");
+            writer.WriteLine("public " + type.Name + "JsonConverter()");
+            writer.WriteLine("    : base(" + Naming.Literal(type.Discriminator) + ", new global::System.Collections.Generic.Dictionary<string, global::System.Type> { " + variants + " }, " +
+                "static json => new global::" + api.Namespace + "." + type.UnknownVariantName + "(json))");
+            writer.WriteLine("{");
+            writer.WriteLine("}");
             writer.CloseBlock();
             writer.WriteLine();
             WriteRawTag(writer, "summary", "A <see cref=\"" + type.Name + "\"/> whose <c>" + Escape(type.Discriminator ?? string.Empty) + "</c> value the spec does not list; it keeps the raw JSON, which is written back unchanged.");
             writer.WriteLine(GeneratedCodeAttribute);
-            writer.OpenBlock(api.Visibility + " sealed partial record " + type.UnknownVariantName + " : " + type.QualifiedName(api.Namespace) + ", global::Sandboxes.Http.IUnknownVariant");
+            writer.WriteLine("[global::System.Text.Json.Serialization.JsonConverter(typeof(global::Sandboxes.Http.UnknownVariantJsonConverter<" + type.UnknownVariantName + ">))]");
+            writer.OpenBlock(api.Visibility + " sealed partial record " + type.UnknownVariantName + " : " + type.QualifiedName(api.Namespace) + ", global::Sandboxes.Http.IUnknownVariant, " +
+                "global::Sandboxes.Http.IUnknownVariantFactory<" + type.UnknownVariantName + ">");
             writer.WriteLine("/// <summary>Wraps the raw JSON of the value.</summary>");
             writer.WriteLine("public " + type.UnknownVariantName + "(global::System.Text.Json.JsonElement json) => Json = json;");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>Wraps the raw JSON of the value.</summary>");
+            writer.WriteLine("public static " + type.UnknownVariantName + " FromJson(global::System.Text.Json.JsonElement json) => new(json);");
             writer.WriteLine();
             writer.WriteLine("/// <summary>The raw JSON value.</summary>");
             writer.WriteLine("public global::System.Text.Json.JsonElement Json { get; }");
@@ -136,6 +156,7 @@ namespace Sandboxes.Generators.Emitting
             WriteSummary(writer, type.Doc ?? name + " (a schema of " + api.Title + ").",
                 "An extensible enum: a value the server sends that is not listed here still reads, compares and writes back unchanged.");
             writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine("[global::System.Text.Json.Serialization.JsonConverter(typeof(global::Sandboxes.Http.StringEnumJsonConverter<" + name + ">))]");
             writer.OpenBlock(api.Visibility + " readonly partial struct " + name + " : global::System.IEquatable<" + name + ">, global::Sandboxes.Http.IStringEnum<" + name + ">");
             writer.WriteLine("private readonly string? _value;");
             writer.WriteLine();
@@ -184,6 +205,7 @@ namespace Sandboxes.Generators.Emitting
             WriteSummary(writer, type.Doc ?? name + " (a schema of " + api.Title + ").",
                 "One of several shapes (" + string.Join(", ", type.Variants.Select(v => "`" + v.Name + "`")) + ") with nothing in the JSON that says which: the raw JSON is kept, the `As...` accessors read it as one shape or return null.");
             writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine("[global::System.Text.Json.Serialization.JsonConverter(typeof(global::Sandboxes.Http.JsonUnionConverter<" + name + ">))]");
             writer.OpenBlock(api.Visibility + " sealed partial class " + name + " : global::Sandboxes.Http.IJsonUnion<" + name + ">");
             writer.WriteLine("/// <summary>Wraps a raw JSON value.</summary>");
             writer.WriteLine("public " + name + "(global::System.Text.Json.JsonElement json) => Json = json;");
@@ -199,11 +221,12 @@ namespace Sandboxes.Generators.Emitting
             foreach (var variant in type.Variants)
             {
                 var nullableType = variant.Type.IsValueType ? variant.Type.CSharp + "?" : variant.Type.CSharpNullable;
+                var infoType = variant.Type.IsValueType ? variant.Type.CSharp + "?" : variant.Type.CSharp;
                 writer.WriteLine();
                 writer.WriteLine("/// <summary>The value read as <c>" + Escape(variant.Type.CSharp.Replace("global::", string.Empty)) + "</c>, or null when it does not read as one.</summary>");
                 writer.OpenBlock("public " + nullableType + " As" + variant.Name + "()");
                 writer.OpenBlock("try");
-                writer.WriteLine("return global::System.Text.Json.JsonSerializer.Deserialize(Json, " + api.QualifiedContext + ".Default.TypeInfo<" + nullableType + ">());");
+                writer.WriteLine("return global::System.Text.Json.JsonSerializer.Deserialize(Json, " + "(" + JsonTypeInfo + "<" + infoType + ">)" + api.QualifiedContext + ".Default.GetTypeInfo(typeof(" + infoType + "))!);");
                 writer.CloseBlock();
                 writer.OpenBlock("catch (global::System.Exception e) when (e is global::System.Text.Json.JsonException or global::System.InvalidOperationException or global::System.FormatException)");
                 writer.WriteLine("return null;");
@@ -213,7 +236,7 @@ namespace Sandboxes.Generators.Emitting
                 {
                     writer.WriteLine();
                     writer.WriteLine("/// <summary>Holds <paramref name=\"value\"/> as its JSON.</summary>");
-                    writer.WriteLine("public static implicit operator " + name + "(" + variant.Type.CSharp + " value) => new " + name + "(global::System.Text.Json.JsonSerializer.SerializeToElement(value, " + api.QualifiedContext + ".Default.TypeInfo<" + variant.Type.CSharp + ">()));");
+                    writer.WriteLine("public static implicit operator " + name + "(" + variant.Type.CSharp + " value) => new " + name + "(global::System.Text.Json.JsonSerializer.SerializeToElement(value, " + "(" + JsonTypeInfo + "<" + variant.Type.CSharp + ">)" + api.QualifiedContext + ".Default.GetTypeInfo(typeof(" + variant.Type.CSharp + "))!));");
                 }
             }
 

@@ -10,29 +10,22 @@ namespace Sandboxes.Generators.Model
         string? Description,
         string Version,
         string DefaultBaseUrl,
-        EquatableArray<ServerVariableModel> ServerVariables,
-        string ProviderName,
-        EquatableArray<SecuritySchemeModel> SecuritySchemes,
         EquatableArray<TypeModel> Types,
         EquatableArray<OperationModel> Operations,
         EquatableArray<TypeRef> JsonTypes)
     {
         public string InterfaceName => "I" + ClientName + "Api";
 
-        public string ClassName => ClientName + "Client";
+        public string StreamsName => ClientName + "ApiStreams";
 
         public string ContextName => ClientName + "JsonContext";
 
         public string QualifiedContext => "global::" + Namespace + "." + ContextName;
     }
 
-    internal sealed record ServerVariableModel(string Name, string Default);
-
-    internal sealed record SecuritySchemeModel(string Key, string FieldName, string Kind, string Location, string ParameterName);
-
     /// <summary>The result of parsing one spec: a model (null when nothing could be generated) and the diagnostics to report.</summary>
     internal sealed record ParseResult(ApiModel? Api, EquatableArray<DiagnosticInfo> Diagnostics);
 
-    /// <summary>A diagnostic as data: the descriptor id, where, and the message arguments.</summary>
-    internal sealed record DiagnosticInfo(string Id, string FilePath, int Line, int Column, EquatableArray<string> Arguments);
+    /// <summary>A diagnostic as data: the descriptor id, the spec file, the JSON pointer into it (or empty), and the message arguments.</summary>
+    internal sealed record DiagnosticInfo(string Id, string FilePath, string Pointer, EquatableArray<string> Arguments);
 }

@@ -1,14 +1,12 @@
 namespace Sandboxes.Generators.Model
 {
-    internal enum ParameterLocation
+    internal enum ParameterKind
     {
         Path,
         Query,
         Header,
-        Cookie,
         Body,
         Part,
-        FormField,
     }
 
     internal enum BodyKind
@@ -47,11 +45,13 @@ namespace Sandboxes.Generators.Model
         ResponseKind ResponseKind,
         TypeRef? ResponseType,
         string? ResponseContentType,
-        EquatableArray<string> ResponseHeaders,
-        EquatableArray<EquatableArray<string>> Security)
+        EquatableArray<string> ResponseHeaders)
     {
         /// <summary>True when a <c>...WithResponse</c> twin is generated: a JSON response whose spec declares headers.</summary>
         public bool HasResponseTwin => ResponseKind == ResponseKind.Json && ResponseHeaders.Count > 0;
+
+        /// <summary>True when the response is read item by item (server-sent events or JSON lines) through a stream helper.</summary>
+        public bool IsStreamed => ResponseKind is ResponseKind.ServerSentEvents or ResponseKind.EventData or ResponseKind.JsonLines;
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ namespace Sandboxes.Generators.Model
     internal sealed record ParameterModel(
         string Name,
         string WireName,
-        ParameterLocation Location,
+        ParameterKind Location,
         string CSharpType,
         bool Required,
         string? Doc,

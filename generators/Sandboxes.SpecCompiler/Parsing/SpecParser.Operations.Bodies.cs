@@ -1,98 +1,86 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.OpenApi;
 using Sandboxes.Generators.Model;
-using Sandboxes.Generators.Reading;
 
 namespace Sandboxes.Generators.Parsing
 {
     /// <summary>Request bodies: JSON, multipart, form, binary or text, chosen from the media types the operation accepts.</summary>
     internal sealed partial class SpecParser
     {
-        private (BodyKind Kind, string? ContentType)? ReadRequestBody(string name, string method, string path, MapNode requestBody,
-            List<ParameterModel> parameters, HashSet<string> used)
+        private (BodyKind Kind, string? ContentType)? ReadRequestBody(string name, string method, string path, IOpenApiRequestBody requestBody,
+            List<ParameterModel> parameters, HashSet<string> used, string pointer)
         {
-            var content = requestBody.Map("content");
-            if (content is null || content.Entries.Count == 0)
+            var content = requestBody.Content;
+            if (content is null || content.Count == 0)
             {
                 return (BodyKind.None, null);
             }
 
-            var required = requestBody.Bool("required");
-            var doc = Doc(requestBody);
-            var media = content.Entries.Select(e => e.Key).ToList();
-            SpecNode? SchemaOf(string mediaType) => (content[mediaType] as MapNode)?["schema"];
+            var required = requestBody.Required;
+            var doc = Trimmed(requestBody.Description);
+            var media = content.Keys.ToList();
+            IOpenApiSchema? SchemaOf(string mediaType) => content[mediaType]?.Schema;
+            string At(string mediaType) => pointer + "/content/" + Escape(mediaType) + "/schema";
 
             var json = media.FirstOrDefault(IsJsonMediaType);
-            if (json is not null && !IsBinarySchema(SchemaOf(json)))
+            if (json is not null && !IsBinary(Target(SchemaOf(json))))
             {
-                var resolved = ResolveSchema(SchemaOf(json), name + "Request");
+                var resolved = ResolveSchema(SchemaOf(json), name + "Request", At(json));
                 parameters.Add(BodyParameter(Naming.Unique("body", used), "body", resolved, required, doc));
                 return (BodyKind.Json, json);
             }
 
-            var form = media.FirstOrDefault(m => m.StartsWith("multipart/", StringComparison.Ordinal)) ?? media.FirstOrDefault(m => m == "application/x-www-form-urlencoded");
-            if (form is not null)
+            var multipart = media.FirstOrDefault(m => m.StartsWith("multipart/", StringComparison.Ordinal));
+            if (multipart is not null)
             {
-                var multipart = form.StartsWith("multipart/", StringComparison.Ordinal);
-                var schema = Deref(SchemaOf(form)) as MapNode;
-                var properties = new List<KeyValuePair<string, SpecNode>>();
+                var properties = new List<KeyValuePair<string, IOpenApiSchema>>();
                 var requiredFields = new HashSet<string>(StringComparer.Ordinal);
-                if (schema is not null)
+                if (SchemaOf(multipart) is { } schema)
                 {
-                    CollectProperties(schema, properties, requiredFields, 0, new HashSet<SpecNode>(ReferenceComparer.Instance));
+                    CollectProperties(schema, properties, requiredFields, 0, new HashSet<IOpenApiSchema>(ReferenceEqualityComparer.Instance));
                 }
 
                 if (properties.Count == 0)
                 {
-                    Report("SBX005", requestBody, method, path, $"the {form} body has no declared fields");
+                    Report("SBX005", At(multipart), method, path, $"the {multipart} body has no declared fields");
                     return null;
                 }
 
                 foreach (var property in properties)
                 {
-                    var field = Deref(property.Value) as MapNode ?? new MapNode(0, 0);
-                    parameters.Add(FieldParameter(name, property.Key, field, required && requiredFields.Contains(property.Key), multipart, Doc(field), used));
+                    parameters.Add(PartParameter(name, property.Key, property.Value, required && requiredFields.Contains(property.Key), Doc(Target(property.Value)),
+                        At(multipart) + "/properties/" + Escape(property.Key), used));
                 }
 
-                return (multipart ? BodyKind.Multipart : BodyKind.Form, form);
+                return (BodyKind.Multipart, multipart);
             }
 
-            var text = media.FirstOrDefault(m => m.StartsWith("text/", StringComparison.Ordinal) && !IsBinarySchema(SchemaOf(m)));
-            var binary = media.FirstOrDefault(m => m == "application/octet-stream") ?? media.FirstOrDefault(m => !m.StartsWith("text/", StringComparison.Ordinal) || IsBinarySchema(SchemaOf(m)));
+            if (media.Contains("application/x-www-form-urlencoded"))
+            {
+                // Refit writes a form from a dictionary (or an object's properties): the fields are the spec's, the values strings.
+                const string form = "global::System.Collections.Generic.IDictionary<string, string>";
+                parameters.Add(new ParameterModel(Naming.Unique("form", used), "form", ParameterKind.Body, required ? form : form + "?", required, doc, "Form", true, false, null));
+                return (BodyKind.Form, "application/x-www-form-urlencoded");
+            }
+
+            var text = media.FirstOrDefault(m => m.StartsWith("text/", StringComparison.Ordinal) && !IsBinary(Target(SchemaOf(m))));
+            var binary = media.FirstOrDefault(m => m == "application/octet-stream") ?? media.FirstOrDefault(m => !m.StartsWith("text/", StringComparison.Ordinal) || IsBinary(Target(SchemaOf(m))));
             if (binary is not null)
             {
-                parameters.Add(new ParameterModel(Naming.Unique("body", used), "body", ParameterLocation.Body, "global::System.IO.Stream" + (required ? string.Empty : "?"), required, doc, "Form", true, false, null));
+                parameters.Add(new ParameterModel(Naming.Unique("body", used), "body", ParameterKind.Body, "global::System.IO.Stream" + (required ? string.Empty : "?"), required, doc, "Form", true, false, null));
                 return (BodyKind.Stream, binary == "*/*" ? "application/octet-stream" : binary);
             }
 
             if (text is not null)
             {
-                parameters.Add(new ParameterModel(Naming.Unique("body", used), "body", ParameterLocation.Body, required ? "string" : "string?", required, doc, "Form", true, false, null));
+                parameters.Add(new ParameterModel(Naming.Unique("body", used), "body", ParameterKind.Body, required ? "string" : "string?", required, doc, "Form", true, false, null));
                 return (BodyKind.Text, text);
             }
 
-            Report("SBX005", requestBody, method, path, "its request body media types (" + string.Join(", ", media) + ") are not supported");
+            Report("SBX005", pointer, method, path, "its request body media types (" + string.Join(", ", media) + ") are not supported");
             return null;
-        }
-
-        private List<string> Consumes(MapNode operation) =>
-            (operation.Seq("consumes") ?? _root.Seq("consumes"))?.Items.OfType<ScalarNode>().Select(s => s.Value ?? string.Empty).ToList() ?? new List<string> { "application/json" };
-
-        private List<string> Produces(MapNode operation) =>
-            (operation.Seq("produces") ?? _root.Seq("produces"))?.Items.OfType<ScalarNode>().Select(s => s.Value ?? string.Empty).ToList() ?? new List<string> { "application/json" };
-
-        private bool IsBinarySchema(SpecNode? node)
-        {
-            var schema = Deref(node) as MapNode;
-            if (schema is null)
-            {
-                return false;
-            }
-
-            var types = TypeList(schema);
-            return types.Contains("file") || (types.Contains("string") && schema.String("format") == "binary") ||
-                (types.Contains("string") && schema.String("contentEncoding") == "binary");
         }
 
         private static bool IsJsonMediaType(string mediaType) =>

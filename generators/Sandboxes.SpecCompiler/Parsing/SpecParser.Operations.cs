@@ -1,43 +1,40 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net.Http;
 using System.Text.RegularExpressions;
+using Microsoft.OpenApi;
 using Sandboxes.Generators.Model;
-using Sandboxes.Generators.Reading;
 
 namespace Sandboxes.Generators.Parsing
 {
     internal sealed partial class SpecParser
     {
-        private static readonly string[] Methods = { "get", "put", "post", "delete", "options", "head", "patch", "trace" };
-        private static readonly Regex KeyPrefixName = new Regex(@"^(?<base>[^{}]+)\.\{[^{}]+\}$", RegexOptions.CultureInvariant);
-        private static readonly HashSet<string> IgnoredHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Accept", "Content-Type", "Authorization" };
+        private static readonly HttpMethod[] Methods = { HttpMethod.Get, HttpMethod.Put, HttpMethod.Post, HttpMethod.Delete, HttpMethod.Options, HttpMethod.Head, HttpMethod.Patch };
+        private static readonly Regex KeyPrefixName = new(@"^(?<base>[^{}]+)\.\{[^{}]+\}$", RegexOptions.CultureInvariant);
+        private static readonly HashSet<string> IgnoredHeaders = new(StringComparer.OrdinalIgnoreCase) { "Accept", "Content-Type", "Authorization" };
 
-        private EquatableArray<OperationModel> ReadOperations(Dictionary<string, SecuritySchemeModel> schemes)
+        private EquatableArray<OperationModel> ReadOperations()
         {
             var operations = new List<OperationModel>();
-            var usedNames = new HashSet<string>(StringComparer.Ordinal) { _clientName + "Client", "Core", "JsonContext", "DefaultBaseUrl", "ServerVariableDefaults" };
+            var usedNames = new HashSet<string>(StringComparer.Ordinal);
             usedNames.UnionWith(ReservedMemberNames);
-            var options = _input.Options;
-            var filtered = options.IncludeTags.Count + options.IncludePaths.Count + options.IncludeOperations.Count > 0;
+            var matchedFilters = new HashSet<string>(StringComparer.Ordinal);
 
-            foreach (var pathEntry in _root.Map("paths")?.Entries ?? new List<KeyValuePair<string, SpecNode>>())
+            foreach (var pathEntry in _document.Paths ?? new OpenApiPaths())
             {
-                if (Deref(pathEntry.Value) is not MapNode pathItem)
-                {
-                    continue;
-                }
-
+                var pathItem = pathEntry.Value;
                 foreach (var method in Methods)
                 {
-                    _cancellationToken.ThrowIfCancellationRequested();
-                    if (pathItem.Map(method) is not { } operation || (filtered && !Included(operation, pathEntry.Key)))
+                    if (pathItem.Operations is null || !pathItem.Operations.TryGetValue(method, out var operation) ||
+                        (_request.Filtered && !Included(operation, pathEntry.Key, matchedFilters)))
                     {
                         continue;
                     }
 
-                    var name = OperationName(operation, method, pathEntry.Key, usedNames);
-                    var model = ReadOperation(name, method.ToUpperInvariant(), pathEntry.Key, pathItem, operation, schemes);
+                    var pointer = "#/paths/" + Escape(pathEntry.Key) + "/" + method.Method.ToLowerInvariant();
+                    var name = OperationName(operation, method.Method, pathEntry.Key, usedNames);
+                    var model = ReadOperation(name, method.Method, pathEntry.Key, pathItem, operation, pointer);
                     if (model is not null)
                     {
                         operations.Add(model);
@@ -45,43 +42,76 @@ namespace Sandboxes.Generators.Parsing
                 }
             }
 
-            if (filtered && operations.Count == 0)
+            if (_request.Filtered)
             {
-                Report("SBX009", _root, FileName(_input.Path));
+                ReportUnmatchedFilters(matchedFilters);
+                if (operations.Count == 0)
+                {
+                    Report("SBX009", "#/paths", FileName(_request.Path));
+                }
             }
 
             return operations.ToEquatableArray();
         }
 
-        private bool Included(MapNode operation, string path)
+        private bool Included(OpenApiOperation operation, string path, HashSet<string> matched)
         {
-            var options = _input.Options;
-            var tags = operation.Seq("tags")?.Items.OfType<ScalarNode>().Select(t => t.Value) ?? Enumerable.Empty<string?>();
-            if (tags.Any(t => t is not null && options.IncludeTags.Contains(t, StringComparer.OrdinalIgnoreCase)))
+            var included = false;
+            foreach (var tag in operation.Tags?.Select(t => t.Name) ?? Enumerable.Empty<string?>())
             {
-                return true;
+                var filter = tag is null ? null : _request.IncludeTags.FirstOrDefault(t => string.Equals(t, tag, StringComparison.OrdinalIgnoreCase));
+                if (filter is not null)
+                {
+                    matched.Add("tag:" + filter);
+                    included = true;
+                }
             }
 
-            if (options.IncludePaths.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal)))
+            foreach (var prefix in _request.IncludePaths.Where(prefix => path.StartsWith(prefix, StringComparison.Ordinal)))
             {
-                return true;
+                matched.Add("path:" + prefix);
+                included = true;
             }
 
-            var id = operation.String("operationId");
-            return id is not null && options.IncludeOperations.Contains(id, StringComparer.Ordinal);
+            if (operation.OperationId is { } id && _request.IncludeOperations.Contains(id))
+            {
+                matched.Add("operation:" + id);
+                included = true;
+            }
+
+            return included;
         }
 
-        private static string OperationName(MapNode operation, string method, string path, HashSet<string> used)
+        /// <summary>A filter that matches nothing is most likely misspelt: say so, since the operation it meant is silently missing.</summary>
+        private void ReportUnmatchedFilters(HashSet<string> matched)
+        {
+            foreach (var tag in _request.IncludeTags.Where(t => !matched.Contains("tag:" + t)))
+            {
+                Report("SBX014", "#/paths", tag, FileName(_request.Path), "tag");
+            }
+
+            foreach (var prefix in _request.IncludePaths.Where(p => !matched.Contains("path:" + p)))
+            {
+                Report("SBX014", "#/paths", prefix, FileName(_request.Path), "path");
+            }
+
+            foreach (var id in _request.IncludeOperations.Where(o => !matched.Contains("operation:" + o)))
+            {
+                Report("SBX014", "#/paths", id, FileName(_request.Path), "operationId");
+            }
+        }
+
+        private static string OperationName(OpenApiOperation operation, string method, string path, HashSet<string> used)
         {
             string name;
-            if (operation.String("operationId") is { Length: > 0 } id)
+            if (operation.OperationId is { Length: > 0 } id)
             {
                 name = Naming.Pascal(id, "Operation");
             }
             else
             {
                 // No operationId (E2B, Hopx, Blaxel): method, then each path segment; a parameter segment reads "By{Name}".
-                name = Naming.Pascal(method);
+                name = Naming.Pascal(method.ToLowerInvariant());
                 foreach (var segment in path.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
                 {
                     name += segment.StartsWith("{", StringComparison.Ordinal) ? "By" + Naming.Pascal(segment.Trim('{', '}', '*')) : Naming.Pascal(segment, string.Empty).TrimStart('_');
@@ -94,91 +124,50 @@ namespace Sandboxes.Generators.Parsing
             }
 
             var candidate = name;
-            for (var i = 2; used.Contains(candidate) || used.Contains(candidate + "Async") || used.Contains(candidate + "WithResponse") || used.Contains(candidate + "WithResponseAsync"); i++)
+            for (var i = 2; used.Contains(candidate) || used.Contains(candidate + "WithResponse") || used.Contains(candidate + "Stream"); i++)
             {
                 candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             used.Add(candidate);
-            used.Add(candidate + "Async");
             used.Add(candidate + "WithResponse");
-            used.Add(candidate + "WithResponseAsync");
+            used.Add(candidate + "Stream");
             return candidate;
         }
 
-        private OperationModel? ReadOperation(string name, string method, string path, MapNode pathItem, MapNode operation,
-            Dictionary<string, SecuritySchemeModel> schemes)
+        private OperationModel? ReadOperation(string name, string method, string path, IOpenApiPathItem pathItem, OpenApiOperation operation, string pointer)
         {
             var parameters = new List<ParameterModel>();
-            // "request" is the local the request builder uses; "cancellationToken" ends every signature.
-            var usedParameterNames = new HashSet<string>(StringComparer.Ordinal) { "cancellationToken", "request" };
-            var declared = MergedParameters(pathItem, operation);
+            // "cancellationToken" ends every signature.
+            var usedParameterNames = new HashSet<string>(StringComparer.Ordinal) { "cancellationToken" };
             var bodyKind = BodyKind.None;
             string? bodyContentType = null;
-            var formData = new List<MapNode>();
 
-            foreach (var parameter in declared)
+            foreach (var (parameter, parameterPointer) in MergedParameters(pathItem, operation, pointer))
             {
-                var wireName = parameter.String("name") ?? string.Empty;
-                var location = parameter.String("in");
-                switch (location)
+                var wireName = parameter.Name ?? string.Empty;
+                switch (parameter.In)
                 {
-                    case "path":
-                    case "query":
-                    case "header":
-                    case "cookie":
-                        if (location == "header" && IgnoredHeaders.Contains(wireName))
+                    case ParameterLocation.Path:
+                    case ParameterLocation.Query:
+                    case ParameterLocation.Header:
+                        if (parameter.In == ParameterLocation.Header && IgnoredHeaders.Contains(wireName))
                         {
                             continue;
                         }
 
-                        parameters.Add(ReadSimpleParameter(name, path, parameter, wireName, location, usedParameterNames));
-                        break;
-                    case "body":
-                        var consumes = Consumes(operation);
-                        var schema = parameter["schema"];
-                        var binary = IsBinarySchema(schema) || !consumes.Any(IsJsonMediaType);
-                        var bodyName = Naming.Unique("body", usedParameterNames);
-                        if (binary)
-                        {
-                            bodyKind = BodyKind.Stream;
-                            bodyContentType = consumes.FirstOrDefault(c => !IsJsonMediaType(c)) ?? "application/octet-stream";
-                            parameters.Add(new ParameterModel(bodyName, wireName, ParameterLocation.Body, "global::System.IO.Stream" + (parameter.Bool("required") ? string.Empty : "?"),
-                                parameter.Bool("required"), Doc(parameter), "Form", true, false, null));
-                        }
-                        else
-                        {
-                            var resolved = ResolveSchema(schema, name + "Request");
-                            bodyKind = BodyKind.Json;
-                            bodyContentType = consumes.FirstOrDefault(IsJsonMediaType) ?? "application/json";
-                            parameters.Add(BodyParameter(bodyName, wireName, resolved, parameter.Bool("required"), Doc(parameter)));
-                        }
-
-                        break;
-                    case "formData":
-                        formData.Add(parameter);
+                        parameters.Add(ReadSimpleParameter(name, path, parameter, wireName, parameterPointer, usedParameterNames));
                         break;
                     default:
-                        Report("SBX006", parameter, wireName, method, path, $"parameters 'in: {location}' are not supported");
+                        // Cookies (and 3.2's querystring) have no Refit attribute: a handler can add them.
+                        Report("SBX006", parameterPointer, wireName, method, path, $"parameters 'in: {parameter.In?.ToString().ToLowerInvariant() ?? "?"}' are not supported");
                         break;
                 }
             }
 
-            if (formData.Count > 0)
+            if (operation.RequestBody is { } requestBody)
             {
-                var multipart = Consumes(operation).Contains("multipart/form-data") || formData.Any(p => p.String("type") == "file");
-                bodyKind = multipart ? BodyKind.Multipart : BodyKind.Form;
-                bodyContentType = multipart ? "multipart/form-data" : "application/x-www-form-urlencoded";
-                foreach (var field in formData)
-                {
-                    var wireName = field.String("name") ?? "field";
-                    parameters.Add(FieldParameter(name, wireName, field, field.Bool("required"), multipart, Doc(field), usedParameterNames));
-                }
-            }
-
-            if (!_swagger2 && Deref(operation["requestBody"]) is MapNode requestBody)
-            {
-                var read = ReadRequestBody(name, method, path, requestBody, parameters, usedParameterNames);
+                var read = ReadRequestBody(name, method, path, requestBody, parameters, usedParameterNames, pointer + "/requestBody");
                 if (read is null)
                 {
                     return null;
@@ -191,78 +180,58 @@ namespace Sandboxes.Generators.Parsing
             foreach (Match match in Regex.Matches(path, @"\{([^}]+)\}"))
             {
                 var placeholder = match.Groups[1].Value.TrimStart('*');
-                if (!parameters.Any(p => p.Location == ParameterLocation.Path && p.WireName == placeholder))
+                if (!parameters.Any(p => p.Location == ParameterKind.Path && p.WireName == placeholder))
                 {
-                    parameters.Add(new ParameterModel(Naming.Unique(Naming.Camel(placeholder), usedParameterNames), placeholder, ParameterLocation.Path, "string",
+                    parameters.Add(new ParameterModel(Naming.Unique(Naming.Camel(placeholder), usedParameterNames), placeholder, ParameterKind.Path, "string",
                         true, null, "Simple", false, IsCatchAll(path, placeholder, null), null));
                 }
             }
 
-            var (responseKind, responseType, responseContentType, responseHeaders) = ReadResponse(name, operation);
-            var security = ReadSecurity(operation, schemes);
+            var (responseKind, responseType, responseContentType, responseHeaders) = ReadResponse(name, operation, pointer + "/responses");
 
-            // Required parameters first (in declaration order), then optional ones, which get defaults.
-            var ordered = parameters.Where(p => p.Location == ParameterLocation.Path)
-                .Concat(parameters.Where(p => p.Required && p.Location != ParameterLocation.Path))
-                .Concat(parameters.Where(p => !p.Required && p.Location != ParameterLocation.Path))
+            // Required parameters first (path parameters leading, in declaration order), then optional ones, which get defaults.
+            var ordered = parameters.Where(p => p.Location == ParameterKind.Path)
+                .Concat(parameters.Where(p => p.Required && p.Location != ParameterKind.Path))
+                .Concat(parameters.Where(p => !p.Required && p.Location != ParameterKind.Path))
                 .ToEquatableArray();
             return new OperationModel(
                 name,
                 method,
                 path,
-                operation.String("operationId"),
-                Trimmed(operation.String("summary")),
-                Trimmed(operation.String("description")),
-                operation.Bool("deprecated"),
+                operation.OperationId,
+                Trimmed(operation.Summary),
+                Trimmed(operation.Description),
+                operation.Deprecated,
                 ordered,
                 bodyKind,
                 bodyContentType,
                 responseKind,
                 responseType,
                 responseContentType,
-                responseHeaders,
-                security);
+                responseHeaders);
         }
 
-        private List<MapNode> MergedParameters(MapNode pathItem, MapNode operation)
+        /// <summary>The path item's parameters and the operation's, an operation's one replacing the path item's with the same name and location.</summary>
+        private static List<(IOpenApiParameter Parameter, string Pointer)> MergedParameters(IOpenApiPathItem pathItem, OpenApiOperation operation, string pointer)
         {
-            var result = new List<MapNode>();
-            foreach (var node in (pathItem.Seq("parameters")?.Items ?? new List<SpecNode>()).Concat(operation.Seq("parameters")?.Items ?? new List<SpecNode>()))
+            var result = new List<(IOpenApiParameter, string)>();
+            var pathPointer = pointer.Substring(0, pointer.LastIndexOf('/'));
+            var all = (pathItem.Parameters ?? new List<IOpenApiParameter>()).Select((p, i) => (p, pathPointer + "/parameters/" + i))
+                .Concat((operation.Parameters ?? new List<IOpenApiParameter>()).Select((p, i) => (p, pointer + "/parameters/" + i)));
+            foreach (var (parameter, at) in all)
             {
-                if (Deref(node) is not MapNode parameter)
-                {
-                    continue;
-                }
-
-                // An operation's parameter replaces the path item's one with the same name and location.
-                var index = result.FindIndex(p => p.String("name") == parameter.String("name") && p.String("in") == parameter.String("in"));
+                var index = result.FindIndex(p => p.Item1.Name == parameter.Name && p.Item1.In == parameter.In);
                 if (index >= 0)
                 {
-                    result[index] = parameter;
+                    result[index] = (parameter, at);
                 }
                 else
                 {
-                    result.Add(parameter);
+                    result.Add((parameter, at));
                 }
             }
 
             return result;
-        }
-
-        private EquatableArray<EquatableArray<string>> ReadSecurity(MapNode operation, Dictionary<string, SecuritySchemeModel> schemes)
-        {
-            var security = operation.Seq("security") ?? _root.Seq("security");
-            var alternatives = new List<EquatableArray<string>>();
-            foreach (var alternative in security?.Items.OfType<MapNode>() ?? Enumerable.Empty<MapNode>())
-            {
-                var names = alternative.Entries.Where(e => schemes.ContainsKey(e.Key)).Select(e => e.Key).ToList();
-                if (names.Count == alternative.Entries.Count)
-                {
-                    alternatives.Add(names.ToEquatableArray());
-                }
-            }
-
-            return alternatives.ToEquatableArray();
         }
 
         private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text!.Trim();

@@ -1,63 +1,62 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.OpenApi;
 using Sandboxes.Generators.Model;
-using Sandboxes.Generators.Reading;
 
 namespace Sandboxes.Generators.Parsing
 {
     /// <summary>oneOf / anyOf: a nullable alias, a discriminated class hierarchy, or a union keeping the raw JSON.</summary>
     internal sealed partial class SpecParser
     {
-        private Resolved ResolveComposition(MapNode map, SeqNode composition, string hint, bool exactName, bool nullable)
+        private Resolved ResolveComposition(IOpenApiSchema schema, IList<IOpenApiSchema> composition, string hint, string pointer, bool exactName, bool nullable)
         {
-            var variants = new List<SpecNode>();
-            foreach (var item in composition.Items)
+            var variants = new List<(IOpenApiSchema Schema, int Index)>();
+            for (var i = 0; i < composition.Count; i++)
             {
-                if (item is MapNode candidate && IsNullSchema(candidate))
+                if (IsNullSchema(composition[i]))
                 {
                     nullable = true;
                 }
                 else
                 {
-                    variants.Add(item);
+                    variants.Add((composition[i], i));
                 }
             }
 
             if (variants.Count == 0)
             {
-                return Remember(map, new Resolved(TypeRef.Json, true));
+                return Remember(schema, new Resolved(TypeRef.Json, true));
             }
 
-            if (variants.Count == 1 && !map.Has("properties"))
+            if (variants.Count == 1 && schema.Properties is not { Count: > 0 })
             {
-                if (!_resolving.Add(map))
+                if (!_resolving.Add(schema))
                 {
                     return new Resolved(TypeRef.Json, true);
                 }
 
-                var single = ResolveAndRelease(map, variants[0], hint);
-                return Remember(map, new Resolved(single.Type, single.Nullable || nullable));
+                var single = ResolveAndRelease(schema, variants[0].Schema, hint, pointer + "/" + variants[0].Index);
+                return Remember(schema, new Resolved(single.Type, single.Nullable || nullable));
             }
 
             var name = exactName ? hint : TypeName(hint, "Union");
-            var discriminator = map.Map("discriminator")?.String("propertyName");
-            if (discriminator is not null && CanBuildHierarchy(map, variants, name) is { } variantKeys)
+            var discriminator = schema.Discriminator?.PropertyName;
+            if (discriminator is not null && CanBuildHierarchy(variants.Select(v => v.Schema).ToList(), name, pointer) is { } variantKeys)
             {
-                return BuildHierarchy(map, name, discriminator, variantKeys, nullable);
+                return BuildHierarchy(schema, name, discriminator, variantKeys, nullable);
             }
 
             var union = new TypeRef(TypeKind.Union, Qualify(name), null, false);
-            Remember(map, new Resolved(union, nullable));
-            var builder = AddBuilder(TypeKind.Union, name, Doc(map));
+            Remember(schema, new Resolved(union, nullable));
+            var builder = AddBuilder(TypeKind.Union, name, Doc(schema));
             var seen = new HashSet<TypeRef>();
             var names = new HashSet<string>(StringComparer.Ordinal) { name, "Json", "FromJson", "Kind" };
             names.UnionWith(ReservedMemberNames);
-            for (var i = 0; i < variants.Count; i++)
+            foreach (var (variant, index) in variants)
             {
-                var variantHint = variants[i] is MapNode v && v.String("$ref") is { } r ? (LastSegment(r) ?? name + "Variant") : name + "Variant" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var resolved = ResolveSchema(variants[i], variantHint);
-                var type = resolved.Type;
+                var variantHint = variant is OpenApiSchemaReference r && r.Reference?.Id is { } id ? id : name + "Variant" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var type = ResolveSchema(variant, variantHint, pointer + "/" + index).Type;
                 if (!seen.Add(type))
                 {
                     continue;
@@ -69,20 +68,21 @@ namespace Sandboxes.Generators.Parsing
             return new Resolved(union, nullable);
         }
 
-        private List<string>? CanBuildHierarchy(MapNode map, List<SpecNode> variants, string name)
+        private List<string>? CanBuildHierarchy(List<IOpenApiSchema> variants, string name, string pointer)
         {
             var keys = new List<string>();
             string? reason = null;
             foreach (var variant in variants)
             {
-                var key = variant is MapNode v && v.String("$ref") is { } r ? SchemaKey(r) : null;
-                if (key is null || Schemas?.Has(key) != true)
+                var key = variant is OpenApiSchemaReference r && r.Reference?.Id is { } id && Schemas.ContainsKey(id) ? id : null;
+                if (key is null)
                 {
                     reason = "a variant is not a $ref to a component schema";
                     break;
                 }
 
-                if (!IsObjectLike(Deref(Schemas[key]) as MapNode) || (Schemas[key] as MapNode)?.Has("oneOf") == true || (Schemas[key] as MapNode)?.Has("anyOf") == true)
+                var target = Schemas[key];
+                if (!IsObjectLike(Target(target)) || target.OneOf is { Count: > 0 } || target.AnyOf is { Count: > 0 })
                 {
                     reason = $"the variant '{key}' is not an object schema";
                     break;
@@ -102,29 +102,26 @@ namespace Sandboxes.Generators.Parsing
                 return keys;
             }
 
-            Report("SBX010", map, name, reason);
+            Report("SBX010", pointer, name, reason);
             return null;
         }
 
-        private Resolved BuildHierarchy(MapNode map, string name, string discriminator, List<string> variantKeys, bool nullable)
+        private Resolved BuildHierarchy(IOpenApiSchema schema, string name, string discriminator, List<string> variantKeys, bool nullable)
         {
             var baseRef = new TypeRef(TypeKind.Polymorphic, Qualify(name), null, false);
-            Remember(map, new Resolved(baseRef, nullable));
+            Remember(schema, new Resolved(baseRef, nullable));
             _claimedVariants.UnionWith(variantKeys);
-            var builder = AddBuilder(TypeKind.Polymorphic, name, Doc(map));
+            var builder = AddBuilder(TypeKind.Polymorphic, name, Doc(schema));
             builder.Discriminator = discriminator;
             builder.UnknownVariant = Naming.Unique(name + "Unknown", _typeNames);
 
             var mapping = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var entry in map.Map("discriminator")?.Map("mapping")?.Entries ?? new List<KeyValuePair<string, SpecNode>>())
+            foreach (var entry in schema.Discriminator?.Mapping ?? new Dictionary<string, OpenApiSchemaReference>())
             {
-                if (entry.Value is ScalarNode { Value: { } target })
+                var key = entry.Value.Reference?.Id;
+                if (key is not null && !mapping.ContainsKey(key))
                 {
-                    var key = SchemaKey(target) ?? target;
-                    if (!mapping.ContainsKey(key))
-                    {
-                        mapping[key] = entry.Key;
-                    }
+                    mapping[key] = entry.Key;
                 }
             }
 
@@ -137,28 +134,37 @@ namespace Sandboxes.Generators.Parsing
                 }
 
                 variantBuilder.BaseType = baseRef.Name;
-                var tag = mapping.TryGetValue(key, out var mapped) ? mapped : SingleEnumValue(Deref(Schemas![key]) as MapNode, discriminator) ?? key;
+                var tag = mapping.TryGetValue(key, out var mapped) ? mapped : SingleEnumValue(Target(Schemas[key]), discriminator) ?? key;
                 builder.Variants.Add(new VariantModel(variantBuilder.Name, resolved.Type, tag));
             }
 
             return new Resolved(baseRef, nullable);
         }
 
-        private string? SingleEnumValue(MapNode? schema, string property)
+        /// <summary>The one value a variant allows for the discriminator (an enum of one, or a 3.1 <c>const</c>), if it says so.</summary>
+        private string? SingleEnumValue(IOpenApiSchema? schema, string property)
         {
             if (schema is null)
             {
                 return null;
             }
 
-            if ((Deref(schema.Map("properties")?[property]) as MapNode)?.Seq("enum") is { Items.Count: 1 } values && values.Items[0] is ScalarNode { Value: { } value })
+            if (schema.Properties is { } properties && properties.TryGetValue(property, out var declared) && Target(declared) is { } target)
             {
-                return value;
+                if (target.Enum is { Count: 1 } values && values[0] is System.Text.Json.Nodes.JsonValue value)
+                {
+                    return value.ToString();
+                }
+
+                if (target.Const is { } constant)
+                {
+                    return constant;
+                }
             }
 
-            foreach (var part in schema.Seq("allOf")?.Items ?? new List<SpecNode>())
+            foreach (var part in schema.AllOf ?? new List<IOpenApiSchema>())
             {
-                if (SingleEnumValue(Deref(part) as MapNode, property) is { } found)
+                if (SingleEnumValue(Target(part), property) is { } found)
                 {
                     return found;
                 }

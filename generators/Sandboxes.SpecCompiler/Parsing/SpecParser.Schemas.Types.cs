@@ -1,28 +1,29 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
 using Sandboxes.Generators.Model;
-using Sandboxes.Generators.Reading;
 
 namespace Sandboxes.Generators.Parsing
 {
     /// <summary>The generated types of plain schemas: records (allOf flattened), extensible enums, and their names.</summary>
     internal sealed partial class SpecParser
     {
-        private Resolved BuildEnum(MapNode map, List<ScalarNode> values, string hint, bool exactName, bool nullable)
+        private Resolved BuildEnum(IOpenApiSchema schema, List<string> values, string hint, bool exactName, bool nullable)
         {
             var name = exactName ? hint : TypeName(hint, "Enum");
             var type = new TypeRef(TypeKind.Enum, Qualify(name), null, true);
-            Remember(map, new Resolved(type, nullable));
-            var builder = AddBuilder(TypeKind.Enum, name, Doc(map));
-            var varNames = (map.Seq("x-enum-varnames") ?? map.Seq("x-enumNames"))?.Items.OfType<ScalarNode>().Select(s => s.Value).ToList();
-            var descriptions = map.Seq("x-enum-descriptions")?.Items.OfType<ScalarNode>().Select(s => s.Value).ToList();
+            Remember(schema, new Resolved(type, nullable));
+            var builder = AddBuilder(TypeKind.Enum, name, Doc(schema));
+            var varNames = Strings(Extension(schema, "x-enum-varnames") ?? Extension(schema, "x-enumNames"));
+            var descriptions = Strings(Extension(schema, "x-enum-descriptions"));
             var used = new HashSet<string>(StringComparer.Ordinal) { name, "Value", "FromValue" };
             used.UnionWith(ReservedMemberNames);
             var seenValues = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < values.Count; i++)
             {
-                var value = values[i].Value ?? string.Empty;
+                var value = values[i];
                 if (!seenValues.Add(value))
                 {
                     continue;
@@ -36,25 +37,30 @@ namespace Sandboxes.Generators.Parsing
             return new Resolved(type, nullable);
         }
 
-        private Resolved BuildObject(MapNode map, string hint, bool exactName, bool nullable)
+        /// <summary>The strings of a JSON array extension (other shapes, such as a map of descriptions, give null).</summary>
+        private static List<string?>? Strings(JsonNode? node) =>
+            node is JsonArray array ? array.Select(item => item is JsonValue value ? value.ToString() : null).ToList() : null;
+
+        private Resolved BuildObject(IOpenApiSchema schema, string hint, string pointer, bool exactName, bool nullable)
         {
             var name = exactName ? hint : TypeName(hint, "Model");
             var type = new TypeRef(TypeKind.Object, Qualify(name), null, false);
-            Remember(map, new Resolved(type, nullable));
-            var builder = AddBuilder(TypeKind.Object, name, Doc(map));
+            Remember(schema, new Resolved(type, nullable));
+            var builder = AddBuilder(TypeKind.Object, name, Doc(schema));
 
-            var properties = new List<KeyValuePair<string, SpecNode>>();
+            var properties = new List<KeyValuePair<string, IOpenApiSchema>>();
             var required = new HashSet<string>(StringComparer.Ordinal);
-            CollectProperties(map, properties, required, 0, new HashSet<SpecNode>(ReferenceComparer.Instance));
+            CollectProperties(schema, properties, required, 0, new HashSet<IOpenApiSchema>(ReferenceEqualityComparer.Instance));
 
             var used = new HashSet<string>(StringComparer.Ordinal) { name };
             used.UnionWith(ReservedMemberNames);
             foreach (var property in properties)
             {
-                var target = Deref(property.Value) as MapNode;
-                var resolved = ResolveSchema(property.Value, name + Naming.Pascal(property.Key));
-                var readOnly = target?.Bool("readOnly") == true || (property.Value as MapNode)?.Bool("readOnly") == true;
-                var writeOnly = target?.Bool("writeOnly") == true || (property.Value as MapNode)?.Bool("writeOnly") == true;
+                var declared = property.Value;
+                var target = Target(declared);
+                var resolved = ResolveSchema(declared, name + Naming.Pascal(property.Key), pointer + "/properties/" + Escape(property.Key));
+                var readOnly = target?.ReadOnly == true || declared.ReadOnly;
+                var writeOnly = target?.WriteOnly == true || declared.WriteOnly;
                 var isRequired = required.Contains(property.Key);
                 var propertyType = resolved.Type.Kind == TypeKind.NullableValue ? resolved.Type.Element! : resolved.Type;
                 var propertyName = Naming.Pascal(property.Key, "Property");
@@ -71,47 +77,32 @@ namespace Sandboxes.Generators.Parsing
                     isRequired,
                     readOnly,
                     writeOnly,
-                    target?.Bool("deprecated") == true || (property.Value as MapNode)?.Bool("deprecated") == true,
-                    Doc(property.Value as MapNode) ?? Doc(target)));
+                    target?.Deprecated == true || declared.Deprecated,
+                    Doc(declared) ?? Doc(target)));
             }
 
             return new Resolved(type, nullable);
         }
 
-        private void CollectProperties(MapNode schema, List<KeyValuePair<string, SpecNode>> properties, HashSet<string> required, int depth, HashSet<SpecNode> visited)
+        private void CollectProperties(IOpenApiSchema schema, List<KeyValuePair<string, IOpenApiSchema>> properties, HashSet<string> required, int depth,
+            HashSet<IOpenApiSchema> visited)
         {
-            if (depth > 32 || !visited.Add(schema))
+            if (depth > 32 || Target(schema) is not { } target || !visited.Add(target))
             {
                 return;
             }
 
-            if (schema.String("$ref") is not null)
+            foreach (var part in target.AllOf ?? new List<IOpenApiSchema>())
             {
-                if (Deref(schema) is MapNode target)
-                {
-                    CollectProperties(target, properties, required, depth + 1, visited);
-                }
-
-                return;
+                CollectProperties(part, properties, required, depth + 1, visited);
             }
 
-            foreach (var part in schema.Seq("allOf")?.Items ?? new List<SpecNode>())
+            foreach (var name in target.Required ?? new HashSet<string>())
             {
-                if (part is MapNode partMap)
-                {
-                    CollectProperties(partMap, properties, required, depth + 1, visited);
-                }
+                required.Add(name);
             }
 
-            foreach (var name in schema.Seq("required")?.Items.OfType<ScalarNode>() ?? Enumerable.Empty<ScalarNode>())
-            {
-                if (name.Value is not null)
-                {
-                    required.Add(name.Value);
-                }
-            }
-
-            foreach (var entry in schema.Map("properties")?.Entries ?? new List<KeyValuePair<string, SpecNode>>())
+            foreach (var entry in target.Properties ?? new Dictionary<string, IOpenApiSchema>())
             {
                 var index = properties.FindIndex(p => p.Key == entry.Key);
                 if (index >= 0)
@@ -125,19 +116,19 @@ namespace Sandboxes.Generators.Parsing
             }
         }
 
-        private bool IsObjectLike(MapNode? schema)
+        private bool IsObjectLike(IOpenApiSchema? schema)
         {
             if (schema is null)
             {
                 return false;
             }
 
-            if (schema.Has("properties") || TypeList(schema).Contains("object"))
+            if (schema.Properties is { Count: > 0 } || TypeList(schema).Contains(JsonSchemaType.Object))
             {
                 return true;
             }
 
-            return schema.Seq("allOf")?.Items.Any(p => IsObjectLike(Deref(p) as MapNode)) == true;
+            return schema.AllOf?.Any(p => IsObjectLike(Target(p))) == true;
         }
 
         private TypeBuilder AddBuilder(TypeKind kind, string name, string? doc)

@@ -1,34 +1,36 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
 using Sandboxes.Generators.Model;
-using Sandboxes.Generators.Reading;
 
 namespace Sandboxes.Generators.Parsing
 {
+    /// <summary>Schemas to C# types: built-ins, lists, maps, and the generated records, enums, unions and hierarchies.</summary>
     internal sealed partial class SpecParser
     {
         private static readonly string[] ReservedMemberNames = { "EqualityContract", "Equals", "GetHashCode", "ToString", "GetType", "Deconstruct", "PrintMembers", "Clone", "MemberwiseClone", "Finalize" };
 
-        private readonly List<TypeBuilder> _types = new List<TypeBuilder>();
-        private readonly Dictionary<string, TypeBuilder> _buildersByName = new Dictionary<string, TypeBuilder>(StringComparer.Ordinal);
-        private readonly HashSet<string> _typeNames = new HashSet<string>(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> _schemaNames = new Dictionary<string, string>(StringComparer.Ordinal);
-        private readonly Dictionary<SpecNode, Resolved> _resolved = new Dictionary<SpecNode, Resolved>(ReferenceComparer.Instance);
-        private readonly HashSet<SpecNode> _resolving = new HashSet<SpecNode>(ReferenceComparer.Instance);
-        private readonly HashSet<string> _claimedVariants = new HashSet<string>(StringComparer.Ordinal);
-        private MapNode? _schemas;
+        private readonly List<TypeBuilder> _types = new();
+        private readonly Dictionary<string, TypeBuilder> _buildersByName = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _typeNames = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _schemaNames = new(StringComparer.Ordinal);
+        private readonly Dictionary<IOpenApiSchema, Resolved> _resolved = new(ReferenceEqualityComparer.Instance);
+        private readonly HashSet<object> _resolving = new(ReferenceEqualityComparer.Instance);
+        private readonly HashSet<string> _claimedVariants = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _reportedReferences = new(StringComparer.Ordinal);
 
-        private MapNode? Schemas => _schemas ??= _swagger2 ? _root.Map("definitions") : _root.Map("components")?.Map("schemas");
+        private IDictionary<string, IOpenApiSchema> Schemas => _document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>();
 
         private void ReserveTypeNames()
         {
-            _typeNames.Add(_clientName + "Client");
             _typeNames.Add("I" + _clientName + "Api");
+            _typeNames.Add(_clientName + "ApiStreams");
             _typeNames.Add(_clientName + "JsonContext");
-            foreach (var entry in Schemas?.Entries ?? new List<KeyValuePair<string, SpecNode>>())
+            foreach (var key in Schemas.Keys)
             {
-                _schemaNames[entry.Key] = TypeName(entry.Key, "Schema");
+                _schemaNames[key] = TypeName(key, "Schema");
             }
         }
 
@@ -49,168 +51,208 @@ namespace Sandboxes.Generators.Parsing
 
         private void ReadComponentSchemas()
         {
-            foreach (var entry in Schemas?.Entries ?? new List<KeyValuePair<string, SpecNode>>())
+            foreach (var key in Schemas.Keys)
             {
-                _cancellationToken.ThrowIfCancellationRequested();
-                ResolveNamed(entry.Key);
+                ResolveNamed(key);
             }
         }
 
-        private Resolved ResolveNamed(string key)
+        private Resolved ResolveNamed(string key) => ResolveSchema(Schemas[key], _schemaNames[key], "#/components/schemas/" + Escape(key), exactName: true);
+
+        /// <summary>The component name a schema reference points at, or null for an inline schema or an unresolvable reference (reported).</summary>
+        private string? ReferencedKey(IOpenApiSchema schema, string pointer)
         {
-            var node = Schemas![key]!;
-            return ResolveSchema(node, _schemaNames[key], exactName: true);
+            if (schema is not OpenApiSchemaReference reference)
+            {
+                return null;
+            }
+
+            var id = reference.Reference?.Id;
+            if (reference.Reference?.IsExternal == true)
+            {
+                if (_reportedReferences.Add(reference.Reference.ReferenceV3 ?? id ?? string.Empty))
+                {
+                    Report("SBX012", pointer, reference.Reference.ReferenceV3 ?? id ?? string.Empty);
+                }
+
+                return null;
+            }
+
+            if (id is not null && Schemas.ContainsKey(id))
+            {
+                return id;
+            }
+
+            if (_reportedReferences.Add(id ?? string.Empty))
+            {
+                Report("SBX004", pointer, "#/components/schemas/" + id);
+            }
+
+            return null;
         }
 
-        /// <summary>The C# type of a schema and whether the schema allows null. Generated types are created on first use.</summary>
-        private Resolved ResolveSchema(SpecNode? node, string hint, bool exactName = false)
+        /// <summary>The schema a reference resolves to (the schema itself when it is not a reference); null when it does not resolve.</summary>
+        private IOpenApiSchema? Target(IOpenApiSchema? schema)
         {
-            if (node is not MapNode map)
+            for (var hops = 0; hops < 32 && schema is OpenApiSchemaReference reference; hops++)
+            {
+                if (reference.Reference?.IsExternal == true || reference.Reference?.Id is not { } id || !Schemas.TryGetValue(id, out var next))
+                {
+                    return null;
+                }
+
+                schema = next;
+            }
+
+            return schema;
+        }
+
+        /// <summary>The C# type of a schema and whether it allows null. Generated types are created on first use.</summary>
+        private Resolved ResolveSchema(IOpenApiSchema? schema, string hint, string pointer, bool exactName = false)
+        {
+            if (schema is null)
             {
                 return new Resolved(TypeRef.Json, true);
             }
 
-            if (_resolved.TryGetValue(map, out var cached))
+            if (schema is OpenApiSchemaReference)
+            {
+                var key = ReferencedKey(schema, pointer);
+                if (key is null)
+                {
+                    return new Resolved(TypeRef.Json, true);
+                }
+
+                // A chain of $refs that comes back to itself has no type: JsonElement.
+                if (!_resolving.Add(schema))
+                {
+                    return new Resolved(TypeRef.Json, true);
+                }
+
+                try
+                {
+                    var target = ResolveNamed(key);
+
+                    // 3.1 lets a $ref carry siblings: a description is harmless, a "type: [.., null]" makes it nullable.
+                    return IsNullable(schema) ? new Resolved(target.Type, true) : target;
+                }
+                finally
+                {
+                    _resolving.Remove(schema);
+                }
+            }
+
+            if (_resolved.TryGetValue(schema, out var cached))
             {
                 return cached;
             }
 
-            if (map.String("$ref") is { } reference)
-            {
-                var siblingNullable = IsNullable(map);
-                var key = SchemaKey(reference);
-                Resolved target;
-                if (key is not null && Schemas?.Has(key) == true)
-                {
-                    // A chain of $refs that comes back to itself has no type: JsonElement.
-                    if (!_resolving.Add(map))
-                    {
-                        return new Resolved(TypeRef.Json, true);
-                    }
+            var nullable = IsNullable(schema);
+            var types = TypeList(schema);
 
-                    try
-                    {
-                        target = ResolveNamed(key);
-                    }
-                    finally
-                    {
-                        _resolving.Remove(map);
-                    }
-                }
-                else
-                {
-                    var resolvedNode = Resolve(reference, map);
-                    target = resolvedNode is null || !_resolving.Add(map)
-                        ? new Resolved(TypeRef.Json, true)
-                        : ResolveAndRelease(map, resolvedNode, LastSegment(reference) ?? hint);
-                }
-
-                return siblingNullable ? new Resolved(target.Type, true) : target;
-            }
-
-            var nullable = IsNullable(map);
-            var types = TypeList(map);
-
-            var composition = map.Seq("oneOf") ?? map.Seq("anyOf");
+            var composition = schema.OneOf is { Count: > 0 } ? schema.OneOf : schema.AnyOf is { Count: > 0 } ? schema.AnyOf : null;
             if (composition is not null)
             {
-                return ResolveComposition(map, composition, hint, exactName, nullable);
+                return ResolveComposition(schema, composition, hint, pointer + (schema.OneOf is { Count: > 0 } ? "/oneOf" : "/anyOf"), exactName, nullable);
             }
 
-            if (map.Seq("allOf") is { } allOf)
+            if (schema.AllOf is { Count: > 0 } allOf)
             {
-                var parts = allOf.Items;
-                if (parts.Count == 1 && !map.Has("properties") && !_resolving.Contains(map))
+                if (allOf.Count == 1 && schema.Properties is not { Count: > 0 } && !_resolving.Contains(schema))
                 {
-                    _resolving.Add(map);
-                    var single = ResolveAndRelease(map, parts[0], hint);
-                    return Remember(map, new Resolved(single.Type, single.Nullable || nullable));
+                    _resolving.Add(schema);
+                    var single = ResolveAndRelease(schema, allOf[0], hint, pointer + "/allOf/0");
+                    return Remember(schema, new Resolved(single.Type, single.Nullable || nullable));
                 }
 
-                if (!parts.Any(p => IsObjectLike(Deref(p) as MapNode)) && !map.Has("properties"))
+                if (!allOf.Any(p => IsObjectLike(Target(p))) && schema.Properties is not { Count: > 0 })
                 {
-                    var first = ResolveSchema(parts.FirstOrDefault(), hint);
-                    return Remember(map, new Resolved(first.Type, first.Nullable || nullable));
+                    var first = ResolveSchema(allOf[0], hint, pointer + "/allOf/0");
+                    return Remember(schema, new Resolved(first.Type, first.Nullable || nullable));
                 }
 
-                return BuildObject(map, hint, exactName, nullable);
+                return BuildObject(schema, hint, pointer, exactName, nullable);
             }
 
-            if (map.Seq("enum") is { } values)
+            if (schema.Enum is { Count: > 0 } values)
             {
-                var strings = values.Items.OfType<ScalarNode>().Where(v => v.Kind != ScalarKind.Null).ToList();
-                if (strings.Count > 0 && (types.Contains("string") || (types.Count == 0 && strings.All(v => v.Kind == ScalarKind.String))))
+                var strings = values.Where(v => v is JsonValue).Select(v => v!.AsValue()).ToList();
+                var allStrings = strings.Count > 0 && strings.All(v => v.GetValueKind() == System.Text.Json.JsonValueKind.String);
+                if (strings.Count > 0 && (types.Contains(JsonSchemaType.String) || (types.Count == 0 && allStrings)))
                 {
-                    return BuildEnum(map, strings, hint, exactName, nullable || values.Items.OfType<ScalarNode>().Any(v => v.Kind == ScalarKind.Null));
+                    return BuildEnum(schema, strings.Select(v => v.ToString()).ToList(), hint, exactName, nullable || values.Any(v => v is null));
                 }
             }
 
             if (types.Count > 1)
             {
-                return Remember(map, new Resolved(TypeRef.Json, nullable));
+                // A type array (3.1), or a oneOf of scalars the reader folds into one: a union of those types.
+                var parts = types.Select(t => (IOpenApiSchema)new OpenApiSchema { Type = t, Format = schema.Format, Items = schema.Items, Properties = schema.Properties }).ToList();
+                return ResolveComposition(schema, parts, hint, pointer, exactName, nullable);
             }
 
-            var type = types.FirstOrDefault();
+            JsonSchemaType? type = types.Count == 1 ? types[0] : null;
             if (type is null)
             {
-                if (map.Has("properties") || map.Has("additionalProperties"))
+                if (schema.Properties is { Count: > 0 } || schema.AdditionalProperties is not null)
                 {
-                    type = "object";
+                    type = JsonSchemaType.Object;
                 }
-                else if (map.Has("items"))
+                else if (schema.Items is not null)
                 {
-                    type = "array";
+                    type = JsonSchemaType.Array;
                 }
-                else if (map["const"] is ScalarNode constant)
+                else if (schema.Const is { } constant)
                 {
-                    type = constant.Kind switch { ScalarKind.Bool => "boolean", ScalarKind.Number => "number", _ => "string" };
+                    // 3.1 "const" without a type: a string unless it reads as a number or a boolean.
+                    type = constant is "true" or "false" ? JsonSchemaType.Boolean
+                        : double.TryParse(constant, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) ? JsonSchemaType.Number
+                        : JsonSchemaType.String;
                 }
             }
 
             switch (type)
             {
-                case "string":
-                    return Remember(map, new Resolved(StringType(map.String("format")), nullable));
-                case "integer":
-                    return Remember(map, new Resolved(map.String("format") == "int32" ? TypeRef.Int32 : TypeRef.Int64, nullable));
-                case "number":
-                    return Remember(map, new Resolved(map.String("format") == "float" ? TypeRef.Single : TypeRef.Double, nullable));
-                case "boolean":
-                    return Remember(map, new Resolved(TypeRef.Boolean, nullable));
-                case "file":
-                    return Remember(map, new Resolved(TypeRef.String, nullable));
-                case "array":
-                    if (!_resolving.Add(map))
+                case JsonSchemaType.String:
+                    return Remember(schema, new Resolved(IsBinary(schema) ? TypeRef.String : StringType(schema.Format), nullable));
+                case JsonSchemaType.Integer:
+                    return Remember(schema, new Resolved(schema.Format == "int32" ? TypeRef.Int32 : TypeRef.Int64, nullable));
+                case JsonSchemaType.Number:
+                    return Remember(schema, new Resolved(schema.Format == "float" ? TypeRef.Single : TypeRef.Double, nullable));
+                case JsonSchemaType.Boolean:
+                    return Remember(schema, new Resolved(TypeRef.Boolean, nullable));
+                case JsonSchemaType.Array:
+                    if (!_resolving.Add(schema))
                     {
                         return new Resolved(TypeRef.ListOf(TypeRef.Json), nullable);
                     }
 
-                    var item = ResolveAndRelease(map, map["items"], hint + "Item");
-                    return Remember(map, new Resolved(TypeRef.ListOf(ElementOf(item)), nullable));
-                case "object":
-                    if (map.Map("properties") is { Entries.Count: > 0 })
+                    var item = ResolveAndRelease(schema, schema.Items, hint + "Item", pointer + "/items");
+                    return Remember(schema, new Resolved(TypeRef.ListOf(ElementOf(item)), nullable));
+                case JsonSchemaType.Object:
+                    if (schema.Properties is { Count: > 0 })
                     {
-                        return BuildObject(map, hint, exactName, nullable);
+                        return BuildObject(schema, hint, pointer, exactName, nullable);
                     }
 
-                    if (map["additionalProperties"] is MapNode additional && !_resolving.Contains(map))
+                    if (schema.AdditionalProperties is { } additional && !_resolving.Contains(schema))
                     {
-                        _resolving.Add(map);
-                        var value = ResolveAndRelease(map, additional, hint + "Value");
-                        return Remember(map, new Resolved(TypeRef.MapOf(ElementOf(value)), nullable));
+                        _resolving.Add(schema);
+                        var value = ResolveAndRelease(schema, additional, hint + "Value", pointer + "/additionalProperties");
+                        return Remember(schema, new Resolved(TypeRef.MapOf(ElementOf(value)), nullable));
                     }
 
-                    return Remember(map, new Resolved(TypeRef.Json, nullable));
+                    return Remember(schema, new Resolved(TypeRef.Json, nullable));
                 default:
-                    return Remember(map, new Resolved(TypeRef.Json, nullable));
+                    return Remember(schema, new Resolved(TypeRef.Json, nullable));
             }
         }
 
-        private Resolved ResolveAndRelease(SpecNode owner, SpecNode? node, string hint)
+        private Resolved ResolveAndRelease(IOpenApiSchema owner, IOpenApiSchema? schema, string hint, string pointer)
         {
             try
             {
-                return ResolveSchema(node, hint);
+                return ResolveSchema(schema, hint, pointer);
             }
             finally
             {
@@ -231,87 +273,70 @@ namespace Sandboxes.Generators.Parsing
             _ => TypeRef.String,
         };
 
-        private Resolved Remember(MapNode map, Resolved resolved)
+        private Resolved Remember(IOpenApiSchema schema, Resolved resolved)
         {
-            _resolved[map] = resolved;
+            _resolved[schema] = resolved;
             return resolved;
         }
 
-        private static List<string> TypeList(MapNode map)
+        /// <summary>The types a schema names, without <c>null</c> (3.1 type arrays, 3.0's nullable and Swagger's x-nullable arrive as a null flag).</summary>
+        private static List<JsonSchemaType> TypeList(IOpenApiSchema schema)
         {
-            var result = new List<string>();
-            switch (map["type"])
+            var result = new List<JsonSchemaType>();
+            if (schema.Type is not { } flags)
             {
-                case ScalarNode { Value: { } single } when single != "null":
-                    result.Add(single);
-                    break;
-                case SeqNode many:
-                    foreach (var item in many.Items.OfType<ScalarNode>())
-                    {
-                        if (item.Value is not null && item.Value != "null")
-                        {
-                            result.Add(item.Value);
-                        }
-                    }
+                return result;
+            }
 
-                    break;
+            foreach (var one in new[] { JsonSchemaType.String, JsonSchemaType.Integer, JsonSchemaType.Number, JsonSchemaType.Boolean, JsonSchemaType.Object, JsonSchemaType.Array })
+            {
+                if ((flags & one) == one)
+                {
+                    result.Add(one);
+                }
             }
 
             return result;
         }
 
-        /// <summary>A variant that only admits null: <c>{type: null}</c>, <c>{type: [null]}</c>, <c>{enum: [null]}</c> or a bare <c>{nullable: true}</c>.</summary>
-        private static bool IsNullSchema(MapNode candidate)
+        /// <summary>A variant that only admits null: <c>{type: null}</c>, <c>{enum: [null]}</c> or a bare <c>{nullable: true}</c>.</summary>
+        private static bool IsNullSchema(IOpenApiSchema candidate)
         {
-            if (candidate.Has("$ref") || TypeList(candidate).Count > 0)
+            if (candidate is OpenApiSchemaReference || TypeList(candidate).Count > 0)
             {
                 return false;
             }
 
-            if (candidate.String("type") == "null" || IsNullTypeArray(candidate))
+            if (candidate.Type == JsonSchemaType.Null)
             {
                 return true;
             }
 
-            if (candidate.Seq("enum") is { } values)
+            if (candidate.Enum is { Count: > 0 } values)
             {
-                return values.Items.All(v => v is ScalarNode { Kind: ScalarKind.Null });
+                return values.All(v => v is null);
             }
 
-            return candidate.Bool("nullable") && !candidate.Has("properties") && !candidate.Has("items") && !candidate.Has("allOf") && !candidate.Has("oneOf") && !candidate.Has("anyOf");
+            return IsNullable(candidate) && candidate.Properties is not { Count: > 0 } && candidate.Items is null && candidate.AllOf is not { Count: > 0 } &&
+                candidate.OneOf is not { Count: > 0 } && candidate.AnyOf is not { Count: > 0 };
         }
 
-        private static bool IsNullTypeArray(MapNode map) =>
-            map["type"] is SeqNode many && many.Items.OfType<ScalarNode>().All(s => s.Value == "null");
+        private static bool IsNullable(IOpenApiSchema schema) =>
+            (schema.Type is { } flags && (flags & JsonSchemaType.Null) == JsonSchemaType.Null) || Extension(schema, "x-nullable") is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.True ||
+            Extension(schema, "nullable") is JsonValue n && n.GetValueKind() == System.Text.Json.JsonValueKind.True;
 
-        private static bool IsNullable(MapNode map) =>
-            map.Bool("nullable") || map.Bool("x-nullable") ||
-            (map["type"] is SeqNode many && many.Items.OfType<ScalarNode>().Any(s => s.Value == "null"));
+        private static bool IsBinary(IOpenApiSchema? schema) =>
+            schema is not null && (schema.Format == "binary" || (schema.Type is { } t && (t & JsonSchemaType.String) != 0 && Extension(schema, "contentEncoding") is not null));
 
-        private static string? LastSegment(string reference)
+        /// <summary>The JSON value of an <c>x-</c> extension (or of a keyword the reader kept as one), or null.</summary>
+        private static JsonNode? Extension(IOpenApiSchema? schema, string name) =>
+            schema?.Extensions is { } extensions && extensions.TryGetValue(name, out var extension) && extension is JsonNodeExtension node ? node.Node : null;
+
+        private static string? Doc(IOpenApiSchema? schema)
         {
-            var slash = reference.LastIndexOf('/');
-            var segment = slash >= 0 ? reference.Substring(slash + 1) : reference;
-            return segment.Length == 0 ? null : Uri.UnescapeDataString(segment).Replace("~1", "/").Replace("~0", "~");
-        }
-
-        private static string? Doc(MapNode? schema)
-        {
-            var text = schema?.String("description") ?? schema?.String("title");
+            var text = schema?.Description ?? schema?.Title;
             return string.IsNullOrWhiteSpace(text) ? null : text!.Trim();
         }
-
-        private EquatableArray<TypeModel> FreezeTypes() =>
-            _types.Select(b => new TypeModel(
-                b.Kind,
-                b.Name,
-                b.Doc,
-                b.Properties.ToEquatableArray(),
-                b.Members.ToEquatableArray(),
-                b.Variants.ToEquatableArray(),
-                b.BaseType,
-                b.Discriminator,
-                b.UnknownVariant)).ToEquatableArray();
 
         private readonly struct Resolved
         {
@@ -341,26 +366,17 @@ namespace Sandboxes.Generators.Parsing
 
             public string? Doc { get; }
 
-            public List<PropertyModel> Properties { get; } = new List<PropertyModel>();
+            public List<PropertyModel> Properties { get; } = new();
 
-            public List<EnumMemberModel> Members { get; } = new List<EnumMemberModel>();
+            public List<EnumMemberModel> Members { get; } = new();
 
-            public List<VariantModel> Variants { get; } = new List<VariantModel>();
+            public List<VariantModel> Variants { get; } = new();
 
             public string? BaseType { get; set; }
 
             public string? Discriminator { get; set; }
 
             public string? UnknownVariant { get; set; }
-        }
-
-        private sealed class ReferenceComparer : IEqualityComparer<SpecNode>
-        {
-            public static readonly ReferenceComparer Instance = new ReferenceComparer();
-
-            public bool Equals(SpecNode? x, SpecNode? y) => ReferenceEquals(x, y);
-
-            public int GetHashCode(SpecNode obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
         }
     }
 }

@@ -1,67 +1,56 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading;
+using Microsoft.OpenApi;
 using Sandboxes.Generators.Model;
-using Sandboxes.Generators.Reading;
 
 namespace Sandboxes.Generators.Parsing
 {
     /// <summary>
-    /// Reads one OpenAPI 3.0/3.1 or Swagger 2.0 document into an <see cref="ApiModel"/>. One instance per parse; its
-    /// output holds only strings, flags and equatable arrays, so the incremental pipeline can compare it.
+    /// Turns one OpenAPI document, as Microsoft.OpenApi reads it (Swagger 2.0 and OpenAPI 3.0 already lifted to its 3.x
+    /// object model, <c>$ref</c>s resolved), into an <see cref="ApiModel"/>: names, types and operations as strings and flags.
+    /// One instance per spec.
     /// </summary>
     internal sealed partial class SpecParser
     {
-        private readonly SpecInput _input;
-        private readonly CancellationToken _cancellationToken;
-        private readonly List<DiagnosticInfo> _diagnostics = new List<DiagnosticInfo>();
-        private MapNode _root = null!;
-        private bool _swagger2;
+        private readonly SpecRequest _request;
+        private readonly OpenApiDocument _document;
+        private readonly List<DiagnosticInfo> _diagnostics = new();
         private string _namespace = string.Empty;
         private string _clientName = string.Empty;
 
-        private SpecParser(SpecInput input, CancellationToken cancellationToken)
+        private SpecParser(SpecRequest request, OpenApiDocument document, IEnumerable<DiagnosticInfo> readerDiagnostics)
         {
-            _input = input;
-            _cancellationToken = cancellationToken;
+            _request = request;
+            _document = document;
+            _diagnostics.AddRange(readerDiagnostics);
         }
 
-        /// <summary>True when the text looks like an OpenAPI or Swagger document (a cheap test before any parse).</summary>
-        public static bool LooksLikeSpec(string text)
+        /// <summary>Reads the spec file (or <paramref name="text"/> when given) and parses it; a spec that cannot be read gives diagnostics and no model.</summary>
+        public static ParseResult Parse(SpecRequest request, string? text = null)
         {
-            // The version key may come anywhere (some vendors put it last), so search the whole text: cheap next to a parse.
-            return text.IndexOf("\"openapi\"", StringComparison.Ordinal) >= 0 || text.IndexOf("\"swagger\"", StringComparison.Ordinal) >= 0 ||
-                text.IndexOf("openapi:", StringComparison.Ordinal) >= 0 || text.IndexOf("swagger:", StringComparison.Ordinal) >= 0;
-        }
+            var read = SpecDocumentReader.Read(request.Path, text);
+            if (read.Document is null)
+            {
+                return new ParseResult(null, read.Diagnostics);
+            }
 
-        public static ParseResult Parse(SpecInput input, CancellationToken cancellationToken)
-        {
-            var parser = new SpecParser(input, cancellationToken);
+            var parser = new SpecParser(request, read.Document, read.Diagnostics);
             ApiModel? api;
             try
             {
                 api = parser.ParseDocument();
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                throw;
-            }
-            catch (SpecReadException e)
-            {
-                parser.Report("SBX001", e.Line, e.Column, FileName(input.Path), e.Message);
-                api = null;
-            }
-            catch (Exception e)
-            {
-                parser.Report("SBX011", 0, 0, FileName(input.Path), e.GetType().Name + ": " + e.Message);
+                parser.Report("SBX011", string.Empty, FileName(request.Path), e.GetType().Name + ": " + e.Message);
                 api = null;
             }
 
             return new ParseResult(api, parser._diagnostics.ToEquatableArray());
         }
 
-        private static string FileName(string path)
+        internal static string FileName(string path)
         {
             var slash = Math.Max(path.LastIndexOf('/'), path.LastIndexOf('\\'));
             return slash >= 0 ? path.Substring(slash + 1) : path;
@@ -69,57 +58,31 @@ namespace Sandboxes.Generators.Parsing
 
         private ApiModel? ParseDocument()
         {
-            var node = SpecReader.Read(_input.Text);
-            if (node is not MapNode root || !(root.Has("openapi") || root.Has("swagger")))
-            {
-                if (_input.Options.Enabled == true)
-                {
-                    Report("SBX002", 0, 0, FileName(_input.Path));
-                }
-
-                return null;
-            }
-
-            _root = root;
-            var version = root.String("openapi") ?? root.String("swagger") ?? string.Empty;
-            _swagger2 = root.Has("swagger");
-            if (_swagger2 ? !version.StartsWith("2", StringComparison.Ordinal) : !(version.StartsWith("3.0", StringComparison.Ordinal) || version.StartsWith("3.1", StringComparison.Ordinal)))
-            {
-                Report("SBX003", root.Line, root.Column, FileName(_input.Path), version);
-                return null;
-            }
-
-            var info = root.Map("info");
-            var title = info?.String("title") ?? FileName(_input.Path);
+            var title = string.IsNullOrWhiteSpace(_document.Info?.Title) ? FileName(_request.Path) : _document.Info!.Title!;
             _clientName = ChooseClientName(title);
             _namespace = ChooseNamespace();
             var visibility = ChooseVisibility();
-
-            var (baseUrl, variables) = ReadServers();
-            if (!string.IsNullOrWhiteSpace(_input.Options.BaseUrl))
-            {
-                baseUrl = _input.Options.BaseUrl!.Trim();
-            }
+            var baseUrl = string.IsNullOrWhiteSpace(_request.BaseUrl) ? ReadServer() : _request.BaseUrl!.Trim();
 
             ReserveTypeNames();
-            var schemes = ReadSecuritySchemes();
             ReadComponentSchemas();
-            var operations = ReadOperations(schemes);
-            var types = FreezeTypes();
-            var jsonTypes = CollectJsonTypes(types, operations);
+            var operations = ReadOperations();
+            if (_request.Filtered && operations.Count == 0)
+            {
+                return null;
+            }
 
+            var types = FreezeTypes(operations);
+            var jsonTypes = CollectJsonTypes(types, operations);
             return new ApiModel(
-                _input.Path,
+                _request.Path,
                 _namespace,
                 _clientName,
                 visibility,
                 title,
-                info?.String("description"),
-                info?.String("version") ?? string.Empty,
+                _document.Info?.Description,
+                _document.Info?.Version ?? string.Empty,
                 baseUrl,
-                variables.ToEquatableArray(),
-                string.IsNullOrWhiteSpace(_input.Options.Provider) ? _clientName.ToLowerInvariant() : _input.Options.Provider!.Trim(),
-                schemes.Values.ToEquatableArray(),
                 types,
                 operations,
                 jsonTypes);
@@ -127,7 +90,7 @@ namespace Sandboxes.Generators.Parsing
 
         private string ChooseClientName(string title)
         {
-            var given = _input.Options.ClientName;
+            var given = _request.ClientName;
             if (!string.IsNullOrWhiteSpace(given))
             {
                 var pascal = Naming.Pascal(given);
@@ -136,7 +99,7 @@ namespace Sandboxes.Generators.Parsing
                     return pascal;
                 }
 
-                Report("SBX008", 0, 0, "SandboxesClientName", given, FileName(_input.Path), "it must be a C# identifier");
+                Report("SBX008", string.Empty, "ClientName", given, FileName(_request.Path), "it must be a C# identifier");
             }
 
             // "E2B API" -> E2B, "Daytona Toolbox API" -> DaytonaToolbox: the trailing "API" is implied by the names built on it.
@@ -152,7 +115,7 @@ namespace Sandboxes.Generators.Parsing
 
         private string ChooseNamespace()
         {
-            var given = _input.Options.Namespace;
+            var given = _request.Namespace;
             if (!string.IsNullOrWhiteSpace(given))
             {
                 if (Naming.IsNamespace(given!.Trim()))
@@ -160,16 +123,16 @@ namespace Sandboxes.Generators.Parsing
                     return given.Trim();
                 }
 
-                Report("SBX008", 0, 0, "SandboxesNamespace", given, FileName(_input.Path), "it must be a dotted C# namespace");
+                Report("SBX008", string.Empty, "Namespace", given, FileName(_request.Path), "it must be a dotted C# namespace");
             }
 
-            var root = _input.Options.RootNamespace;
+            var root = _request.RootNamespace;
             return string.IsNullOrWhiteSpace(root) || !Naming.IsNamespace(root!) ? _clientName : root + "." + _clientName;
         }
 
         private string ChooseVisibility()
         {
-            var given = _input.Options.Visibility;
+            var given = _request.Visibility;
             if (string.IsNullOrWhiteSpace(given) || given!.Trim() == "public")
             {
                 return "public";
@@ -180,93 +143,33 @@ namespace Sandboxes.Generators.Parsing
                 return "internal";
             }
 
-            Report("SBX008", 0, 0, "SandboxesVisibility", given, FileName(_input.Path), "it must be 'public' or 'internal'");
+            Report("SBX008", string.Empty, "Visibility", given, FileName(_request.Path), "it must be 'public' or 'internal'");
             return "public";
         }
 
-        private (string BaseUrl, List<ServerVariableModel> Variables) ReadServers()
+        /// <summary>The first server's URL with its variables at their defaults (Swagger 2's host and basePath arrive here as a server).</summary>
+        private string ReadServer()
         {
-            var variables = new List<ServerVariableModel>();
-            if (_swagger2)
+            var server = _document.Servers?.FirstOrDefault();
+            if (server?.Url is not { } url)
             {
-                var host = _root.String("host");
-                var basePath = _root.String("basePath") ?? string.Empty;
-                if (string.IsNullOrEmpty(host))
-                {
-                    return (basePath, variables);
-                }
-
-                var schemes = _root.Seq("schemes")?.Items.OfType<ScalarNode>().Select(s => s.Value).ToList() ?? new List<string?>();
-                var scheme = schemes.Contains("https") ? "https" : schemes.FirstOrDefault() ?? "https";
-                return (scheme + "://" + host + basePath, variables);
+                return string.Empty;
             }
 
-            var server = _root.Seq("servers")?.Items.OfType<MapNode>().FirstOrDefault();
-            if (server is null)
+            foreach (var variable in server.Variables ?? new Dictionary<string, OpenApiServerVariable>())
             {
-                return (string.Empty, variables);
+                url = url.Replace("{" + variable.Key + "}", variable.Value.Default ?? string.Empty);
             }
 
-            foreach (var variable in server.Map("variables")?.Entries ?? new List<KeyValuePair<string, SpecNode>>())
-            {
-                var value = (variable.Value as MapNode)?.String("default") ?? string.Empty;
-                variables.Add(new ServerVariableModel(variable.Key, value));
-            }
-
-            return (server.String("url") ?? string.Empty, variables);
+            return url;
         }
 
-        private Dictionary<string, SecuritySchemeModel> ReadSecuritySchemes()
+        private void Report(string id, string pointer, params string[] arguments)
         {
-            var result = new Dictionary<string, SecuritySchemeModel>(StringComparer.Ordinal);
-            var schemes = _swagger2 ? _root.Map("securityDefinitions") : _root.Map("components")?.Map("securitySchemes");
-            var usedFields = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var entry in schemes?.Entries ?? new List<KeyValuePair<string, SpecNode>>())
-            {
-                if (Deref(entry.Value) is not MapNode scheme)
-                {
-                    continue;
-                }
-
-                var type = scheme.String("type") ?? string.Empty;
-                string kind;
-                string location = "Header";
-                string parameter = "Authorization";
-                switch (type)
-                {
-                    case "apiKey":
-                        kind = "ApiKey";
-                        location = scheme.String("in") switch { "query" => "Query", "cookie" => "Cookie", _ => "Header" };
-                        parameter = scheme.String("name") ?? "Authorization";
-                        break;
-                    case "basic":
-                        kind = "Basic";
-                        break;
-                    case "http" when string.Equals(scheme.String("scheme"), "basic", StringComparison.OrdinalIgnoreCase):
-                        kind = "Basic";
-                        break;
-                    case "http":
-                    case "oauth2":
-                    case "openIdConnect":
-                        kind = "Bearer";
-                        break;
-                    default:
-                        // mutualTLS and unknown types need no header from us.
-                        continue;
-                }
-
-                var field = Naming.Unique("s_" + Naming.Camel(entry.Key, "scheme").TrimStart('@') + "Scheme", usedFields);
-                result[entry.Key] = new SecuritySchemeModel(entry.Key, field, kind, location, parameter);
-            }
-
-            return result;
+            _diagnostics.Add(new DiagnosticInfo(id, _request.Path, pointer, arguments.ToEquatableArray()));
         }
 
-        private void Report(string id, int line, int column, params string[] arguments)
-        {
-            _diagnostics.Add(new DiagnosticInfo(id, _input.Path, line, column, arguments.ToEquatableArray()));
-        }
-
-        private void Report(string id, SpecNode? at, params string[] arguments) => Report(id, at?.Line ?? 0, at?.Column ?? 0, arguments);
+        /// <summary>A JSON pointer segment: <c>~</c> and <c>/</c> escaped (RFC 6901).</summary>
+        internal static string Escape(string segment) => segment.Replace("~", "~0").Replace("/", "~1");
     }
 }

@@ -4,23 +4,23 @@ using System.Text.Json.Serialization;
 namespace Sandboxes.Http;
 
 /// <summary>
-/// Reads a polymorphic value by its discriminator property and writes it as its runtime type. Unlike STJ's built-in
+/// The base of each generated hierarchy's converter: reads a polymorphic value by its discriminator property and writes it as its runtime type. Unlike STJ's built-in
 /// <c>[JsonPolymorphic]</c> support, the discriminator may appear anywhere in the object and stays an ordinary property of
 /// each derived type (vendors declare it there); an unlisted value becomes the hierarchy's unknown variant.
 /// </summary>
 /// <typeparam name="TBase">The base of the hierarchy.</typeparam>
-public sealed class DiscriminatedJsonConverter<TBase> : JsonConverter<TBase>
+public abstract class DiscriminatedJsonConverter<TBase> : JsonConverter<TBase>
     where TBase : class
 {
     private readonly string _propertyName;
     private readonly IReadOnlyDictionary<string, Type> _variants;
     private readonly Func<JsonElement, TBase> _unknown;
 
-    /// <summary>Creates the converter.</summary>
+    /// <summary>Creates the converter (a generated subclass passes its hierarchy).</summary>
     /// <param name="propertyName">The discriminator property.</param>
     /// <param name="variants">The derived type of each discriminator value.</param>
     /// <param name="unknown">Wraps a value whose discriminator is missing or unlisted.</param>
-    public DiscriminatedJsonConverter(string propertyName, IReadOnlyDictionary<string, Type> variants, Func<JsonElement, TBase> unknown)
+    protected DiscriminatedJsonConverter(string propertyName, IReadOnlyDictionary<string, Type> variants, Func<JsonElement, TBase> unknown)
     {
         _propertyName = propertyName;
         _variants = variants;

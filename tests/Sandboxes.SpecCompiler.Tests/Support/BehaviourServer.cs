@@ -166,7 +166,8 @@ public sealed class BehaviourServer : IAsyncDisposable
                 return;
             case "/v1/raw-events":
                 response.ContentType = "text/event-stream";
-                await response.WriteAsync("data: hello\ndata: world\n\nid: 7\nevent: done\nretry: 1500\ndata: bye");
+                // The last event breaks off before its blank line: as the SSE standard says, it is never dispatched.
+                await response.WriteAsync("data: hello\ndata: world\n\nid: 7\nevent: done\nretry: 1500\ndata: bye\n\ndata: cut off");
                 return;
             case "/v1/lines":
                 response.ContentType = "application/x-ndjson";

@@ -1,14 +1,19 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
-using Sandboxes.Generators;
+using Sandboxes.Generators.Model;
+using EquatableArray = Sandboxes.Generators.EquatableArray;
+using SpecCompilation = Sandboxes.Generators.SpecCompilation;
+using ToolDescriptors = Sandboxes.Generators.DiagnosticDescriptors;
+using ToolSeverity = Sandboxes.Generators.DiagnosticSeverity;
 
 namespace Sandboxes.SpecCompiler.Tests.Support;
 
-/// <summary>A spec handed to the generator: its path, text and AdditionalFiles metadata.</summary>
+/// <summary>A spec handed to the compiler: its path, text and SandboxesSpec item metadata (Namespace, ClientName, ...).</summary>
 public sealed record SpecFile(string Path, string Text, IReadOnlyDictionary<string, string>? Metadata = null)
 {
     /// <summary>Reads a spec of the repository's specs/ folder.</summary>
@@ -19,26 +24,27 @@ public sealed record SpecFile(string Path, string Text, IReadOnlyDictionary<stri
     }
 }
 
-/// <summary>The outcome of one generator run and the compilation of its output.</summary>
+/// <summary>The outcome of one compiler run and the C# compilation of its output with Refit's and System.Text.Json's generators.</summary>
 public sealed record GeneratorRun(
-    GeneratorDriver Driver,
     Compilation Output,
     ImmutableArray<Diagnostic> GeneratorDiagnostics,
     IReadOnlyDictionary<string, string> Sources,
     TimeSpan Elapsed)
 {
-    /// <summary>Errors and warnings of compiling the generated code (with the input C#).</summary>
+    /// <summary>Errors and warnings of compiling the generated code (with the input C# and the other generators' output).</summary>
     public IReadOnlyList<Diagnostic> CompileProblems =>
         Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
 
-    /// <summary>Generator diagnostics of warning severity or above.</summary>
+    /// <summary>Spec compiler diagnostics of warning severity or above.</summary>
     public IReadOnlyList<Diagnostic> GeneratorWarnings =>
         GeneratorDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
 }
 
 /// <summary>
-/// Drives <see cref="SpecCompilerGenerator"/> through <see cref="CSharpGeneratorDriver"/> (the Roslyn testing packages are
-/// not available here), with in-memory AdditionalFiles and their metadata.
+/// Runs the spec compiler in process (<see cref="SpecCompilation"/>, what the MSBuild targets run) on specs held in memory,
+/// then compiles its output as a build would: with Refit's and System.Text.Json's source generators, whose assemblies the
+/// test project records at build time (AssemblyMetadata "SourceGenerator"). Its diagnostics become Roslyn diagnostics at
+/// the spec file, their message ending with the JSON pointer, as the build prints them.
 /// </summary>
 public static class GeneratorHarness
 {
@@ -46,15 +52,28 @@ public static class GeneratorHarness
     {
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll" or "Microsoft.Win32.Primitives.dll")
-            .Append(typeof(Sandboxes.Http.ApiClientCore).Assembly.Location)
+            .Append(typeof(Sandboxes.Http.HttpErrorMapper).Assembly.Location)
+            .Append(typeof(Refit.RestService).Assembly.Location)
             .Distinct();
         return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
+    });
+
+    private static readonly Lazy<ImmutableArray<ISourceGenerator>> Generators = new(() =>
+    {
+        var paths = typeof(GeneratorHarness).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Where(a => a.Key == "SourceGenerator").Select(a => a.Value!).ToList();
+        if (paths.Count < 2)
+        {
+            throw new InvalidOperationException("The test project recorded no Refit and System.Text.Json generators; rebuild it.");
+        }
+
+        return paths.SelectMany(p => new AnalyzerFileReference(p, Loader.Instance).GetGenerators(LanguageNames.CSharp)).ToImmutableArray();
     });
 
     /// <summary>Parse options of the test compilations.</summary>
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest);
 
-    /// <summary>Creates a compilation of <paramref name="csharp"/> that references the runtime and Sandboxes.</summary>
+    /// <summary>Creates a compilation of <paramref name="csharp"/> that references the runtime, Refit and Sandboxes.</summary>
     public static CSharpCompilation CreateCompilation(params string[] csharp) =>
         CSharpCompilation.Create(
             "GeneratedClients",
@@ -62,80 +81,66 @@ public static class GeneratorHarness
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    /// <summary>Creates a driver for the given specs, tracking incremental steps.</summary>
-    public static GeneratorDriver CreateDriver(IEnumerable<SpecFile> specs, string? rootNamespace = "TestApp") =>
-        CreateDriver(specs, out _, rootNamespace);
+    /// <summary>Compiles <paramref name="specs"/> and builds their output with <paramref name="csharp"/>.</summary>
+    public static GeneratorRun Run(IEnumerable<SpecFile> specs, params string[] csharp) => Run(specs, "TestApp", csharp);
 
-    /// <summary>Creates a driver for the given specs and hands out the AdditionalTexts it holds (to replace one later).</summary>
-    public static GeneratorDriver CreateDriver(IEnumerable<SpecFile> specs, out IReadOnlyList<AdditionalText> additionalTexts, string? rootNamespace = "TestApp")
+    /// <summary>Compiles <paramref name="specs"/> with the project's root namespace <paramref name="rootNamespace"/>.</summary>
+    public static GeneratorRun Run(IEnumerable<SpecFile> specs, string? rootNamespace, params string[] csharp)
     {
-        var texts = specs.Select(s => (AdditionalText)new InMemoryAdditionalText(s.Path, s.Text)).ToList();
-        additionalTexts = texts;
-        var metadata = specs.ToDictionary(s => s.Path, s => s.Metadata ?? new Dictionary<string, string>());
-        return CSharpGeneratorDriver.Create(
-            new[] { new SpecCompilerGenerator().AsSourceGenerator() },
-            texts,
-            ParseOptions,
-            new OptionsProvider(metadata, rootNamespace),
-            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
-    }
-
-    /// <summary>Runs the generator over <paramref name="specs"/> and compiles its output with <paramref name="csharp"/>.</summary>
-    public static GeneratorRun Run(IEnumerable<SpecFile> specs, params string[] csharp)
-    {
-        var compilation = CreateCompilation(csharp.Length == 0 ? new[] { "namespace TestApp { internal static class Placeholder { } }" } : csharp);
-        var driver = CreateDriver(specs);
-        return Run(driver, compilation);
-    }
-
-    /// <summary>Runs (or re-runs) <paramref name="driver"/> over <paramref name="compilation"/>.</summary>
-    public static GeneratorRun Run(GeneratorDriver driver, Compilation compilation)
-    {
+        var files = specs.ToList();
+        var byPath = files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+        var requests = files.Select(f => Request(f, rootNamespace)).ToList();
         var watch = Stopwatch.StartNew();
-        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var compiled = SpecCompilation.Compile(requests, r => byPath[r.Path].Text);
         watch.Stop();
-        var sources = driver.GetRunResult().Results.SelectMany(r => r.GeneratedSources)
-            .ToDictionary(s => s.HintName, s => s.SourceText.ToString());
-        return new GeneratorRun(driver, output, diagnostics, sources, watch.Elapsed);
+
+        var sources = compiled.Where(c => c.Source is not null).ToDictionary(c => c.ClientName + ".g.cs", c => c.Source!);
+        var diagnostics = compiled.SelectMany(c => c.Diagnostics).Select(ToRoslyn).ToImmutableArray();
+        var compilation = CreateCompilation(csharp.Length == 0 ? ["namespace TestApp { internal static class Placeholder { } }"] : csharp)
+            .AddSyntaxTrees(sources.Select(s => CSharpSyntaxTree.ParseText(s.Value, ParseOptions, path: s.Key)));
+        CSharpGeneratorDriver.Create(Generators.Value, parseOptions: ParseOptions)
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        return new GeneratorRun(output, diagnostics, sources, watch.Elapsed);
     }
 
     /// <summary>Formats diagnostics one a line, for assertion messages.</summary>
     public static string Describe(IEnumerable<Diagnostic> diagnostics, int max = 40) =>
         string.Join("\n", diagnostics.Take(max).Select(d => d.ToString()));
 
-    /// <summary>An AdditionalText held in memory.</summary>
-    public sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+    private static SpecRequest Request(SpecFile file, string? rootNamespace)
     {
-        private readonly SourceText _text = SourceText.From(text);
-
-        public override string Path { get; } = path;
-
-        public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+        string? Get(string key) => file.Metadata is { } m && m.TryGetValue(key, out var v) && v.Length > 0 ? v : null;
+        Sandboxes.Generators.EquatableArray<string> List(string key) => EquatableArray.ToEquatableArray(Get(key) is { } v
+            ? v.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : []);
+        return new SpecRequest(file.Path, file.Path + ".g.cs", Get("Namespace"), Get("ClientName"), Get("BaseUrl"),
+            List("IncludeTags"), List("IncludePaths"), List("IncludeOperations"), Get("Visibility"), rootNamespace);
     }
 
-    private sealed class OptionsProvider(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> metadata, string? rootNamespace)
-        : AnalyzerConfigOptionsProvider
+    private static Diagnostic ToRoslyn(DiagnosticInfo info)
     {
-        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(
-            rootNamespace is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["build_property.RootNamespace"] = rootNamespace });
-
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
-
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
-            metadata.TryGetValue(textFile.Path, out var values)
-                ? new Options(values.ToDictionary(p => "build_metadata.AdditionalFiles." + p.Key, p => p.Value))
-                : Options.Empty;
-    }
-
-    private sealed class Options(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
-    {
-        public static readonly Options Empty = new(new Dictionary<string, string>());
-
-        public override bool TryGetValue(string key, out string value)
+        var descriptor = ToolDescriptors.Find(info.Id);
+        var severity = descriptor.Severity switch
         {
-            var found = values.TryGetValue(key, out var v);
-            value = v ?? string.Empty;
-            return found;
+            ToolSeverity.Error => DiagnosticSeverity.Error,
+            ToolSeverity.Warning => DiagnosticSeverity.Warning,
+            _ => DiagnosticSeverity.Info,
+        };
+        var message = string.Format(System.Globalization.CultureInfo.InvariantCulture, descriptor.Format, info.Arguments.Cast<object>().ToArray())
+                      + (info.Pointer.Length == 0 ? string.Empty : " (at " + info.Pointer + ")");
+        var roslyn = new DiagnosticDescriptor(info.Id, info.Id, "{0}", "Sandboxes.SpecCompiler", severity, isEnabledByDefault: true);
+        return Diagnostic.Create(roslyn, Location.Create(info.FilePath, default, default), message);
+    }
+
+    /// <summary>Loads the generators' assemblies into the default context (their Roslyn dependency is the one already loaded).</summary>
+    private sealed class Loader : IAnalyzerAssemblyLoader
+    {
+        public static readonly Loader Instance = new();
+
+        public void AddDependencyLocation(string fullPath)
+        {
         }
+
+        public Assembly LoadFromPath(string fullPath) => Assembly.LoadFrom(fullPath);
     }
 }

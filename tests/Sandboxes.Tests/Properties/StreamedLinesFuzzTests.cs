@@ -9,9 +9,9 @@ using Sandboxes.Http;
 namespace Sandboxes.Tests.Properties;
 
 /// <summary>
-/// Server-sent events and NDJSON as the generated clients read them (<see cref="ApiClientCore"/>), given arbitrary and
-/// damaged bodies: events or items, then the end or a typed error, within a bound, through both the async and the
-/// sync API; a body that never ends a line, or an event that never ends, is refused before it is held whole.
+/// Server-sent events and NDJSON as the generated stream helpers read them (<see cref="StreamedResponses"/>, over
+/// System.Net.ServerSentEvents), given arbitrary and damaged bodies: events or items, then the end or a typed error,
+/// within a bound; a body that never ends a line, or an event that never ends, is refused before it is held whole.
 /// </summary>
 [TestFixture]
 public sealed class StreamedLinesFuzzTests
@@ -24,16 +24,20 @@ public sealed class StreamedLinesFuzzTests
     {
         Check.One(FuzzProfile.Config(ci: 300, @long: 20_000), Prop.ForAll(FuzzBytes.From(ValidEvents()).ToArbitrary(), bytes =>
         {
-            var core = Core(bytes, "text/event-stream");
             var outcome = Bounded.Run(Bound, async ct =>
             {
                 var count = 0;
-                await foreach (var _ in core.StreamEventsAsync(new ApiRequest("GET", "/events"), Element, ct))
+                await foreach (var _ in StreamedResponses.ReadEventDataAsync(Get(bytes, "text/event-stream", ct), Element, ct))
                 {
                     count++;
                 }
 
-                return count + core.StreamServerSentEvents(new ApiRequest("GET", "/events"), ct).Count();
+                await foreach (var _ in StreamedResponses.ReadServerSentEventsAsync(Get(bytes, "text/event-stream", ct), ct))
+                {
+                    count++;
+                }
+
+                return count;
             }, "an event stream");
             PropertyViolation.Unless(outcome.IsResultOrTypedError, $"{outcome}\n{outcome.Error}");
         }));
@@ -44,16 +48,15 @@ public sealed class StreamedLinesFuzzTests
     {
         Check.One(FuzzProfile.Config(ci: 300, @long: 20_000), Prop.ForAll(FuzzBytes.From(ValidLines()).ToArbitrary(), bytes =>
         {
-            var core = Core(bytes, "application/x-ndjson");
             var outcome = Bounded.Run(Bound, async ct =>
             {
                 var count = 0;
-                await foreach (var _ in core.StreamJsonLinesAsync(new ApiRequest("GET", "/lines"), Element, ct))
+                await foreach (var _ in StreamedResponses.ReadJsonLinesAsync(Get(bytes, "application/x-ndjson", ct), Element, ct))
                 {
                     count++;
                 }
 
-                return count + core.StreamJsonLines(new ApiRequest("GET", "/lines"), Element, ct).Count();
+                return count;
             }, "a JSON-lines stream");
             PropertyViolation.Unless(outcome.IsResultOrTypedError, $"{outcome}\n{outcome.Error}");
         }));
@@ -65,11 +68,14 @@ public sealed class StreamedLinesFuzzTests
         foreach (var (type, filler) in new[] { ("text/event-stream", (byte)'a'), ("application/x-ndjson", (byte)' ') })
         {
             ChunkedStream? stream = null;
-            var core = new ApiClientCore(new HttpClient(new BytesHandler(() => stream = new ChunkedStream("data: "u8.ToArray(), 64 * 1024, filler), type)),
-                null, "http://vendor.test", null, "test");
+            var http = new HttpClient(new BytesHandler(() => stream = new ChunkedStream("data: "u8.ToArray(), 64 * 1024, filler), type));
             var outcome = Bounded.Run(TimeSpan.FromSeconds(60), async ct =>
             {
-                await foreach (var _ in core.StreamServerSentEventsAsync(new ApiRequest("GET", "/"), ct))
+                var response = http.GetAsync(new Uri("http://vendor.test/"), HttpCompletionOption.ResponseHeadersRead, ct);
+                var items = type == "text/event-stream"
+                    ? StreamedResponses.ReadServerSentEventsAsync(response, ct).Select(e => (object)e)
+                    : StreamedResponses.ReadJsonLinesAsync(response, Element, ct).Select(e => (object)e);
+                await foreach (var _ in items)
                 {
                 }
 
@@ -91,15 +97,24 @@ public sealed class StreamedLinesFuzzTests
             line.CopyTo(body, i * line.Length);
         }
 
-        var core = Core(body, "text/event-stream");
-        var outcome = Bounded.Run(TimeSpan.FromSeconds(60), ct => Task.FromResult(core.StreamServerSentEvents(new ApiRequest("GET", "/"), ct).Count()), "an endless event");
+        var outcome = Bounded.Run(TimeSpan.FromSeconds(60), async ct =>
+        {
+            var count = 0;
+            await foreach (var _ in StreamedResponses.ReadServerSentEventsAsync(Get(body, "text/event-stream", ct), ct))
+            {
+                count++;
+            }
+
+            return count;
+        }, "an endless event");
 
         Assert.That(outcome.Error, Is.InstanceOf<ProviderException>().With.Message.Contains("server-sent event"));
     }
 
-    private static ApiClientCore Core(byte[] body, string type) =>
-        new(new HttpClient(new BytesHandler(() => new ChunkedStream(body, 5), type)), null,
-            "http://vendor.test", null, "test");
+    /// <summary>A response as Refit returns it for a streamed operation: pending, its body arriving in small chunks.</summary>
+    private static Task<HttpResponseMessage> Get(byte[] body, string type, CancellationToken cancellationToken) =>
+        new HttpClient(new BytesHandler(() => new ChunkedStream(body, 5), type))
+            .GetAsync(new Uri("http://vendor.test/events"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
     private static Gen<byte[]> ValidEvents() =>
         Gen.ListOf(Gen.Zip(Gen.Elements("message", "error", "ping", ""), HostileInput.AnyString))

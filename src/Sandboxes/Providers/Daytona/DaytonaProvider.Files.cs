@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Refit;
 using Sandboxes.Http;
 using ToolboxFileInfo = Sandboxes.Providers.Daytona.Toolbox.FileInfo;
 
@@ -39,7 +40,7 @@ internal sealed partial class DaytonaProvider
         var absolute = await ResolveAsync(sandboxId, path, cancellationToken).ConfigureAwait(false);
         var name = absolute[(absolute.LastIndexOf('/') + 1)..];
         // The daemon saves the multipart file under the path it is given, creating missing parent directories.
-        await InSandboxAsync(sandboxId, toolbox => toolbox.UploadFileAsync(absolute, new ApiFile(new NonDisposingStream(content), name), cancellationToken),
+        await InSandboxAsync(sandboxId, toolbox => toolbox.UploadFileAsync(absolute, new StreamPart(new NonDisposingStream(content), name), cancellationToken),
             notFoundIsAnswer: false, cancellationToken).ConfigureAwait(false);
         if (options.Mode is { } mode)
         {

@@ -15,7 +15,7 @@ internal sealed partial class DaytonaProvider
     /// <param name="call">The call, given the sandbox's toolbox client.</param>
     /// <param name="notFoundIsAnswer">True when a 404 is the call's own answer (a missing file), not a sign of a missing sandbox.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    private async Task<T> InSandboxAsync<T>(string sandboxId, Func<DaytonaToolboxClient, Task<T>> call, bool notFoundIsAnswer,
+    private async Task<T> InSandboxAsync<T>(string sandboxId, Func<IDaytonaToolboxApi, Task<T>> call, bool notFoundIsAnswer,
         CancellationToken cancellationToken)
     {
         var toolbox = await ToolboxAsync(sandboxId, cancellationToken).ConfigureAwait(false);
@@ -30,7 +30,7 @@ internal sealed partial class DaytonaProvider
     }
 
     /// <inheritdoc cref="InSandboxAsync{T}"/>
-    private Task InSandboxAsync(string sandboxId, Func<DaytonaToolboxClient, Task> call, bool notFoundIsAnswer, CancellationToken cancellationToken) =>
+    private Task InSandboxAsync(string sandboxId, Func<IDaytonaToolboxApi, Task> call, bool notFoundIsAnswer, CancellationToken cancellationToken) =>
         InSandboxAsync<bool>(sandboxId, async client =>
         {
             await call(client).ConfigureAwait(false);
@@ -107,13 +107,8 @@ internal sealed partial class DaytonaProvider
         }
 
         var headers = ToolboxHeaders();
-        var client = new DaytonaToolboxClient(_http, new ApiClientOptions
-        {
-            BaseAddress = baseUri,
-            ProviderName = ProviderId,
-            // The toolbox spec declares no security: Daytona's SDKs send the same bearer header as to the control plane.
-            DefaultHeaders = headers,
-        });
+        // The toolbox spec declares no security: Daytona's SDKs send the same bearer header as to the control plane.
+        var client = ProviderClients.For<IDaytonaToolboxApi>(_http, baseUri, ProviderId, DaytonaToolboxJsonContext.Default, headers: headers);
         return new ToolboxEndpoint(proxyUrl, baseUri, client, headers);
     }
 
@@ -131,7 +126,7 @@ internal sealed partial class DaytonaProvider
     }
 
     /// <summary>A sandbox's toolbox: its address, its generated client and the headers its WebSockets need.</summary>
-    private sealed record ToolboxEndpoint(string ProxyUrl, Uri BaseUri, DaytonaToolboxClient Client, IReadOnlyDictionary<string, string> Headers)
+    private sealed record ToolboxEndpoint(string ProxyUrl, Uri BaseUri, IDaytonaToolboxApi Client, IReadOnlyDictionary<string, string> Headers)
     {
         /// <summary>The WebSocket URL of a toolbox path (<c>ws</c> or <c>wss</c> as the proxy's scheme).</summary>
         public Uri WebSocketUri(string pathAndQuery)

@@ -25,7 +25,7 @@ internal sealed partial class DaytonaProvider : SandboxProvider
 
     private readonly DaytonaOptions _options;
     private readonly HttpClient _http;
-    private DaytonaApiClient? _api;
+    private IDaytonaApi? _api;
     private readonly ConcurrentDictionary<string, ToolboxEndpoint> _toolboxes = new(StringComparer.Ordinal);
     private readonly ProcessCodeContexts _codeContexts;
     private int _disposed;
@@ -37,20 +37,20 @@ internal sealed partial class DaytonaProvider : SandboxProvider
     {
         _options = DaytonaOptions.From(config);
         SecretScrubber.Register(_options.Token);
-        _http = config.HttpClient ?? ApiClientCore.SharedHttpClient;
+        _http = config.HttpClient ?? ProviderClients.SharedHttpClient;
         _codeContexts = new ProcessCodeContexts(this);
     }
 
     /// <summary>The control plane's client, made at the first call (so that a client without credentials can be created and described).</summary>
     /// <exception cref="BadConfigException">No credentials are configured.</exception>
-    private DaytonaApiClient Api => LazyInitializer.EnsureInitialized(ref _api, () => new DaytonaApiClient(_http, new ApiClientOptions
+    private IDaytonaApi Api => LazyInitializer.EnsureInitialized(ref _api, () =>
     {
-        BaseAddress = _options.ApiUrl,
-        Timeout = Config.DefaultTimeout,
-        ProviderName = ProviderId,
-        Credentials = ApiCredentials.FromBearerToken(_options.RequireToken()),
-        DefaultHeaders = SdkHeaders(),
-    }));
+        // The spec's bearer scheme: the token in Authorization on every control-plane request.
+        var headers = SdkHeaders();
+        headers["Authorization"] = "Bearer " + _options.RequireToken();
+        return ProviderClients.For<IDaytonaApi>(_http, _options.ApiUrl, ProviderId, DaytonaJsonContext.Default,
+            Config.DefaultTimeout, headers);
+    });
 
     /// <summary>The organization header's value for every control-plane call (null sends none).</summary>
     private string? Organization => _options.OrganizationId;

@@ -6,7 +6,8 @@ namespace Sandboxes.Providers.Docker;
 /// <summary>
 /// One engine as the adapter talks to it: the transport, the API version agreed with the engine (the lower of its
 /// <c>Api-Version</c> and the spec's 1.55, found through <c>GET /_ping</c> or else <c>GET /version</c>), the generated
-/// client whose requests carry that version as their path prefix, and exec starts over hijacked connections.
+/// Refit client whose requests carry that version as their path prefix, the few calls the spec describes differently from
+/// what engines do (through the same handlers, so their errors are typed alike), and exec starts over hijacked connections.
 /// </summary>
 internal sealed class DockerEngine : IDisposable
 {
@@ -14,7 +15,8 @@ internal sealed class DockerEngine : IDisposable
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly SemaphoreSlim _negotiation = new(1, 1);
-    private volatile Api.DockerClient? _client;
+    private volatile Api.IDockerApi? _client;
+    private HttpClient? _versioned;
     private string _versionPrefix = string.Empty;
 
     public DockerEngine(DockerOptions options, HttpClient? httpClient)
@@ -30,8 +32,8 @@ internal sealed class DockerEngine : IDisposable
     /// <summary>The agreed API version, once negotiated.</summary>
     public string? ApiVersion { get; private set; }
 
-    /// <summary>The generated client, after negotiating the API version on first use.</summary>
-    public async ValueTask<Api.DockerClient> ClientAsync(CancellationToken cancellationToken)
+    /// <summary>The Refit client, after negotiating the API version on first use.</summary>
+    public async ValueTask<Api.IDockerApi> ClientAsync(CancellationToken cancellationToken)
     {
         if (_client is { } ready)
         {
@@ -46,12 +48,9 @@ internal sealed class DockerEngine : IDisposable
                 var version = _options.ApiVersion ?? await NegotiateAsync(cancellationToken).ConfigureAwait(false);
                 ApiVersion = version;
                 _versionPrefix = "/v" + version;
-                _client = new Api.DockerClient(_http, new ApiClientOptions
-                {
-                    BaseAddress = new Uri(Endpoint.HttpBase, _versionPrefix),
-                    ProviderName = DockerProvider.ProviderId,
-                    Timeout = _options.RequestTimeout,
-                });
+                _versioned = ProviderClients.CreateHttpClient(_http, new Uri(Endpoint.HttpBase, _versionPrefix + "/"), DockerProvider.ProviderId,
+                    _options.RequestTimeout);
+                _client = Refit.RestService.ForGenerated<Api.IDockerApi>(_versioned, ProviderClients.Settings(Api.DockerJsonContext.Default, DockerProvider.ProviderId));
             }
 
             return _client;
@@ -66,42 +65,45 @@ internal sealed class DockerEngine : IDisposable
     public async Task<HijackedConnection> StartExecAsync(string execId, bool tty, CancellationToken cancellationToken)
     {
         await ClientAsync(cancellationToken).ConfigureAwait(false);
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Api.ExecStartRequest { Detach = false, Tty = tty },
-            Api.DockerJsonContext.Default.TypeInfo<Api.ExecStartRequest>());
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Api.ExecStartRequest { Detach = false, Tty = tty }, Api.DockerJsonContext.Default.ExecStartRequest);
         return await DockerHijack.PostAsync(Endpoint, $"{_versionPrefix}/exec/{Uri.EscapeDataString(execId)}/start", body, cancellationToken)
             .ConfigureAwait(false);
     }
 
     /// <summary>
+    /// Sends a request the generated interface does not describe as engines answer it, at the agreed version and through
+    /// the same error handling; <paramref name="pathAndQuery"/> is relative to the version prefix (<c>images/create?...</c>).
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken cancellationToken)
+    {
+        await ClientAsync(cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(method, pathAndQuery) { Content = content };
+        return await _versioned!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Describes a path in a container (<c>HEAD /containers/{id}/archive</c>, whose answer is in a header the generated
-    /// client does not return); null when the path does not exist.
+    /// interface does not return); null when the path does not exist.
     /// </summary>
     /// <exception cref="NotFoundException">The container does not exist.</exception>
     public async Task<PathStat?> StatAsync(string containerId, string path, CancellationToken cancellationToken)
     {
         var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
-        using var message = client.Core.CreateMessage(new ApiRequest("HEAD", "/containers/{id}/archive").Path("id", containerId).QueryParameter("path", path));
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            response = await SendAsync(HttpMethod.Head, $"containers/{Uri.EscapeDataString(containerId)}/archive?path={Uri.EscapeDataString(path)}", null,
+                cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (NotFoundException)
         {
-            throw e.InnerException as SandboxException
-                  ?? new ProviderException(DockerProvider.ProviderId, $"HEAD /containers/{{id}}/archive failed: {e.Message}", innerException: e);
+            // A HEAD answer has no body: ask again with GET to tell a missing container from a missing path.
+            await EnsureContainerAsync(client, containerId, cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
         using (response)
         {
-            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-            {
-                // A HEAD answer has no body: ask again with GET to tell a missing container from a missing path.
-                await EnsureContainerAsync(client, containerId, cancellationToken).ConfigureAwait(false);
-                return null;
-            }
-
-            await HttpErrorMapper.EnsureSuccessAsync(DockerProvider.ProviderId, response, cancellationToken).ConfigureAwait(false);
             return PathStat.FromHeader(response.Headers.TryGetValues("X-Docker-Container-Path-Stat", out var values) ? values.FirstOrDefault() : null)
                    ?? new PathStat(IsDir: false, IsSymlink: false);
         }
@@ -109,6 +111,7 @@ internal sealed class DockerEngine : IDisposable
 
     public void Dispose()
     {
+        _versioned?.Dispose();
         if (_ownsHttp)
         {
             _http.Dispose();
@@ -117,7 +120,7 @@ internal sealed class DockerEngine : IDisposable
         _negotiation.Dispose();
     }
 
-    private static async Task EnsureContainerAsync(Api.DockerClient client, string containerId, CancellationToken cancellationToken)
+    private static async Task EnsureContainerAsync(Api.IDockerApi client, string containerId, CancellationToken cancellationToken)
     {
         try
         {
@@ -149,7 +152,8 @@ internal sealed class DockerEngine : IDisposable
         if (!DockerOptions.IsVersion(serverVersion))
         {
             // An engine (or a proxy in front of it) that leaves the header out still says its version on /version.
-            var unversioned = new Api.DockerClient(_http, new ApiClientOptions { BaseAddress = Endpoint.HttpBase, ProviderName = DockerProvider.ProviderId });
+            using var http = ProviderClients.CreateHttpClient(_http, Endpoint.HttpBase, DockerProvider.ProviderId, _options.RequestTimeout);
+            var unversioned = Refit.RestService.ForGenerated<Api.IDockerApi>(http, ProviderClients.Settings(Api.DockerJsonContext.Default, DockerProvider.ProviderId));
             serverVersion = (await unversioned.SystemVersionAsync(cancellationToken).ConfigureAwait(false)).ApiVersion;
         }
 

@@ -218,7 +218,7 @@ internal sealed partial class DockerProvider
     /// Sends one tar archive (the missing directories, then the file) to <c>PUT /containers/{id}/archive</c>. The archive is
     /// written into a pipe while the request reads it, so the file is never held in memory whole.
     /// </summary>
-    private async Task PutAsync(Api.DockerClient client, string sandboxId, string destination, IReadOnlyList<string> directories, string name,
+    private async Task PutAsync(Api.IDockerApi client, string sandboxId, string destination, IReadOnlyList<string> directories, string name,
         Stream content, int? mode, CancellationToken cancellationToken)
     {
         var pipe = new Pipe();

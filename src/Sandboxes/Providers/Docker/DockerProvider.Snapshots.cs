@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 namespace Sandboxes.Providers.Docker;
 
 /// <summary>
@@ -26,16 +27,15 @@ internal sealed partial class DockerProvider
             $"LABEL {DockerLabels.SnapshotSource}={container.Id ?? sandboxId}",
         ];
         // CUSTOM: the spec declares one `changes` value; engines take the parameter repeated, one instruction each.
-        var commit = new Http.ApiRequest("POST", "/commit")
-            .QueryParameter("container", sandboxId)
-            .QueryParameter("repo", SnapshotRepository)
-            .QueryParameter("tag", id)
-            // The engine pauses the container while it copies, so the snapshot is one moment of its filesystem.
-            .QueryParameter("pause", "true")
-            .QueryParameter("changes", changes)
-            .JsonBody(new Api.ContainerConfig(), Api.DockerJsonContext.Default.TypeInfo<Api.ContainerConfig>());
-        await Call(sandboxId, () => client.Core.SendAsync(commit, Api.DockerJsonContext.Default.TypeInfo<Api.IDResponse>(), cancellationToken))
-            .ConfigureAwait(false);
+        // The engine pauses the container while it copies (pause=true), so the snapshot is one moment of its filesystem.
+        var commit = $"commit?container={Uri.EscapeDataString(sandboxId)}&repo={Uri.EscapeDataString(SnapshotRepository)}&tag={Uri.EscapeDataString(id)}&pause=true"
+                     + string.Concat(changes.Select(c => "&changes=" + Uri.EscapeDataString(c)));
+        await Call(sandboxId, async () =>
+        {
+            using var response = await _engine.SendAsync(HttpMethod.Post, commit,
+                JsonContent.Create(new Api.ContainerConfig(), Api.DockerJsonContext.Default.ContainerConfig), cancellationToken).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
         var image = await client.ImageInspectAsync(SnapshotRepository + ":" + id, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new SnapshotInfo
         {
@@ -79,7 +79,7 @@ internal sealed partial class DockerProvider
     }
 
     /// <summary>Finds a snapshot by id, or else by name (the newest of that name); returns its id.</summary>
-    private async Task<string> FindSnapshotAsync(Api.DockerClient client, string idOrName, CancellationToken cancellationToken)
+    private async Task<string> FindSnapshotAsync(Api.IDockerApi client, string idOrName, CancellationToken cancellationToken)
     {
         if (IsSnapshotId(idOrName))
         {
@@ -102,7 +102,7 @@ internal sealed partial class DockerProvider
     }
 
     /// <summary>Removes deleted snapshots that no sandbox uses any more.</summary>
-    private async Task CollectDeletedSnapshotsAsync(Api.DockerClient client, CancellationToken cancellationToken)
+    private async Task CollectDeletedSnapshotsAsync(Api.IDockerApi client, CancellationToken cancellationToken)
     {
         List<Api.ImageSummary> deleted;
         try

@@ -116,7 +116,7 @@ internal sealed partial class DockerProvider : SandboxProvider
         }
         catch (NotFoundException) when (request.Snapshot is null)
         {
-            await PullAsync(client, image, cancellationToken).ConfigureAwait(false);
+            await PullAsync(image, cancellationToken).ConfigureAwait(false);
             created = await CreateContainerAsync(client, body, request.Name, creation).ConfigureAwait(false);
         }
 
@@ -261,7 +261,7 @@ internal sealed partial class DockerProvider : SandboxProvider
     }
 
     /// <summary>The client, after checking that <paramref name="sandboxId"/> can be a container id.</summary>
-    private async ValueTask<Api.DockerClient> SandboxClientAsync(string sandboxId, CancellationToken cancellationToken) =>
+    private async ValueTask<Api.IDockerApi> SandboxClientAsync(string sandboxId, CancellationToken cancellationToken) =>
         IsContainerId(sandboxId) ? await _engine.ClientAsync(cancellationToken).ConfigureAwait(false) : throw NotASandbox(sandboxId);
 
     /// <summary>Runs an engine call about a sandbox, mapping the engine's errors to the sandbox's typed errors.</summary>
@@ -358,7 +358,7 @@ internal sealed partial class DockerProvider : SandboxProvider
     /// engine's answer was lost (502, 504), whatever it created under this call's <paramref name="creation"/> label is
     /// removed before the error goes up, where a retry would otherwise add a second.
     /// </summary>
-    private static async Task<Api.ContainerCreateResponse> CreateContainerAsync(Api.DockerClient client, Api.ContainerCreateRequest body,
+    private static async Task<Api.ContainerCreateResponse> CreateContainerAsync(Api.IDockerApi client, Api.ContainerCreateRequest body,
         string? name, string creation)
     {
         try
@@ -375,7 +375,7 @@ internal sealed partial class DockerProvider : SandboxProvider
     }
 
     /// <summary>Removes the containers one create call made (found by its creation label), as far as the engine answers.</summary>
-    private static async Task RemoveCreatedAsync(Api.DockerClient client, string creation)
+    private static async Task RemoveCreatedAsync(Api.IDockerApi client, string creation)
     {
         try
         {
@@ -395,7 +395,7 @@ internal sealed partial class DockerProvider : SandboxProvider
         }
     }
 
-    private static async Task RemoveContainerAsync(Api.DockerClient client, string containerId)
+    private static async Task RemoveContainerAsync(Api.IDockerApi client, string containerId)
     {
         try
         {
@@ -411,7 +411,7 @@ internal sealed partial class DockerProvider : SandboxProvider
         }
     }
 
-    private async Task<(string Image, string Template)> ResolveImageAsync(Api.DockerClient client, CreateSandboxRequest request,
+    private async Task<(string Image, string Template)> ResolveImageAsync(Api.IDockerApi client, CreateSandboxRequest request,
         CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(request.Snapshot))
@@ -429,14 +429,17 @@ internal sealed partial class DockerProvider : SandboxProvider
         return (image, image);
     }
 
-    private static async Task PullAsync(Api.DockerClient client, string image, CancellationToken cancellationToken)
+    private async Task PullAsync(string image, CancellationToken cancellationToken)
     {
         // Without a tag the engine would pull every tag of the repository.
         var (repository, tag) = SplitReference(image);
         try
         {
-            var progress = await client.Core.SendForStreamAsync(new Http.ApiRequest("POST", "/images/create")
-                .QueryParameter("fromImage", repository).QueryParameter("tag", tag.Length == 0 ? null : tag), cancellationToken).ConfigureAwait(false);
+            // Sent by hand: the spec gives this operation no response body, while the pull's outcome is in its progress stream.
+            using var response = await _engine.SendAsync(HttpMethod.Post,
+                "images/create?fromImage=" + Uri.EscapeDataString(repository) + (tag.Length == 0 ? string.Empty : "&tag=" + Uri.EscapeDataString(tag)), null,
+                cancellationToken).ConfigureAwait(false);
+            var progress = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (progress.ConfigureAwait(false))
             {
                 // The pull reports failure inside its progress stream, as {"error": "..."} lines after a 200.

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Google.Protobuf;
+using Refit;
 using Sandboxes.Http;
 using Sandboxes.Providers.E2B.Connect;
 using Sandboxes.Providers.E2B.Rpc.Process;
@@ -250,7 +251,7 @@ internal sealed partial class E2BProvider
             {
                 using var bytes = new MemoryStream(Encoding.UTF8.GetBytes(record + "\n"));
                 await connection.Files.PostFilesAsync(E2BScripts.CommandDir(command.HandleId) + "/end", command.User,
-                    file: new ApiFile(bytes, "end"), cancellationToken: _disposed.Token).ConfigureAwait(false);
+                    file: new StreamPart(bytes, "end"), cancellationToken: _disposed.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SandboxException or OperationCanceledException)
             {

@@ -1,3 +1,4 @@
+using Refit;
 using Sandboxes.Http;
 using Sandboxes.Providers.E2B.Connect;
 using Sandboxes.Providers.E2B.Rpc.Filesystem;
@@ -19,7 +20,7 @@ internal sealed partial class E2BProvider
         return OnEnvdAsync(sandboxId, async connection =>
         {
             // Streamed as a multipart part (never buffered whole); envd creates the parent directories.
-            await FileCallAsync(() => connection.Files.PostFilesAsync(absolute, user, file: new ApiFile(content, absolute), cancellationToken: cancellationToken))
+            await FileCallAsync(() => connection.Files.PostFilesAsync(absolute, user, file: new StreamPart(new NonDisposingStream(content), absolute), cancellationToken: cancellationToken))
                 .ConfigureAwait(false);
             if (options.Mode is { } mode)
             {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Sandboxes.Http;
 using Sandboxes.Providers.E2B.Api;
 
 namespace Sandboxes.Providers.E2B;
@@ -25,7 +26,7 @@ internal sealed partial class E2BProvider
         return await Pagination.CollectAsync(ProviderId, "snapshots", async (next, _, ct) =>
         {
             var page = await Api.GetSnapshotsWithResponseAsync(limit: 100, nextToken: next, cancellationToken: ct).ConfigureAwait(false);
-            return (page.Value.Select(s => Describe(s, _snapshotOrigins.GetValueOrDefault(s.SnapshotID))), page.Header("X-Next-Token"));
+            return (page.Content!.Select(s => Describe(s, _snapshotOrigins.GetValueOrDefault(s.SnapshotID))), page.Header("X-Next-Token"));
         }, snapshot => snapshot.Id, limit: null, cancellationToken).ConfigureAwait(false);
     }
 

@@ -26,7 +26,7 @@ internal sealed partial class E2BProvider : SandboxProvider
 
     private readonly E2BOptions _options;
     private readonly HttpClient _http;
-    private readonly E2BClient? _api;
+    private readonly IE2BApi? _api;
     private readonly ConcurrentDictionary<string, EnvdConnection> _connections = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposed = new();
 
@@ -36,22 +36,18 @@ internal sealed partial class E2BProvider : SandboxProvider
         : base(config)
     {
         _options = E2BOptions.From(config);
-        _http = config.HttpClient ?? ApiClientCore.SharedHttpClient;
+        _http = config.HttpClient ?? ProviderClients.SharedHttpClient;
         if (_options.ApiKey is { } key)
         {
-            _api = new E2BClient(_http, new ApiClientOptions
-            {
-                BaseAddress = _options.ApiUrl,
-                Credentials = ApiCredentials.FromApiKey(key),
-                ProviderName = ProviderId,
-                Timeout = _options.RequestTimeout,
-                DefaultHeaders = new Dictionary<string, string> { ["User-Agent"] = UserAgent },
-            });
+            // The spec's ApiKeyAuth scheme: the key in X-API-Key on every request.
+            SecretScrubber.Register(key);
+            _api = ProviderClients.For<IE2BApi>(_http, _options.ApiUrl ?? new Uri(IE2BApi.DefaultBaseUrl), ProviderId, E2BJsonContext.Default,
+                _options.RequestTimeout, [new("X-API-Key", key), new("User-Agent", UserAgent)]);
         }
     }
 
     /// <summary>The control plane; a missing key fails here, with what to set.</summary>
-    private E2BClient Api => _api ?? throw new BadConfigException(ProviderId,
+    private IE2BApi Api => _api ?? throw new BadConfigException(ProviderId,
         "E2B needs an API key: set ProviderConfig.ApiKey or the E2B_API_KEY environment variable.");
 
     public override async Task<SandboxInfo> CreateSandboxAsync(CreateSandboxRequest request, CancellationToken cancellationToken)
@@ -129,9 +125,9 @@ internal sealed partial class E2BProvider : SandboxProvider
         return await Pagination.CollectAsync(ProviderId, "sandboxes", async (next, remaining, ct) =>
         {
             // A page no larger than what the caller's limit still needs (E2B allows 1 to 100).
-            var page = await Api.GetV2SandboxesWithResponseAsync(metadata: query, state: states, nextToken: next, limit: Math.Clamp(remaining ?? 100, 1, 100),
+            var page = await Api.GetV2SandboxesWithResponseAsync(metadata: query, state: states?.Select(s => s.Value), nextToken: next, limit: Math.Clamp(remaining ?? 100, 1, 100),
                 cancellationToken: ct).ConfigureAwait(false);
-            var infos = page.Value.Select(s => Describe(s.SandboxID, s.Alias ?? s.TemplateID, s.State, s.StartedAt, s.EndAt, s.Metadata,
+            var infos = page.Content!.Select(s => Describe(s.SandboxID, s.Alias ?? s.TemplateID, s.State, s.StartedAt, s.EndAt, s.Metadata,
                 s.CpuCount, s.MemoryMB));
 
             // Checked here as well: only what matches may count towards the limit.

@@ -30,22 +30,16 @@ internal sealed class EnvdConnection
             ["E2b-Sandbox-Port"] = E2BOptions.EnvdPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["User-Agent"] = E2BProvider.UserAgent,
         };
-        Files = new Envd.EnvdClient(http, new ApiClientOptions
-        {
-            BaseAddress = envdUrl,
-            Credentials = accessToken is null ? null : ApiCredentials.FromApiKey(accessToken),
-            DefaultHeaders = routing,
-            ProviderName = E2BProvider.ProviderId,
-            Timeout = options.RequestTimeout,
-        });
-        var rpcHeaders = new Dictionary<string, string>(routing);
+        // envd's AccessTokenAuth scheme: the token in X-Access-Token, on the HTTP API and the Connect services alike.
+        var headers = new Dictionary<string, string>(routing);
         if (accessToken is not null)
         {
             SecretScrubber.Register(accessToken);
-            rpcHeaders["X-Access-Token"] = accessToken;
+            headers["X-Access-Token"] = accessToken;
         }
 
-        Rpc = new ConnectClient(http, options.SandboxRpcUrl ?? envdUrl, rpcHeaders, E2BProvider.ProviderId);
+        Files = ProviderClients.For<Envd.IEnvdApi>(http, envdUrl, E2BProvider.ProviderId, Envd.EnvdJsonContext.Default, options.RequestTimeout, headers);
+        Rpc = new ConnectClient(http, options.SandboxRpcUrl ?? envdUrl, headers, E2BProvider.ProviderId);
     }
 
     /// <summary>The sandbox.</summary>
@@ -58,7 +52,7 @@ internal sealed class EnvdConnection
     public string Domain { get; }
 
     /// <summary>envd's HTTP API (file upload and download).</summary>
-    public Envd.EnvdClient Files { get; }
+    public Envd.IEnvdApi Files { get; }
 
     /// <summary>envd's Connect RPC services.</summary>
     public ConnectClient Rpc { get; }

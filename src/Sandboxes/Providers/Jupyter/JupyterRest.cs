@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Sandboxes.Http;
 using Sandboxes.Providers.Jupyter.Api;
@@ -12,7 +13,8 @@ namespace Sandboxes.Providers.Jupyter;
 /// </summary>
 internal sealed class JupyterRest
 {
-    private readonly JupyterClient _api;
+    private readonly HttpClient _http;
+    private readonly IJupyterApi _api;
 
     public JupyterRest(JupyterEndpoint endpoint, HttpClient? http = null)
     {
@@ -23,12 +25,8 @@ internal sealed class JupyterRest
             headers["Authorization"] = "token " + token;
         }
 
-        _api = new JupyterClient(http ?? ApiClientCore.SharedHttpClient, new ApiClientOptions
-        {
-            BaseAddress = endpoint.BaseUri,
-            ProviderName = JupyterProvider.ProviderId,
-            DefaultHeaders = headers,
-        });
+        _http = ProviderClients.CreateHttpClient(http ?? ProviderClients.SharedHttpClient, endpoint.BaseUri, JupyterProvider.ProviderId, headers: headers);
+        _api = Refit.RestService.ForGenerated<IJupyterApi>(_http, ProviderClients.Settings(JupyterJsonContext.Default, JupyterProvider.ProviderId));
     }
 
     // ---- Kernels ----
@@ -94,7 +92,7 @@ internal sealed class JupyterRest
     public async Task<JupyterContent> GetContentAsync(string path, bool content, CancellationToken cancellationToken)
     {
         var model = content
-            ? await Call(() => _api.GetApiContentsByPathAsync(path, GetApiContentsByPathType.File, GetApiContentsByPathFormat.Base64, 1, cancellationToken))
+            ? await Call(() => _api.GetApiContentsByPathAsync(path, GetApiContentsByPathType.File.Value, GetApiContentsByPathFormat.Base64.Value, 1, cancellationToken))
                 .ConfigureAwait(false)
             : await Call(() => _api.GetApiContentsByPathAsync(path, content: 0, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return new JupyterContent(model.Name, model.Path, model.Type.Value, model.Size, Time(model.LastModified),
@@ -105,12 +103,8 @@ internal sealed class JupyterRest
     {
         // CUSTOM: the spec types `content` as a string, while a directory's content is an array of models (the spec's
         // own description says so); the listing is therefore read as JSON and its entries taken from there.
-        var request = new ApiRequest("GET", "/api/contents/{path}")
-            .Path("path", path, catchAll: true)
-            .QueryParameter("type", "directory")
-            .QueryParameter("content", 1);
-        var listing = await Call(() => _api.Core.SendAsync(request, JupyterJsonContext.Default.TypeInfo<JsonElement>(), cancellationToken))
-            .ConfigureAwait(false);
+        var route = "api/contents/" + string.Join('/', path.Split('/').Select(Uri.EscapeDataString)) + "?type=directory&content=1";
+        var listing = await Call(() => _http.GetFromJsonAsync(route, JupyterJsonContext.Default.JsonElement, cancellationToken)).ConfigureAwait(false);
         return listing.GetProperty("content").EnumerateArray().Select(e => new JupyterContent(
             e.GetProperty("name").GetString() ?? string.Empty,
             e.GetProperty("path").GetString() ?? string.Empty,
