@@ -29,7 +29,9 @@ packages=(
   "runc|podman's OCI runtime here (crun refuses hybrid cgroups)"
   "conmon|podman's container monitor"
   "catatonit|podman's --init process (a container-init binary)"
-  "slirp4netns|NetworkPolicy.Internet for local sandboxes"
+  "slirp4netns|NetworkPolicy.Internet for local sandboxes: the user-mode network stack"
+  "iptables|NetworkPolicy.Internet for local sandboxes: the packet filter in each sandbox's network namespace"
+  "iproute2|the egress tests' stand-in internet (network namespaces joined by veth links)"
   "debootstrap|the docker test image's Debian root (no registry is reachable)"
   "busybox-static|a tiny image for the docker leak tests"
   "ca-certificates|npm and debootstrap over https"
@@ -82,7 +84,8 @@ required_files=(
   "/usr/bin/bwrap|bubblewrap" "/usr/bin/unshare|util-linux" "/usr/bin/setpriv|util-linux" "/usr/bin/setsid|util-linux"
   "/usr/bin/mkfifo|coreutils" "/usr/bin/pgrep|procps" "/usr/bin/python3|python3"
   "/usr/bin/podman|podman" "/usr/sbin/runc|runc" "/usr/bin/conmon|conmon" "/usr/libexec/podman/catatonit|catatonit"
-  "/usr/bin/slirp4netns|slirp4netns" "/usr/sbin/debootstrap|debootstrap" "/bin/busybox|busybox-static"
+  "/usr/bin/slirp4netns|slirp4netns" "/usr/sbin/iptables-restore|iptables" "/usr/sbin/ip6tables-restore|iptables"
+  "/usr/bin/nsenter|util-linux" "/usr/sbin/ip|iproute2" "/usr/sbin/debootstrap|debootstrap" "/bin/busybox|busybox-static"
   "/usr/bin/tmux|tmux" "/usr/bin/zsh|zsh" "/usr/bin/jupyter-server|jupyter-server"
   "/usr/lib/python3/dist-packages/ipykernel|python3-ipykernel" "/usr/lib/python3/dist-packages/matplotlib|python3-matplotlib"
   "/usr/bin/ruby|ruby" "/usr/bin/tsc|node-typescript" "/usr/bin/go|golang-go" "/usr/bin/rustc|rustc"
@@ -163,6 +166,10 @@ bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev true 2>/dev/null \
 if [ "$(id -u)" -eq 0 ]; then
   unshare --user --keep-caps true || fail "unshare --user --keep-caps does not work (util-linux 2.38 or later is needed)"
 fi
+step "checking the packet filter NetworkPolicy.Internet loads into a sandbox's network namespace"
+printf '*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -d 10.0.0.0/8 -p tcp -j REJECT --reject-with tcp-reset\nCOMMIT\n' \
+  | unshare --user --map-root-user --net iptables-restore -w 5 \
+  || fail "iptables-restore cannot load rules into a new network namespace (the kernel's nf_tables may be missing)"
 
 step "checking podman (a container with --init from $image)"
 out="$(sudo_if_needed "${podman_cmd[@]}" run --rm --init --network none "$image" /bin/sh -c 'echo podman-ok' 2>&1)" \

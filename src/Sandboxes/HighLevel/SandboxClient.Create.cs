@@ -118,7 +118,8 @@ public partial class SandboxClient
             TimeoutSeconds = options.TimeoutSeconds ?? Default(preset?.TimeoutSeconds, Capability.Lifetime),
             Gpu = options.Gpu,
             MaxProcesses = options.MaxProcesses,
-            Network = options.Network,
+            Network = options.Network ?? Default(preset?.Network, Capability.NetworkPolicy),
+            NetworkAllow = options.NetworkAllow,
             Snapshot = options.Snapshot,
             Keep = options.Keep,
         };

@@ -26,6 +26,12 @@ public sealed record SandboxPreset(string Name)
     /// <summary>Default lifetime in seconds.</summary>
     public int? TimeoutSeconds { get; init; }
 
+    /// <summary>
+    /// The network the setup commands need (<see cref="NetworkPolicy.Internet"/> for those that install packages),
+    /// asked for where the provider lets it be chosen; <see cref="SandboxOptions.Network"/> overrides it.
+    /// </summary>
+    public NetworkPolicy? Network { get; init; }
+
     /// <summary>Default image, for providers that start from images.</summary>
     public string? Image { get; init; }
 
