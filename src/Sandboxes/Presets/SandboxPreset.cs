@@ -23,7 +23,7 @@ public sealed record SandboxPreset(string Name)
     /// <summary>Default disk size in MiB.</summary>
     public int? DiskMb { get; init; }
 
-    /// <summary>Default lifetime in seconds.</summary>
+    /// <summary>Default lifetime in seconds of a sandbox that is not kept (<see cref="SandboxOptions.Keep"/>); a kept one lives until killed unless <see cref="SandboxOptions.TimeoutSeconds"/> is set.</summary>
     public int? TimeoutSeconds { get; init; }
 
     /// <summary>

@@ -133,6 +133,22 @@ public sealed class EgressTests
         }
     }
 
+    [Test]
+    public async Task The_cli_asks_for_the_internet_and_allowed_targets_with_flags()
+    {
+        var offline = await Cli.RunAsync("run", "-q", ProbeCommand());
+        var online = await Cli.RunAsync("run", "-q", "--network", "internet", ProbeCommand());
+        var allowed = await Cli.RunAsync("run", "-q", "--network", "internet", "--allow", _lan.Address, ProbeCommand());
+        var bad = await Cli.RunAsync("run", "--network", "everywhere", "true");
+
+        Assert.That(Parse(offline.Stdout)["public"], Is.EqualTo("unreachable"), "no network unless asked for: " + offline.Stderr);
+        Assert.That(Parse(online.Stdout)["public"], Is.EqualTo("public-ok"), online.Stderr);
+        Assert.That(Parse(online.Stdout)["private"], Is.EqualTo("refused"));
+        Assert.That(Parse(allowed.Stdout)["private"], Is.EqualTo("private-ok"), allowed.Stderr);
+        Assert.That(bad.ExitCode, Is.EqualTo(2));
+        Assert.That(bad.Stderr, Does.Contain("everywhere"));
+    }
+
     private async Task<Dictionary<string, string>> ProbeAsync(CreateSandboxRequest request)
     {
         var (sandbox, info) = await _client.CreateSandboxAsync(request);
