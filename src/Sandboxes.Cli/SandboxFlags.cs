@@ -64,6 +64,25 @@ internal static class SandboxFlags
         return (int)Math.Ceiling(value * scale);
     }
 
+    /// <summary>
+    /// For the note about a kept sandbox: when it will end (a lifetime given, or the provider's own, such as E2B's 300 s)
+    /// and how to extend it; empty when it lives until destroyed or the provider cannot say.
+    /// </summary>
+    public static async Task<string> ExpiryNoteAsync(Sandbox sandbox, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = await sandbox.InfoAsync(cancellationToken).ConfigureAwait(false);
+            return info.ExpiresAt is { } end
+                ? $"; it ends at {Output.Tables.Time(end)} unless extended: sandboxes extend {sandbox.Id} 1h"
+                : string.Empty;
+        }
+        catch (SandboxException)
+        {
+            return string.Empty; // the note is a courtesy: the sandbox itself was made and kept
+        }
+    }
+
     private static Option<string?> CreateNetwork()
     {
         var option = new Option<string?>("--network")

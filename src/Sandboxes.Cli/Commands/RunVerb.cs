@@ -101,7 +101,8 @@ internal static class RunVerb
                         .ConfigureAwait(false);
                 if (kept && created && !quiet)
                 {
-                    await Console.Error.WriteLineAsync($"sandboxes: kept sandbox {sandbox.Id} (sandboxes exec {sandbox.Id} \"...\"; sandboxes destroy {sandbox.Id})")
+                    await Console.Error.WriteLineAsync($"sandboxes: kept sandbox {sandbox.Id} (sandboxes exec {sandbox.Id} \"...\"; sandboxes destroy {sandbox.Id})" +
+                                                       await SandboxFlags.ExpiryNoteAsync(sandbox, cancellationToken).ConfigureAwait(false))
                         .ConfigureAwait(false);
                 }
 

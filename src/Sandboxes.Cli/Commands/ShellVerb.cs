@@ -113,7 +113,8 @@ internal static class ShellVerb
             if (target.Created && target.Kept)
             {
                 var again = target.Name is { } name ? $"sandboxes shell -n {name}" : $"sandboxes shell {target.Sandbox.Id}";
-                CliConsole.Note($"kept sandbox {target.Sandbox.Id} (`{again}` reattaches; `sandboxes destroy {target.Sandbox.Id}` removes it)", session.Quiet);
+                CliConsole.Note($"kept sandbox {target.Sandbox.Id} (`{again}` reattaches; `sandboxes destroy {target.Sandbox.Id}` removes it)" +
+                                await SandboxFlags.ExpiryNoteAsync(target.Sandbox, cancellationToken).ConfigureAwait(false), session.Quiet);
             }
 
             return exit;

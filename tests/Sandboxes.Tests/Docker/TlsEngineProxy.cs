@@ -162,7 +162,8 @@ public sealed class TlsEngineProxy : IAsyncDisposable
         }
 
         var serial = RandomNumberGenerator.GetBytes(12);
-        using var issued = request.Create(authority, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
+        // Inside the authority's own validity, which a certificate may not outlast.
+        using var issued = request.Create(authority, authority.NotBefore.AddMinutes(1), authority.NotAfter.AddMinutes(-1), serial);
         using var withKey = issued.CopyWithPrivateKey(key);
         // Through PKCS#12 so the key is usable by the TLS stack (an ephemeral key is not, on every platform).
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);

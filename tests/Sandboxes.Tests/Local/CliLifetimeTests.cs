@@ -28,6 +28,7 @@ public sealed class CliLifetimeTests
         LeakCheck.Record(id);
         try
         {
+            Assert.That(run.Stderr, Does.Contain($"unless extended: sandboxes extend {id} 1h"), "the kept note says when it ends");
             Assert.That(await ExpiresAtAsync(tag), Is.EqualTo(before.AddHours(2)).Within(TimeSpan.FromMinutes(1)));
             var table = await Cli.RunAsync("list", "-l", $"life={tag}");
             Assert.That(table.Stdout, Does.Contain(before.AddHours(2).ToLocalTime().ToString("yyyy-MM-dd HH:", System.Globalization.CultureInfo.InvariantCulture)),
@@ -69,6 +70,7 @@ public sealed class CliLifetimeTests
         try
         {
             Assert.That(await ExpiresAtAsync(tag), Is.Null);
+            Assert.That(run.Stderr, Does.Not.Contain("ends at"), "nothing to extend");
         }
         finally
         {
