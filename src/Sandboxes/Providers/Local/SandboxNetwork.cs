@@ -188,7 +188,9 @@ internal static class SandboxNetwork
     {
         try
         {
-            var lines = File.ReadAllLines(logFile, Encoding.UTF8);
+            // slirp4netns announces its seccomp support on every start: noise next to the reason it failed.
+            var lines = File.ReadAllLines(logFile, Encoding.UTF8)
+                .Where(l => !l.Contains("seccomp is experimental", StringComparison.Ordinal) && l.Trim().Length > 0).ToArray();
             return lines.Length == 0 ? "." : ": " + string.Join(" ", lines.TakeLast(3)).Trim();
         }
         catch (IOException)
