@@ -29,7 +29,11 @@ packages=(
   "runc|podman's OCI runtime here (crun refuses hybrid cgroups)"
   "conmon|podman's container monitor"
   "catatonit|podman's --init process (a container-init binary)"
-  "slirp4netns|NetworkPolicy.Internet for local sandboxes"
+  "slirp4netns|NetworkPolicy.Internet for local sandboxes: the user-mode network stack"
+  "iptables|NetworkPolicy.Internet for local sandboxes: the packet filter in each sandbox's network namespace"
+  "iproute2|the egress tests' stand-in internet (network namespaces joined by veth links)"
+  "openssh-client|docker provider: ssh:// engines (ssh runs docker system dial-stdio on the engine's host)"
+  "openssh-server|the docker tests' ssh engine host: an sshd the tests start on 127.0.0.1"
   "debootstrap|the docker test image's Debian root (no registry is reachable)"
   "busybox-static|a tiny image for the docker leak tests"
   "ca-certificates|npm and debootstrap over https"
@@ -93,7 +97,9 @@ required_files=(
   "/usr/bin/bwrap|bubblewrap" "/usr/bin/unshare|util-linux" "/usr/bin/setpriv|util-linux" "/usr/bin/setsid|util-linux"
   "/usr/bin/mkfifo|coreutils" "/usr/bin/pgrep|procps" "/usr/bin/python3|python3"
   "/usr/bin/podman|podman" "/usr/sbin/runc|runc" "/usr/bin/conmon|conmon" "/usr/libexec/podman/catatonit|catatonit"
-  "/usr/bin/slirp4netns|slirp4netns" "/usr/sbin/debootstrap|debootstrap" "/bin/busybox|busybox-static"
+  "/usr/bin/slirp4netns|slirp4netns" "/usr/sbin/iptables-restore|iptables" "/usr/sbin/ip6tables-restore|iptables"
+  "/usr/bin/nsenter|util-linux" "/usr/sbin/ip|iproute2" "/usr/bin/ssh|openssh-client" "/usr/bin/ssh-keygen|openssh-client"
+  "/usr/sbin/sshd|openssh-server" "/usr/sbin/debootstrap|debootstrap" "/bin/busybox|busybox-static"
   "/usr/bin/tmux|tmux" "/usr/bin/zsh|zsh" "/usr/bin/jupyter-server|jupyter-server"
   "/usr/lib/python3/dist-packages/ipykernel|python3-ipykernel" "/usr/lib/python3/dist-packages/matplotlib|python3-matplotlib"
   "/usr/bin/ruby|ruby" "/usr/bin/tsc|node-typescript" "/usr/bin/go|golang-go" "/usr/bin/rustc|rustc"
@@ -174,6 +180,18 @@ bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev true 2>/dev/null \
 if [ "$(id -u)" -eq 0 ]; then
   unshare --user --keep-caps true || fail "unshare --user --keep-caps does not work (util-linux 2.38 or later is needed)"
 fi
+step "checking the packet filter NetworkPolicy.Internet loads into a sandbox's network namespace"
+printf '*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -d 10.0.0.0/8 -p tcp -j REJECT --reject-with tcp-reset\nCOMMIT\n' \
+  | unshare --user --map-root-user --net iptables-restore -w 5 \
+  || fail "iptables-restore cannot load rules into a new network namespace (the kernel's nf_tables may be missing)"
+
+step "checking sshd (its configuration test with a fresh host key)"
+sshd_check="$(mktemp -d /tmp/sandboxes-setup-sshd.XXXXXX)"
+ssh-keygen -q -t ed25519 -N '' -f "$sshd_check/host_key" \
+  && sudo_if_needed mkdir -p /run/sshd \
+  && sudo_if_needed /usr/sbin/sshd -t -f /dev/null -o "HostKey=$sshd_check/host_key" -o ListenAddress=127.0.0.1 \
+  || { rm -rf "$sshd_check"; fail "sshd does not accept a minimal configuration (sshd -t)"; }
+rm -rf "$sshd_check"
 
 step "checking podman (a container with --init from $image)"
 out="$(sudo_if_needed "${podman_cmd[@]}" run --rm --init --network none "$image" /bin/sh -c 'echo podman-ok' 2>&1)" \

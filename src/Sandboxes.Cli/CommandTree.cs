@@ -30,6 +30,7 @@ internal static class CommandTree
             PauseVerb.Create(),
             ResumeVerb.Create(),
             PortVerb.Create(),
+            ExtendVerb.Create(),
             ProvidersVerb.Create(),
             TestVerb.Create(),
             AgentVerb.Create(AgentVerb.Claude),

@@ -35,7 +35,7 @@ internal static class AgentVerb
             $"sandboxes {agent.Verb} -n myproject                  # kept; run again to come back",
             $"sandboxes {agent.Verb} -p e2b --pass-key             # ${agent.KeyVariable} passed to the agent",
             $"sandboxes {agent.Verb} --list");
-        foreach (var option in new Option[] { CliContext.Provider, name, keep, passKey, list, CliContext.Json, CliContext.Quiet })
+        foreach (var option in new Option[] { CliContext.Provider, name, keep, passKey, list, SandboxFlags.Network, SandboxFlags.Allow, SandboxFlags.Lifetime, CliContext.Json, CliContext.Quiet })
         {
             verb.Options.Add(option);
         }
@@ -69,14 +69,15 @@ internal static class AgentVerb
 
             var provider = session.Resolve().Provider;
             var capabilities = SandboxProviders.Describe(provider).Capabilities;
-            var target = await ShellVerb.OpenAsync(session, null, parse.GetValue(name), parse.GetValue(keep), new SandboxOptions
+            var options = SandboxFlags.Apply(parse, new SandboxOptions
             {
                 Preset = agent.Preset,
                 Labels = labels,
-                // The agent installs with npm and talks to its API: it needs the internet where the provider restricts it by default.
-                Network = capabilities.Supports(Capability.NetworkPolicy) ? NetworkPolicy.Internet : null,
                 Envs = new Dictionary<string, string> { ["NPM_CONFIG_PREFIX"] = NpmPrefix },
-            }, cancellationToken).ConfigureAwait(false);
+            },
+                // The agent installs with npm and talks to its API: it needs the internet where the provider restricts it by default.
+                capabilities.Supports(Capability.NetworkPolicy) ? NetworkPolicy.Internet : null);
+            var target = await ShellVerb.OpenAsync(session, null, parse.GetValue(name), parse.GetValue(keep), options, cancellationToken).ConfigureAwait(false);
             return await ShellVerb.RunAsync(session, target, Launch(agent), env, cancellationToken).ConfigureAwait(false);
         });
         return verb;

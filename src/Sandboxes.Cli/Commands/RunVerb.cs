@@ -16,7 +16,7 @@ internal static class RunVerb
         var file = new Option<FileInfo?>("--file", "-f") { Description = "Run a source file; its language comes from its extension (.py .js .ts .go .rs .rb .sh)" };
         var lang = new Option<string?>("--lang") { Description = "Run code read from stdin in this language (python, node, typescript, go, rust, ruby, bash, or an interpreter's name)" };
         var deps = new Option<bool>("--deps") { Description = "Go: upload go.mod and go.sum from the file's directory and download the modules first (the sandbox gets outbound network)" };
-        var timeout = new Option<double?>("--timeout", "-t") { Description = "Seconds after which the command is killed" };
+        var timeout = new Option<double?>("--timeout", "-t") { Description = "Seconds after which the command is killed (the sandbox's own lifetime is --lifetime)" };
         var keep = new Option<bool>("--keep") { Description = "Keep the sandbox after the command (prints its id)" };
         var reuse = new Option<bool>("--reuse") { Description = "Run in the running sandbox carrying all the -l labels, or create one with them and keep it" };
         var image = new Option<string?>("--image") { Description = "Container image to start from (providers that take images)" };
@@ -28,12 +28,15 @@ internal static class RunVerb
             "sandboxes run --keep -l project=demo \"git clone https://example.com/repo\"",
             "sandboxes run --reuse -l project=demo \"ls repo\"      # the same sandbox again",
             "sandboxes run --preset python-data-science \"python3 analyze.py\"",
+            "sandboxes run --network internet \"pip install requests\"",
+            "sandboxes run --allow 10.0.0.5 \"curl http://10.0.0.5/\"    # that host only",
+            "sandboxes run --keep --lifetime 2h \"make\"",
             "sandboxes run --image python:3.12-slim \"python --version\"",
             "sandboxes run --file script.py",
             "cat main.go | sandboxes run --lang go",
             "sandboxes run --file main.go --deps");
         verb.Add(command);
-        foreach (var option in new Option[] { file, lang, deps, CliContext.Provider, CliContext.Env, CliContext.Labels, reuse, keep, timeout, image, preset, snapshot, CliContext.Quiet })
+        foreach (var option in new Option[] { file, lang, deps, CliContext.Provider, CliContext.Env, CliContext.Labels, reuse, keep, timeout, image, preset, snapshot, SandboxFlags.Network, SandboxFlags.Allow, SandboxFlags.Lifetime, CliContext.Quiet })
         {
             verb.Options.Add(option);
         }
@@ -70,7 +73,7 @@ internal static class RunVerb
 
             await using var session = CliSession.Open(parse.GetValue(CliContext.Provider), quiet);
             var provider = session.Resolve().Provider;
-            var options = new SandboxOptions
+            var options = SandboxFlags.Apply(parse, new SandboxOptions
             {
                 Provider = provider,
                 Labels = labels.Count > 0 ? labels : null,
@@ -79,8 +82,7 @@ internal static class RunVerb
                 Image = parse.GetValue(image),
                 Preset = parse.GetValue(preset),
                 Snapshot = parse.GetValue(snapshot),
-                Network = withDeps && SandboxProviders.Describe(provider).Capabilities.Supports(Capability.NetworkPolicy) ? NetworkPolicy.Internet : null,
-            };
+            }, withDeps && SandboxProviders.Describe(provider).Capabilities.Supports(Capability.NetworkPolicy) ? NetworkPolicy.Internet : null);
             var (sandbox, created) = reused
                 ? await session.GetOrCreateAsync(labels, options, cancellationToken).ConfigureAwait(false)
                 : (await session.CreateAsync(options, cancellationToken).ConfigureAwait(false), true);
@@ -99,7 +101,8 @@ internal static class RunVerb
                         .ConfigureAwait(false);
                 if (kept && created && !quiet)
                 {
-                    await Console.Error.WriteLineAsync($"sandboxes: kept sandbox {sandbox.Id} (sandboxes exec {sandbox.Id} \"...\"; sandboxes destroy {sandbox.Id})")
+                    await Console.Error.WriteLineAsync($"sandboxes: kept sandbox {sandbox.Id} (sandboxes exec {sandbox.Id} \"...\"; sandboxes destroy {sandbox.Id})" +
+                                                       await SandboxFlags.ExpiryNoteAsync(sandbox, cancellationToken).ConfigureAwait(false))
                         .ConfigureAwait(false);
                 }
 

@@ -28,7 +28,7 @@ internal static class ShellVerb
             "sandboxes shell -p e2b --keep -c htop",
             "# keys go to the sandbox as typed (Ctrl-C interrupts the program there); exit the shell to leave");
         verb.Add(id);
-        foreach (var option in new Option[] { CliContext.Provider, name, keep, command, CliContext.Env, image, preset, snapshot, CliContext.Quiet })
+        foreach (var option in new Option[] { CliContext.Provider, name, keep, command, CliContext.Env, image, preset, snapshot, SandboxFlags.Network, SandboxFlags.Allow, SandboxFlags.Lifetime, CliContext.Quiet })
         {
             verb.Options.Add(option);
         }
@@ -38,12 +38,12 @@ internal static class ShellVerb
             var quiet = parse.GetValue(CliContext.Quiet);
             var env = CliContext.ParsePairs(parse.GetValue(CliContext.Env), "-e/--env");
             await using var session = CliSession.Open(parse.GetValue(CliContext.Provider), quiet);
-            var target = await OpenAsync(session, parse.GetValue(id), parse.GetValue(name), parse.GetValue(keep), new SandboxOptions
+            var target = await OpenAsync(session, parse.GetValue(id), parse.GetValue(name), parse.GetValue(keep), SandboxFlags.Apply(parse, new SandboxOptions
             {
                 Image = parse.GetValue(image),
                 Preset = parse.GetValue(preset),
                 Snapshot = parse.GetValue(snapshot),
-            }, cancellationToken).ConfigureAwait(false);
+            }), cancellationToken).ConfigureAwait(false);
             return await RunAsync(session, target, parse.GetValue(command), env, cancellationToken).ConfigureAwait(false);
         });
         return verb;
@@ -113,7 +113,8 @@ internal static class ShellVerb
             if (target.Created && target.Kept)
             {
                 var again = target.Name is { } name ? $"sandboxes shell -n {name}" : $"sandboxes shell {target.Sandbox.Id}";
-                CliConsole.Note($"kept sandbox {target.Sandbox.Id} (`{again}` reattaches; `sandboxes destroy {target.Sandbox.Id}` removes it)", session.Quiet);
+                CliConsole.Note($"kept sandbox {target.Sandbox.Id} (`{again}` reattaches; `sandboxes destroy {target.Sandbox.Id}` removes it)" +
+                                await SandboxFlags.ExpiryNoteAsync(target.Sandbox, cancellationToken).ConfigureAwait(false), session.Quiet);
             }
 
             return exit;

@@ -71,6 +71,9 @@ public readonly struct Capability : IEquatable<Capability>
         /// <summary>Choose the sandbox's network access (<see cref="Sandboxes.NetworkPolicy"/>).</summary>
         [Providers.HonouredWithoutOperation("CreateSandboxRequest.Network")]
         public const string NetworkPolicy = "network";
+        /// <summary>Let a sandbox reach named hosts or networks beyond its policy (<see cref="CreateSandboxRequest.NetworkAllow"/>).</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.NetworkAllow")]
+        public const string NetworkAllow = "network.allow";
         /// <summary>Limit CPUs.</summary>
         [Providers.HonouredWithoutOperation("CreateSandboxRequest.Cpus")]
         public const string CpuLimit = "limits.cpu";
@@ -146,6 +149,8 @@ public readonly struct Capability : IEquatable<Capability>
     public static Capability Ports { get; } = new(Ids.Ports);
     /// <summary>Choose the sandbox's network access.</summary>
     public static Capability NetworkPolicy { get; } = new(Ids.NetworkPolicy);
+    /// <summary>Let a sandbox reach named hosts or networks beyond its policy.</summary>
+    public static Capability NetworkAllow { get; } = new(Ids.NetworkAllow);
     /// <summary>Limit CPUs.</summary>
     public static Capability CpuLimit { get; } = new(Ids.CpuLimit);
     /// <summary>Limit memory.</summary>
@@ -174,7 +179,7 @@ public readonly struct Capability : IEquatable<Capability>
     [
         Lifecycle, Labels, Lifetime, LifetimeExtend, Environment, Images, CommandsRun, CommandsBackground, CommandsStream, CommandsStdin, CommandsKill,
         CommandsList, RunAsUser, FilesRead, FilesWrite, FilesList, FilesMakeDir, FilesRemove, FilesExists, FilesTransfer,
-        FilesWatch, Pty, Snapshot, PauseResume, Ports, NetworkPolicy, CpuLimit, MemoryLimit, ProcessLimit, DiskLimit, Gpu, CodeContext,
+        FilesWatch, Pty, Snapshot, PauseResume, Ports, NetworkPolicy, NetworkAllow, CpuLimit, MemoryLimit, ProcessLimit, DiskLimit, Gpu, CodeContext,
     ];
 
     /// <summary>Converts an identifier to a capability.</summary>

@@ -115,10 +115,13 @@ public partial class SandboxClient
             Cpus = options.Cpus ?? Default(preset?.Cpus, Capability.CpuLimit),
             MemoryMb = options.MemoryMb ?? Default(preset?.MemoryMb, Capability.MemoryLimit),
             DiskMb = options.DiskMb ?? Default(preset?.DiskMb, Capability.DiskLimit),
-            TimeoutSeconds = options.TimeoutSeconds ?? Default(preset?.TimeoutSeconds, Capability.Lifetime),
+            // A preset's lifetime bounds a throwaway sandbox; a kept one is meant to be come back to and lives until
+            // killed unless given a lifetime of its own.
+            TimeoutSeconds = options.TimeoutSeconds ?? (options.Keep ? null : Default(preset?.TimeoutSeconds, Capability.Lifetime)),
             Gpu = options.Gpu,
             MaxProcesses = options.MaxProcesses,
-            Network = options.Network,
+            Network = options.Network ?? Default(preset?.Network, Capability.NetworkPolicy),
+            NetworkAllow = options.NetworkAllow,
             Snapshot = options.Snapshot,
             Keep = options.Keep,
         };

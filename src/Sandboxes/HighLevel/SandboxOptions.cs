@@ -56,6 +56,9 @@ public sealed record SandboxOptions
     /// <summary>Network access; null for the provider's default.</summary>
     public NetworkPolicy? Network { get; init; }
 
+    /// <summary>Hosts, addresses or networks (CIDR) reachable beyond <see cref="Network"/> (see <see cref="CreateSandboxRequest.NetworkAllow"/>).</summary>
+    public IReadOnlyList<string>? NetworkAllow { get; init; }
+
     /// <summary>Start from this snapshot.</summary>
     public string? Snapshot { get; init; }
 

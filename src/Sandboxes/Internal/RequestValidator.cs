@@ -29,6 +29,7 @@ internal static class RequestValidator
         RequireIf(capabilities, request.DiskMb is not null, Capability.DiskLimit, "CreateSandboxRequest.DiskMb");
         RequireIf(capabilities, !string.IsNullOrEmpty(request.Gpu), Capability.Gpu, "CreateSandboxRequest.Gpu");
         RequireIf(capabilities, request.Network is not null, Capability.NetworkPolicy, "CreateSandboxRequest.Network");
+        RequireIf(capabilities, request.NetworkAllow is { Count: > 0 }, Capability.NetworkAllow, "CreateSandboxRequest.NetworkAllow");
         RequireIf(capabilities, !string.IsNullOrEmpty(request.Snapshot), Capability.Snapshot, "CreateSandboxRequest.Snapshot");
         RequireIf(capabilities, !string.IsNullOrEmpty(request.Image), Capability.Images, "CreateSandboxRequest.Image");
     }

@@ -40,6 +40,13 @@ public sealed record CreateSandboxRequest
     /// <summary>The sandbox's network access; null for the provider's default (for local: <see cref="NetworkPolicy.None"/>).</summary>
     public NetworkPolicy? Network { get; init; }
 
+    /// <summary>
+    /// Hosts, IP addresses or networks (CIDR) the sandbox may reach beyond what <see cref="Network"/> gives: with
+    /// <see cref="NetworkPolicy.Internet"/>, private or host addresses that are otherwise blocked (a LAN package mirror);
+    /// with <see cref="NetworkPolicy.None"/> or unset, these and nothing else. Host names are resolved once, at creation.
+    /// </summary>
+    public IReadOnlyList<string>? NetworkAllow { get; init; }
+
     /// <summary>Start from this snapshot (an id returned by <see cref="Sandbox.CreateSnapshot"/>).</summary>
     public string? Snapshot { get; init; }
 

@@ -23,8 +23,14 @@ public sealed record SandboxPreset(string Name)
     /// <summary>Default disk size in MiB.</summary>
     public int? DiskMb { get; init; }
 
-    /// <summary>Default lifetime in seconds.</summary>
+    /// <summary>Default lifetime in seconds of a sandbox that is not kept (<see cref="SandboxOptions.Keep"/>); a kept one lives until killed unless <see cref="SandboxOptions.TimeoutSeconds"/> is set.</summary>
     public int? TimeoutSeconds { get; init; }
+
+    /// <summary>
+    /// The network the setup commands need (<see cref="NetworkPolicy.Internet"/> for those that install packages),
+    /// asked for where the provider lets it be chosen; <see cref="SandboxOptions.Network"/> overrides it.
+    /// </summary>
+    public NetworkPolicy? Network { get; init; }
 
     /// <summary>Default image, for providers that start from images.</summary>
     public string? Image { get; init; }

@@ -5,8 +5,8 @@ namespace Sandboxes;
 /// <summary>
 /// The registry of presets: the built-in ones (bespoke's list: <c>claude-code</c>, <c>codex</c>, <c>python-data-science</c>,
 /// <c>python-ml</c>, <c>node</c>, <c>web-dev</c>, <c>empty</c>) and those registered with <see cref="Register"/>
-/// (or <see cref="Sandbox.RegisterPreset"/>). Presets that install with npm or pip need a sandbox with network access
-/// and those tools in its image.
+/// (or <see cref="Sandbox.RegisterPreset"/>). Presets that install with npm or pip ask for
+/// <see cref="NetworkPolicy.Internet"/> (where the provider lets it be chosen) and need those tools in the image.
 /// </summary>
 public static class SandboxPresets
 {
@@ -56,21 +56,25 @@ public static class SandboxPresets
         yield return new SandboxPreset("claude-code")
         {
             Description = "Claude Code (@anthropic-ai/claude-code) installed with npm; needs node and npm in the image.",
+            Network = NetworkPolicy.Internet,
             SetupCommands = ["npm install -g @anthropic-ai/claude-code"], MemoryMb = 2048, TimeoutSeconds = halfHour,
         };
         yield return new SandboxPreset("codex")
         {
             Description = "OpenAI Codex CLI (@openai/codex) installed with npm; needs node and npm in the image.",
+            Network = NetworkPolicy.Internet,
             SetupCommands = ["npm install -g @openai/codex"], MemoryMb = 2048, TimeoutSeconds = halfHour,
         };
         yield return new SandboxPreset("python-data-science")
         {
             Description = "numpy, pandas, matplotlib and scikit-learn installed with pip.",
+            Network = NetworkPolicy.Internet,
             SetupCommands = ["python3 -m pip install --quiet --disable-pip-version-check numpy pandas matplotlib scikit-learn"], MemoryMb = 2048,
         };
         yield return new SandboxPreset("python-ml")
         {
             Description = "torch, transformers, datasets and accelerate installed with pip.",
+            Network = NetworkPolicy.Internet,
             SetupCommands = ["python3 -m pip install --quiet --disable-pip-version-check torch transformers datasets accelerate"],
             Cpus = 2, MemoryMb = 4096, TimeoutSeconds = halfHour,
         };
@@ -82,6 +86,7 @@ public static class SandboxPresets
         yield return new SandboxPreset("web-dev")
         {
             Description = "typescript, ts-node, prettier and eslint installed with npm; needs node and npm in the image.",
+            Network = NetworkPolicy.Internet,
             SetupCommands = ["npm install -g typescript ts-node prettier eslint"], MemoryMb = 2048,
         };
         yield return new SandboxPreset("empty") { Description = "Nothing installed; the provider's defaults." };

@@ -22,13 +22,51 @@ public sealed class DockerAddressTests
     }
 
     [TestCase("https://engine:2376")]
-    [TestCase("ssh://user@engine")]
+    [TestCase("ssh://user:secret@engine")]
+    [TestCase("ssh://engine/some/path")]
     [TestCase("npipe:////./pipe/docker_engine")]
     [TestCase("unix://relative.sock")]
     [TestCase("tcp://engine:notaport")]
     public void Addresses_the_provider_cannot_use_are_bad_config(string address)
     {
         Assert.That(() => DockerEndpoint.Parse(address), Throws.InstanceOf<BadConfigException>().With.Message.Contains(address));
+    }
+
+    [TestCase("ssh://user@engine", "user", "engine", 0)]
+    [TestCase("ssh://engine:2222", null, "engine", 2222)]
+    [TestCase("ssh://deploy@[::1]:22", "deploy", "::1", 22)]
+    public void Ssh_addresses_are_parsed(string address, string? user, string host, int port)
+    {
+        var endpoint = DockerEndpoint.Parse(address);
+
+        Assert.That(endpoint.Ssh, Is.True);
+        Assert.That(endpoint.SshUser, Is.EqualTo(user));
+        Assert.That(endpoint.Host, Is.EqualTo(host));
+        Assert.That(endpoint.Port, Is.EqualTo(port));
+    }
+
+    [Test]
+    public void Tls_needs_the_cert_path_files_and_applies_to_tcp_only()
+    {
+        var empty = Directory.CreateTempSubdirectory("sandboxes-no-certs-").FullName;
+        try
+        {
+            Assert.That(() => DockerOptions.From(new ProviderConfig
+                {
+                    BaseUrl = new Uri("tcp://engine:2376"),
+                    Extra = new Dictionary<string, object?> { ["tls_verify"] = "1", ["cert_path"] = empty },
+                }),
+                Throws.InstanceOf<BadConfigException>().With.Message.Contains("ca.pem").And.Message.Contains(empty));
+            var off = DockerOptions.From(new ProviderConfig
+            {
+                BaseUrl = new Uri("tcp://engine:2375"), Extra = new Dictionary<string, object?> { ["tls_verify"] = "0", ["cert_path"] = empty },
+            });
+            Assert.That(off.Endpoint.Tls, Is.Null, "0 turns TLS off, as for the docker CLI's --tlsverify=false");
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
     }
 
     [Test]

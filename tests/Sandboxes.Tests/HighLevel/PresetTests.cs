@@ -99,9 +99,26 @@ public sealed class PresetTests
     }
 
     [Test]
-    public async Task A_preset_needing_the_internet_fails_offline_with_its_command_named()
+    public void Presets_that_install_packages_ask_for_the_internet_and_an_explicit_network_wins()
     {
-        // The local sandbox has no network by default, so pip cannot reach an index: the error names the pip command.
+        var local = SandboxProviders.Describe("local").Capabilities;
+        var jupyter = SandboxProviders.Describe("jupyter").Capabilities;
+        foreach (var name in new[] { "claude-code", "codex", "python-data-science", "python-ml", "web-dev" })
+        {
+            Assert.That(SandboxClient.BuildRequest(new SandboxOptions(), SandboxPresets.Get(name), local).Network, Is.EqualTo(NetworkPolicy.Internet), name);
+            Assert.That(SandboxClient.BuildRequest(new SandboxOptions(), SandboxPresets.Get(name), jupyter).Network, Is.Null,
+                $"{name}: left out where the network cannot be chosen");
+        }
+
+        Assert.That(SandboxClient.BuildRequest(new SandboxOptions(), SandboxPresets.Get("node"), local).Network, Is.Null, "node installs nothing");
+        Assert.That(SandboxClient.BuildRequest(new SandboxOptions { Network = NetworkPolicy.None }, SandboxPresets.Get("python-ml"), local).Network,
+            Is.EqualTo(NetworkPolicy.None));
+    }
+
+    [Test]
+    public async Task A_preset_needing_the_internet_fails_when_kept_offline_with_its_command_named()
+    {
+        // Kept offline explicitly, pip cannot reach an index: the error names the pip command.
         await using var client = TestClients.Local();
         var preset = SandboxPresets.Get("python-data-science") with { Name = "pds-offline-" + Guid.NewGuid().ToString("N")[..6] };
         SandboxPresets.Register(preset with
@@ -110,7 +127,7 @@ public sealed class PresetTests
         });
         try
         {
-            var error = Assert.ThrowsAsync<SandboxSetupException>(() => client.CreateAsync(new SandboxOptions { Preset = preset.Name }));
+            var error = Assert.ThrowsAsync<SandboxSetupException>(() => client.CreateAsync(new SandboxOptions { Preset = preset.Name, Network = NetworkPolicy.None }));
             Assert.That(error!.Command, Does.StartWith("python3 -m pip install"));
             Assert.That(error.Message, Does.Contain("pip install"));
         }

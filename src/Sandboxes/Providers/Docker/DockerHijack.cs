@@ -19,8 +19,8 @@ internal static class DockerHijack
     /// <summary>POSTs <paramref name="jsonBody"/> to <paramref name="path"/> (already version-prefixed) and returns the taken-over connection.</summary>
     public static async Task<HijackedConnection> PostAsync(DockerEndpoint endpoint, string path, byte[] jsonBody, CancellationToken cancellationToken)
     {
-        var socket = await endpoint.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var stream = new NetworkStream(socket, ownsSocket: false);
+        var connection = await endpoint.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var stream = connection.Stream;
         try
         {
             var head = new StringBuilder()
@@ -39,7 +39,7 @@ internal static class DockerHijack
             var (status, reason, headers, rest) = await ReadHeadAsync(stream, endpoint, cancellationToken).ConfigureAwait(false);
             if (status is 101 or (>= 200 and < 300))
             {
-                return new HijackedConnection(socket, stream, rest);
+                return new HijackedConnection(connection, rest);
             }
 
             var body = await ReadErrorBodyAsync(stream, headers, rest, cancellationToken).ConfigureAwait(false);
@@ -47,20 +47,18 @@ internal static class DockerHijack
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            socket.Dispose();
+            connection.Dispose();
             throw new ProviderException(DockerProvider.ProviderId, $"POST {path} failed: {e.Message}", innerException: e);
         }
         catch
         {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            socket.Dispose();
+            connection.Dispose();
             throw;
         }
     }
 
     private static async Task<(int Status, string Reason, Dictionary<string, string> Headers, ReadOnlyMemory<byte> Body)> ReadHeadAsync(
-        NetworkStream stream, DockerEndpoint endpoint, CancellationToken cancellationToken)
+        Stream stream, DockerEndpoint endpoint, CancellationToken cancellationToken)
     {
         var buffer = new byte[4096];
         var filled = 0;
@@ -117,7 +115,7 @@ internal static class DockerHijack
         return (status, statusLine.Length > 2 ? statusLine[2] : string.Empty, headers);
     }
 
-    private static async Task<string> ReadErrorBodyAsync(NetworkStream stream, Dictionary<string, string> headers, ReadOnlyMemory<byte> rest,
+    private static async Task<string> ReadErrorBodyAsync(Stream stream, Dictionary<string, string> headers, ReadOnlyMemory<byte> rest,
         CancellationToken cancellationToken)
     {
         // Error bodies are small JSON documents; read what the head announces (or until the engine closes), at most 64 KiB.

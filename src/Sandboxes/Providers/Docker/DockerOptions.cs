@@ -28,7 +28,10 @@ internal sealed partial record DockerOptions
 
     /// <summary>
     /// Reads the settings. The engine address comes from <see cref="ProviderConfig.BaseUrl"/>, else config <c>docker_host</c>,
-    /// else <c>DOCKER_HOST</c>, else the standard socket <c>unix:///var/run/docker.sock</c>.
+    /// else <c>DOCKER_HOST</c>, else the standard socket <c>unix:///var/run/docker.sock</c>. A <c>tcp://</c> engine is
+    /// reached over TLS when config <c>tls_verify</c> or <c>DOCKER_TLS_VERIFY</c> is set (not <c>0</c>), with the files
+    /// in config <c>cert_path</c>, else <c>DOCKER_CERT_PATH</c>, else <c>~/.docker</c>; an <c>ssh://</c> engine through
+    /// <c>ssh</c>, with config <c>ssh_config</c> as its configuration file when set.
     /// </summary>
     /// <exception cref="BadConfigException">An address or version that cannot be used.</exception>
     public static DockerOptions From(ProviderConfig config)
@@ -38,12 +41,11 @@ internal sealed partial record DockerOptions
                    ?? config.GetExtra("docker_host")
                    ?? NonEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST"))
                    ?? DockerEndpoint.DefaultHost;
-        if (NonEmpty(Environment.GetEnvironmentVariable("DOCKER_TLS_VERIFY")) is { } tls && tls != "0")
-        {
-            throw new BadConfigException(DockerProvider.ProviderId,
-                "DOCKER_TLS_VERIFY is set, but the docker provider speaks plain HTTP only (a unix socket or tcp:// without TLS). " +
-                "Reach a remote engine through an SSH tunnel to its socket, or unset DOCKER_TLS_VERIFY.");
-        }
+        // As the docker CLI reads them: TLS (always verified) when DOCKER_TLS_VERIFY is set, with the files in DOCKER_CERT_PATH.
+        var verify = config.GetExtra("tls_verify") ?? NonEmpty(Environment.GetEnvironmentVariable("DOCKER_TLS_VERIFY"));
+        var tls = verify is not null && verify != "0" && !verify.Equals("false", StringComparison.OrdinalIgnoreCase)
+            ? DockerTls.Load(config.GetExtra("cert_path") ?? NonEmpty(Environment.GetEnvironmentVariable("DOCKER_CERT_PATH")))
+            : null;
 
         var version = config.GetExtra("api_version") ?? NonEmpty(Environment.GetEnvironmentVariable("DOCKER_API_VERSION"));
         if (version is not null)
@@ -57,7 +59,7 @@ internal sealed partial record DockerOptions
 
         return new DockerOptions
         {
-            Endpoint = DockerEndpoint.Parse(host),
+            Endpoint = DockerEndpoint.Parse(host, tls, config.GetExtra("ssh_config")),
             DefaultImage = config.GetExtra("image") ?? NonEmpty(Environment.GetEnvironmentVariable("SANDBOXES_DOCKER_IMAGE")) ?? FallbackImage,
             ApiVersion = version,
             RequestTimeout = config.DefaultTimeout,

@@ -5,19 +5,19 @@ namespace Sandboxes.Providers.Docker;
 /// <summary>
 /// A connection the engine has taken over after answering an upgrade request: reads return the process's output (bytes that
 /// arrived together with the response head first), writes go to its stdin, and <see cref="CloseWrite"/> half-closes the
-/// socket, which the engine turns into end-of-file on the process's stdin.
+/// connection, which the engine turns into end-of-file on the process's stdin.
 /// </summary>
 internal sealed class HijackedConnection : Stream
 {
-    private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly DockerConnection _connection;
+    private readonly Stream _stream;
     private ReadOnlyMemory<byte> _prefetched;
     private int _writeClosed;
 
-    public HijackedConnection(Socket socket, NetworkStream stream, ReadOnlyMemory<byte> prefetched)
+    public HijackedConnection(DockerConnection connection, ReadOnlyMemory<byte> prefetched)
     {
-        _socket = socket;
-        _stream = stream;
+        _connection = connection;
+        _stream = connection.Stream;
         _prefetched = prefetched;
     }
 
@@ -99,14 +99,7 @@ internal sealed class HijackedConnection : Stream
     {
         if (Interlocked.Exchange(ref _writeClosed, 1) == 0)
         {
-            try
-            {
-                _socket.Shutdown(SocketShutdown.Send);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                // Already gone: the process ended and the engine closed the connection.
-            }
+            _connection.CloseWrite();
         }
     }
 
@@ -118,8 +111,7 @@ internal sealed class HijackedConnection : Stream
     {
         if (disposing)
         {
-            _stream.Dispose();
-            _socket.Dispose();
+            _connection.Dispose();
         }
 
         base.Dispose(disposing);

@@ -62,10 +62,26 @@ internal sealed partial class LocalProvider : SandboxProvider
         var (bubblewrap, namespaces) = _isolation.Value;
         _ = _stateRootReady.Value;
         var network = request.Network ?? NetworkPolicy.None;
-        if (network == NetworkPolicy.Internet && (!namespaces || BubblewrapProbe.Locate("slirp4netns") is null))
+        var allow = request.NetworkAllow is { Count: > 0 } entries
+            ? await EgressRules.ResolveAsync(ProviderId, entries, cancellationToken).ConfigureAwait(false)
+            : [];
+        if (allow.Count > 0 && network == NetworkPolicy.All)
         {
-            throw new FeatureNotSupportedException(ProviderId, Capability.NetworkPolicy,
-                namespaces ? "NetworkPolicy.Internet needs slirp4netns, which is not installed." : "NetworkPolicy.Internet needs namespace isolation.");
+            throw new BadConfigException(ProviderId, "NetworkPolicy.All reaches everything already: NetworkAllow applies to None and Internet.");
+        }
+
+        if (network == NetworkPolicy.Internet || allow.Count > 0)
+        {
+            if (!namespaces)
+            {
+                throw new FeatureNotSupportedException(ProviderId, Capability.NetworkPolicy, "NetworkPolicy.Internet and NetworkAllow need namespace isolation.");
+            }
+
+            if (SandboxNetwork.MissingTool() is { } missing)
+            {
+                throw new FeatureNotSupportedException(ProviderId, Capability.NetworkPolicy,
+                    $"NetworkPolicy.Internet and NetworkAllow need {missing}.");
+            }
         }
 
         if (!namespaces && network != NetworkPolicy.All && request.Network is not null)
@@ -103,7 +119,7 @@ internal sealed partial class LocalProvider : SandboxProvider
                 Id = id, Name = request.Name, Template = request.Template, CreatedAt = now,
                 ExpiresAt = request.TimeoutSeconds is { } t ? now.AddSeconds(t) : null,
                 Metadata = metadata, Envs = envs, Cpus = request.Cpus, MemoryMb = request.MemoryMb, MaxProcesses = request.MaxProcesses,
-                DiskMb = request.DiskMb, Network = network, Namespaces = namespaces, Snapshot = snapshot?.Id, AgentShell = AgentScript.Shell,
+                DiskMb = request.DiskMb, Network = network, NetworkAllow = [.. allow], Namespaces = namespaces, Snapshot = snapshot?.Id, AgentShell = AgentScript.Shell,
                 IdBase = _identity.Mapped ? _identity.HostBase : null,
                 Keep = request.Keep, Creator = CreatorProcess.Current,
             };
@@ -143,9 +159,11 @@ internal sealed partial class LocalProvider : SandboxProvider
             });
             record = record with { InitPid = initPid, InitStartTime = ProcessTable.StartTime(initPid) ?? 0 };
             _store.Write(record);
-            if (network == NetworkPolicy.Internet)
+            if (record.Filtered)
             {
-                StartSlirp(record, paths);
+                var stack = SandboxNetwork.Start(record, paths);
+                record = record with { NetworkPid = stack, NetworkStartTime = ProcessTable.StartTime(stack) ?? 0 };
+                _store.Write(record);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -601,6 +619,12 @@ internal sealed partial class LocalProvider : SandboxProvider
             }
         }
 
+        if (record is { NetworkPid: > 0 } n && ProcessTable.IsAlive(n.NetworkPid, n.NetworkStartTime))
+        {
+            // slirp4netns holds the sandbox's network namespace open itself, so it outlives the sandbox's processes.
+            LibC.Kill(n.NetworkPid, (int)ProcessSignal.Kill);
+        }
+
         SandboxCgroups.Remove(cgroups);
         WorkspaceDisk.Release(_store.PathsFor(id));
         TryDeleteDirectory(Path.Combine(_store.SandboxesDir, id));
@@ -707,18 +731,6 @@ internal sealed partial class LocalProvider : SandboxProvider
         {
             LibC.Chmod(dir, 0x1C0);
         }
-    }
-
-    private static void StartSlirp(LocalSandboxRecord record, SandboxPaths paths)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        // Detached like the sandbox itself; it exits when the namespace's last process does.
-        start.ArgumentList.Add("""exec setsid slirp4netns --configure --mtu=65520 --disable-host-loopback "$1" tap0 </dev/null >>"$2" 2>&1""");
-        start.ArgumentList.Add("slirp");
-        start.ArgumentList.Add(record.InitPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(paths.LogFile);
-        using var process = System.Diagnostics.Process.Start(start);
     }
 
     // A workspace holds whatever its sandbox put there, links to host files included: nothing in it is followed.

@@ -28,6 +28,18 @@ internal sealed record LocalSandboxRecord
 
     public NetworkPolicy Network { get; init; }
 
+    /// <summary>The networks (CIDR) reachable beyond <see cref="Network"/>, host names already resolved.</summary>
+    public List<string> NetworkAllow { get; init; } = [];
+
+    /// <summary>The host pid of the sandbox's slirp4netns, which destroy stops, or 0.</summary>
+    public int NetworkPid { get; init; }
+
+    /// <inheritdoc cref="NetworkPid"/>
+    public ulong NetworkStartTime { get; init; }
+
+    /// <summary>True when the sandbox reaches out through slirp4netns and its packet filter (<see cref="SandboxNetwork"/>).</summary>
+    public bool Filtered => Namespaces && (Network == NetworkPolicy.Internet || NetworkAllow.Count > 0);
+
     /// <summary>True for namespace isolation, false for process isolation.</summary>
     public bool Namespaces { get; init; }
 

@@ -107,7 +107,8 @@ internal static class SandboxLauncher
         }
         else
         {
-            SandboxEtc.Write(paths.EtcDir, record.Id, record.Network);
+            // A filtered sandbox resolves names through slirp4netns's forwarder, also when only allowed hosts are reachable.
+            SandboxEtc.Write(paths.EtcDir, record.Id, record.Filtered ? NetworkPolicy.Internet : record.Network);
             var spec = new JailSpec
             {
                 Bubblewrap = bubblewrap,
