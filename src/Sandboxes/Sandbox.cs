@@ -52,7 +52,8 @@ public sealed partial class Sandbox : IDisposable, IAsyncDisposable
     public SandboxInfo Info() => SyncBridge.Run(InfoAsync, CancellationToken.None);
 
     /// <summary>Describes the sandbox.</summary>
-    public Task<SandboxInfo> InfoAsync(CancellationToken cancellationToken = default) => _provider.GetSandboxAsync(Id, cancellationToken);
+    public async Task<SandboxInfo> InfoAsync(CancellationToken cancellationToken = default) =>
+        CreationLabel.Hide(await _provider.GetSandboxAsync(Id, cancellationToken).ConfigureAwait(false));
 
     /// <summary>True when the sandbox exists and is running (not paused, stopped or gone).</summary>
     public bool IsRunning() => SyncBridge.Run(IsRunningAsync, CancellationToken.None);

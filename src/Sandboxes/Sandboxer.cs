@@ -90,6 +90,7 @@ public sealed class Sandboxer : IDisposable, IAsyncDisposable
         var info = _provider is ResilientSandboxProvider || !Capabilities.Supports(Capability.Labels)
             ? await _provider.CreateSandboxAsync(request, cancellationToken).ConfigureAwait(false)
             : await UnansweredCreateCleanup.CreateAsync(_provider, request, cancellationToken).ConfigureAwait(false);
+        info = CreationLabel.Hide(info);
         var sandbox = new Sandbox(_provider, info.Id, killOnDispose: !request.Keep);
         if (!request.Keep)
         {
@@ -142,7 +143,7 @@ public sealed class Sandboxer : IDisposable, IAsyncDisposable
         var all = await _provider.ListSandboxesAsync(filter, cancellationToken).ConfigureAwait(false);
 
         // Filter again here: the contract holds even where a vendor's own filtering is looser.
-        IEnumerable<SandboxInfo> matching = all.Where(filter.Matches);
+        IEnumerable<SandboxInfo> matching = all.Where(filter.Matches).Select(CreationLabel.Hide);
         if (filter.Limit is { } limit)
         {
             matching = matching.Take(limit);

@@ -19,6 +19,15 @@ internal static class CreationLabel
     public static CreateSandboxRequest Stamp(CreateSandboxRequest request, string creationId) =>
         request with { Metadata = new Dictionary<string, string>(request.Metadata ?? new Dictionary<string, string>()) { [Key] = creationId } };
 
+    /// <summary>
+    /// <paramref name="info"/> without the creation label: it is the library's bookkeeping, not a label the user set, so
+    /// what users see (create, list, describe) is the labels they gave.
+    /// </summary>
+    public static SandboxInfo Hide(SandboxInfo info) =>
+        info.Metadata is { } labels && labels.ContainsKey(Key)
+            ? info with { Metadata = labels.Where(l => l.Key != Key).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal) }
+            : info;
+
     /// <summary>The sandboxes that carry the creation id, oldest first.</summary>
     public static async Task<List<SandboxInfo>> FindAsync(SandboxProvider provider, string creationId, CancellationToken cancellationToken)
     {

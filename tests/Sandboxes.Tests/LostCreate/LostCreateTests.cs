@@ -105,7 +105,10 @@ public sealed class LostCreateTests(ProviderTarget target, AnswerLoss loss)
             Assert.That(await AliveAsync(), Is.EqualTo(new[] { sandbox.Id }), "exactly one sandbox exists: the one handed back");
             if (carriesCreationId)
             {
-                Assert.That((await sandbox.InfoAsync()).Metadata, Does.ContainKey("sandboxes.creation-id"));
+                // Created with the creation label, which the library keeps to itself: the user sees the labels they gave.
+                var labels = (await sandbox.InfoAsync()).Metadata;
+                Assert.That(labels, Does.Not.ContainKey("sandboxes.creation-id"));
+                Assert.That(labels, Is.EquivalentTo(Labels!));
             }
 
             Assert.That((await sandbox.RunCommandAsync("echo adopted")).Stdout, Is.EqualTo("adopted\n"), "the sandbox handed back works");
