@@ -102,7 +102,12 @@ public sealed class LocalKernelProbeTests
         Assert.That(processes, Is.Not.Empty);
         foreach (var process in processes)
         {
-            var uids = SafeRead(Path.Combine(process, "status")).Split('\n').First(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+            // A process may end between the two reads (a short-lived command of the sandbox): nothing to check then.
+            if (SafeRead(Path.Combine(process, "status")).Split('\n').FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal)) is not { } uids)
+            {
+                continue;
+            }
+
             Assert.That(uids.Split('\t', StringSplitOptions.RemoveEmptyEntries).Skip(1), Has.All.Not.EqualTo("0"), $"{process}: {uids}");
         }
     }

@@ -130,8 +130,10 @@ public sealed class LocalRunDirectoryTests
     public async Task A_pid_file_swapped_for_a_fifo_cannot_hold_listing_or_killing()
     {
         var sandbox = await CreateAsync();
-        var handle = await sandbox.StartCommandAsync(new RunCommandRequest($"{JobDir}; sleep 0.2; rm -f \"$d/pid\"; mkfifo \"$d/pid\"; sleep 30"));
-        await Task.Delay(800);
+        // The swap comes after the client has read the pid (it polls for it as the command starts; 2 s is ample even
+        // on a loaded machine), and before it lists and kills.
+        var handle = await sandbox.StartCommandAsync(new RunCommandRequest($"{JobDir}; sleep 2; rm -f \"$d/pid\"; mkfifo \"$d/pid\"; sleep 30"));
+        await Task.Delay(2600);
 
         var watch = Stopwatch.StartNew();
         var processes = await sandbox.ListProcessesAsync();
