@@ -26,7 +26,7 @@ public sealed class SetupFromNothingTests
         Requires.Executable("debootstrap", "debootstrap");
         Requires.Executable("chroot", "coreutils");
         _root = FreshRoot.Create();
-        foreach (var file in new[] { "setup.sh", "prism/package.json", "prism/package-lock.json" })
+        foreach (var file in new[] { "setup.sh", "prism/package.json", "prism/package-lock.json", "referees/package.json", "referees/package-lock.json" })
         {
             _root.CopyIn(Path.Combine(Requires.RepositoryRoot, "scripts", file), "/checkout/scripts/" + file);
         }
