@@ -6,75 +6,18 @@ namespace Sandboxes;
 /// <see cref="MaxMetadataLength"/>: the runtime's tar reader allocates a metadata block whole from the claimed size, so
 /// 512 bytes of header could cost it gigabytes. File data passes through untouched, and is never held.
 /// </summary>
-internal sealed class TarMetadataGuard : Stream
+internal sealed class TarMetadataGuard(Stream inner) : InspectedReadStream(inner)
 {
     /// <summary>The largest metadata entry let through: far above any path or attribute set a real archive holds.</summary>
     public const int MaxMetadataLength = 1024 * 1024;
 
     private const int BlockSize = 512;
-    private readonly Stream _inner;
     private readonly byte[] _header = new byte[BlockSize];
     private int _headerFilled;
     private long _dataLeft;
 
-    public TarMetadataGuard(Stream inner) => _inner = inner;
-
-    public override bool CanRead => true;
-
-    // Not seekable, so that the reader reads every block through this view instead of seeking past data.
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        var n = _inner.Read(buffer);
-        Inspect(buffer[..n]);
-        return n;
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        Inspect(buffer.Span[..n]);
-        return n;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
     // Walks the bytes just read: data (and its padding to a whole block) is skipped, headers are gathered and checked.
-    private void Inspect(ReadOnlySpan<byte> bytes)
+    protected override void Inspect(ReadOnlySpan<byte> bytes)
     {
         while (!bytes.IsEmpty)
         {
