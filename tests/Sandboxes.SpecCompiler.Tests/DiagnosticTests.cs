@@ -194,6 +194,27 @@ public sealed class DiagnosticTests
     }
 
     [Test]
+    public void An_operation_without_an_operation_id_is_included_by_the_name_the_compiler_gives_it()
+    {
+        // E2B's and Jupyter's specs name no operation: their adapters list the method names the client has.
+        var spec = Header + """
+            paths:
+              /sandboxes/{sandboxID}/timeout:
+                post: { parameters: [{ name: sandboxID, in: path, required: true, schema: { type: string } }], responses: { "204": { description: ok } } }
+              /sandboxes:
+                get: { responses: { "204": { description: ok } } }
+                post: { responses: { "204": { description: ok } } }
+            """;
+        var run = Run(spec, new Dictionary<string, string> { ["IncludeOperations"] = "PostSandboxesBySandboxIDTimeout;GetSandboxes;PostSandboxesBySandboxIDTimeoutAsync" });
+        var client = run.Sources["Probe.g.cs"];
+        Assert.That(client, Does.Contain("PostSandboxesBySandboxIDTimeoutAsync(").And.Contain("GetSandboxesAsync(").And.Not.Contain("PostSandboxesAsync("));
+        // A method name given with its Async suffix matches nothing, and says so.
+        Assert.That(run.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "SBX014" }));
+        Assert.That(run.GeneratorDiagnostics.Single().GetMessage(), Does.Contain("PostSandboxesBySandboxIDTimeoutAsync"));
+        AssertBuilds(run);
+    }
+
+    [Test]
     public void Options_set_namespace_client_name_base_url_provider_and_visibility()
     {
         var run = Run(Header + "servers: [{ url: 'https://spec.example.test' }]\npaths: {}\n", new Dictionary<string, string>

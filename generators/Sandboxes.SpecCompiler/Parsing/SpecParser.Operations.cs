@@ -27,7 +27,7 @@ namespace Sandboxes.Generators.Parsing
                 foreach (var method in Methods)
                 {
                     if (pathItem.Operations is null || !pathItem.Operations.TryGetValue(method, out var operation) ||
-                        (_request.Filtered && !Included(operation, pathEntry.Key, matchedFilters)))
+                        (_request.Filtered && !Included(operation, method.Method, pathEntry.Key, matchedFilters)))
                     {
                         continue;
                     }
@@ -54,7 +54,7 @@ namespace Sandboxes.Generators.Parsing
             return operations.ToEquatableArray();
         }
 
-        private bool Included(OpenApiOperation operation, string path, HashSet<string> matched)
+        private bool Included(OpenApiOperation operation, string method, string path, HashSet<string> matched)
         {
             var included = false;
             foreach (var tag in operation.Tags?.Select(t => t.Name) ?? Enumerable.Empty<string?>())
@@ -73,7 +73,10 @@ namespace Sandboxes.Generators.Parsing
                 included = true;
             }
 
-            if (operation.OperationId is { } id && _request.IncludeOperations.Contains(id))
+            // An operation is named by its operationId or, when it has none (E2B, Jupyter), by the method name the compiler
+            // gives it (PostSandboxesBySandboxIDTimeout, without a duplicate's numeric suffix).
+            var id = operation.OperationId is { Length: > 0 } given ? given : BaseOperationName(operation, method, path);
+            if (_request.IncludeOperations.Contains(id))
             {
                 matched.Add("operation:" + id);
                 included = true;
@@ -97,11 +100,27 @@ namespace Sandboxes.Generators.Parsing
 
             foreach (var id in _request.IncludeOperations.Where(o => !matched.Contains("operation:" + o)))
             {
-                Report("SBX014", "#/paths", id, FileName(_request.Path), "operationId");
+                Report("SBX014", "#/paths", id, FileName(_request.Path), "operationId (or generated name of an operation without one)");
             }
         }
 
         private static string OperationName(OpenApiOperation operation, string method, string path, HashSet<string> used)
+        {
+            var name = BaseOperationName(operation, method, path);
+            var candidate = name;
+            for (var i = 2; used.Contains(candidate) || used.Contains(candidate + "WithResponse") || used.Contains(candidate + "Stream"); i++)
+            {
+                candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            used.Add(candidate);
+            used.Add(candidate + "WithResponse");
+            used.Add(candidate + "Stream");
+            return candidate;
+        }
+
+        /// <summary>The method name of an operation before duplicates are told apart: its operationId, or its method and path.</summary>
+        private static string BaseOperationName(OpenApiOperation operation, string method, string path)
         {
             string name;
             if (operation.OperationId is { Length: > 0 } id)
@@ -123,16 +142,7 @@ namespace Sandboxes.Generators.Parsing
                 name = name.Substring(0, name.Length - 5);
             }
 
-            var candidate = name;
-            for (var i = 2; used.Contains(candidate) || used.Contains(candidate + "WithResponse") || used.Contains(candidate + "Stream"); i++)
-            {
-                candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            used.Add(candidate);
-            used.Add(candidate + "WithResponse");
-            used.Add(candidate + "Stream");
-            return candidate;
+            return name;
         }
 
         private OperationModel? ReadOperation(string name, string method, string path, IOpenApiPathItem pathItem, OpenApiOperation operation, string pointer)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Sandboxes.Http;
 using Sandboxes.Providers.Jupyter.Api;
@@ -104,8 +103,15 @@ internal sealed class JupyterRest
         // CUSTOM: the spec types `content` as a string, while a directory's content is an array of models (the spec's
         // own description says so); the listing is therefore read as JSON and its entries taken from there.
         var route = "api/contents/" + string.Join('/', path.Split('/').Select(Uri.EscapeDataString)) + "?type=directory&content=1";
-        var listing = await Call(() => _http.GetFromJsonAsync(route, JupyterJsonContext.Default.JsonElement, cancellationToken)).ConfigureAwait(false);
-        return listing.GetProperty("content").EnumerateArray().Select(e => new JupyterContent(
+        using var listing = await Call(async () =>
+        {
+            var stream = await _http.GetStreamAsync(route, cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+        return listing.RootElement.GetProperty("content").EnumerateArray().Select(e => new JupyterContent(
             e.GetProperty("name").GetString() ?? string.Empty,
             e.GetProperty("path").GetString() ?? string.Empty,
             e.TryGetProperty("type", out var type) ? type.GetString() ?? "file" : "file",
