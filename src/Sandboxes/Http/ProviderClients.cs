@@ -67,10 +67,9 @@ internal static class ProviderClients
     /// <param name="provider">The provider name any other failure carries.</param>
     public static RefitSettings Settings(JsonSerializerContext json, string provider)
     {
-        var settings = RefitSettings.ForJsonContext(json);
+        var settings = OpenApiRefitSettings.For(json);
         // JSON bodies go with a Content-Length, not chunked: some engines and mocks read a request body only by its length.
         settings.Buffered = true;
-        settings.UrlParameterFormatter = new QueryValueFormatter();
         settings.TransportExceptionFactory = (request, exception, cancellationToken) => exception switch
         {
             SandboxException or OperationCanceledException => exception,
