@@ -17,7 +17,8 @@ namespace Sandboxes.Generators.Emitting
         private static void WriteJsonContext(SourceWriter writer, ApiModel api)
         {
             WriteSummary(writer, "JSON metadata of every type of " + api.Title + ", written at build time by System.Text.Json's generator.");
-            WriteRawTag(writer, "remarks", "Give it to Refit with <c>RefitSettings.ForJsonContext(" + api.ContextName + ".Default)</c>.");
+            WriteRawTag(writer, "remarks", "Give it to Refit with <c>Sandboxes.Http.OpenApiRefitSettings.For(" + api.ContextName + ".Default)</c> " +
+                "(or <c>RefitSettings.ForJsonContext</c>, which writes booleans in paths and queries as .NET's <c>True</c>).");
             // No [GeneratedCode] here: System.Text.Json's generator puts its own on the other half of this partial class.
             writer.WriteLine("[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(global::System.Text.Json.JsonSerializerDefaults.Web, " +
                 "NumberHandling = global::System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString, PropertyNameCaseInsensitive = false, " +
