@@ -154,7 +154,7 @@ public sealed class DockerEngineTests
         var (sandbox, _) = await CreateAsync();
         var handle = await sandbox.StartCommandAsync(new RunCommandRequest("echo partial; sleep 1"));
 
-        await sandbox.RunCommandAsync(new RunCommandRequest($"kill -9 $(cat /tmp/.sandboxes/h/{handle.HandleId}/wrapper)") { User = "root" });
+        await sandbox.RunCommandAsync(new RunCommandRequest($"kill -9 $(cat /tmp/.sandboxes/commands/{handle.HandleId}/wrapper)") { User = "root" });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var result = await sandbox.WaitForHandleAsync(handle.HandleId, timeout.Token);
 
@@ -253,18 +253,31 @@ public sealed class DockerEngineTests
     }
 
     [Test]
-    public async Task Stdin_stays_with_the_client_that_started_the_command()
+    public async Task Every_client_writes_to_a_kept_stdin_and_any_of_them_closes_it()
     {
         var (sandbox, _) = await CreateAsync();
         var handle = await sandbox.StartCommandAsync(new RunCommandRequest("cat") { KeepStdinOpen = true, TimeoutSeconds = 30 });
         await using var other = new Sandboxer("docker", _target.Config);
         var attached = await other.AttachSandboxAsync(sandbox.Id);
 
-        Assert.That(async () => await attached.WriteStdinAsync(handle.HandleId, "x"), Throws.InstanceOf<NotFoundException>().With.Message.Contains("KeepStdinOpen"));
+        await sandbox.WriteStdinAsync(handle.HandleId, "from the starter, ");
+        await attached.WriteStdinAsync(handle.HandleId, "from another client");
+        await attached.CloseStdinAsync(handle.HandleId);
 
-        await sandbox.WriteStdinAsync(handle.HandleId, "from the starter");
-        await sandbox.CloseStdinAsync(handle.HandleId);
-        Assert.That((await attached.WaitForHandleAsync(handle.HandleId)).Stdout, Is.EqualTo("from the starter"));
+        Assert.That((await sandbox.WaitForHandleAsync(handle.HandleId)).Stdout, Is.EqualTo("from the starter, from another client"));
+        Assert.That(async () => await sandbox.WriteStdinAsync(handle.HandleId, "late"),
+            Throws.InstanceOf<NotFoundException>().With.Message.Contains("no open stdin"));
+    }
+
+    [Test]
+    public async Task A_command_without_kept_stdin_takes_no_input()
+    {
+        var (sandbox, _) = await CreateAsync();
+        var handle = await sandbox.StartCommandAsync(new RunCommandRequest("sleep 20") { TimeoutSeconds = 30 });
+
+        Assert.That(async () => await sandbox.WriteStdinAsync(handle.HandleId, "x"),
+            Throws.InstanceOf<NotFoundException>().With.Message.Contains("KeepStdinOpen"));
+        await sandbox.KillProcessAsync(handle.Pid, ProcessSignal.Kill);
     }
 
     [Test]

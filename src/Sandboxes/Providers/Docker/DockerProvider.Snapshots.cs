@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+
 namespace Sandboxes.Providers.Docker;
 
 /// <summary>
