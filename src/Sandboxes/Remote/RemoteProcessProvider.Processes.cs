@@ -70,6 +70,24 @@ internal abstract partial class RemoteProcessProvider
         CancellationToken cancellationToken)
     {
         var process = await LaunchHelperAsync(sandboxId, script, args, asRoot, null, stdin: false, cancellationToken).ConfigureAwait(false);
+        return await RunToEndAsync(process, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a script as a helper, as <paramref name="user"/>, to completion and collects what it printed.</summary>
+    protected async Task<HelperResult> RunHelperAsUserAsync(string sandboxId, string script, IEnumerable<string> args, string user,
+        CancellationToken cancellationToken)
+    {
+        var process = await LaunchAsync(sandboxId, new ProcessLaunch
+        {
+            Argv = ["/bin/sh", "-c", script, "sandboxes-helper", .. args],
+            Env = new Dictionary<string, string>(StringComparer.Ordinal) { [KitScripts.HelperVariable] = "1" },
+            User = user,
+        }, cancellationToken).ConfigureAwait(false);
+        return await RunToEndAsync(process, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<HelperResult> RunToEndAsync(RemoteProcess process, CancellationToken cancellationToken)
+    {
         await using (process.ConfigureAwait(false))
         {
             await process.CloseStdinAsync(cancellationToken).ConfigureAwait(false);

@@ -86,9 +86,9 @@ public sealed class E2BErrorMappingTests : TargetClientFixture<E2BTarget>
     [TestCase(503, typeof(ProviderException))]
     public void Connect_failures_of_envd_map_to_the_same_typed_errors(int status, Type expected)
     {
-        Target.Emulator.Faults.Plan("process.Process/List", new Fault { Status = status });
+        Target.Emulator.Faults.Plan("filesystem.Filesystem/ListDir", new Fault { Status = status });
 
-        var error = Assert.ThrowsAsync(Is.InstanceOf(expected), () => _sandbox.ListProcessesAsync());
+        var error = Assert.ThrowsAsync(Is.InstanceOf(expected), () => _sandbox.ListDirectoryAsync("/tmp"));
 
         Assert.That(error!.GetType(), Is.EqualTo(expected));
         Assert.That(error.Message, Does.Contain(status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -107,13 +107,13 @@ public sealed class E2BErrorMappingTests : TargetClientFixture<E2BTarget>
     [Test]
     public async Task A_dropped_envd_connection_on_a_live_sandbox_is_a_transient_provider_error()
     {
-        Target.Emulator.Faults.Plan("process.Process/List", new Fault { Abort = true });
+        Target.Emulator.Faults.Plan("filesystem.Filesystem/ListDir", new Fault { Abort = true });
 
-        var error = Assert.ThrowsAsync<ProviderException>(() => _sandbox.ListProcessesAsync());
+        var error = Assert.ThrowsAsync<ProviderException>(() => _sandbox.ListDirectoryAsync("/tmp"));
 
         Assert.That(error!.IsTransient, Is.True);
         Assert.That(error.StatusCode, Is.Null);
-        Assert.That(await _sandbox.ListProcessesAsync(), Is.Not.Null, "the next call goes through");
+        Assert.That(await _sandbox.ListDirectoryAsync("/tmp"), Is.Not.Null, "the next call goes through");
     }
 
     [Test]

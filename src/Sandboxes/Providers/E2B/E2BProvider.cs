@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Sandboxes.Http;
 using Sandboxes.Providers.E2B.Api;
+using Sandboxes.Remote;
 using Sandboxes.Providers.Local;
 using Sandboxes.Isolation;
 
@@ -13,7 +14,7 @@ namespace Sandboxes.Providers.E2B;
 /// <c>/bin/bash -l -c COMMAND</c> as the user named in a Basic <c>Authorization</c> header.
 /// </summary>
 [SandboxProvider(ProviderId)]
-internal sealed partial class E2BProvider : SandboxProvider
+internal sealed partial class E2BProvider : RemoteProcessProvider
 {
     /// <summary>The provider's registered name.</summary>
     public const string ProviderId = "e2b";
@@ -137,6 +138,7 @@ internal sealed partial class E2BProvider : SandboxProvider
 
     public override async Task KillSandboxAsync(string sandboxId, CancellationToken cancellationToken)
     {
+        await ForgetSandboxAsync(sandboxId).ConfigureAwait(false);
         _connections.TryRemove(sandboxId, out _);
         try
         {
@@ -184,7 +186,6 @@ internal sealed partial class E2BProvider : SandboxProvider
         if (!_disposed.IsCancellationRequested)
         {
             await _disposed.CancelAsync().ConfigureAwait(false);
-            await StopBackgroundPumpsAsync().ConfigureAwait(false);
             await CloseTerminalsAsync().ConfigureAwait(false);
         }
 
