@@ -1,6 +1,5 @@
 using System.Globalization;
 using Sandboxes.Providers.Daytona.Api;
-using Sandboxes.Providers.Local;
 using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Daytona;

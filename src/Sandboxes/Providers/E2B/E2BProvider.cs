@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Sandboxes.Http;
 using Sandboxes.Providers.E2B.Api;
 using Sandboxes.Remote;
-using Sandboxes.Providers.Local;
 using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.E2B;
