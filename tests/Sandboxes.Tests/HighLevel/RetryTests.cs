@@ -128,7 +128,7 @@ public sealed class RetryTests : FaultyProviderFixture
     [Test]
     public void Capability_gaps_pass_through_the_pipeline_at_call_time_and_unretried()
     {
-        var adapter = _client.GetSandboxer().Adapter;
+        var adapter = _client.GetSandboxer().Resilient;
 
         Assert.That(() => adapter.StreamCommandAsync("id", new RunCommandRequest("true"), CancellationToken.None),
             Throws.InstanceOf<FeatureNotSupportedException>());
