@@ -164,9 +164,9 @@ public sealed class Sandboxer : IDisposable, IAsyncDisposable
             throw new BadConfigException(Provider, $"This client lists '{Provider}' sandboxes; the filter asks for '{p}'.");
         }
 
-        if (filter.Metadata is { Count: > 0 })
+        if (filter.Labels is { Count: > 0 })
         {
-            Capabilities.Require(Capability.Labels, "ListSandboxesFilter.Metadata");
+            Capabilities.Require(Capability.Labels, "ListSandboxesFilter.Labels");
         }
 
         if (filter.Limit is <= 0)

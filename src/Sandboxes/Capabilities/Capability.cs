@@ -28,8 +28,8 @@ public readonly struct Capability : IEquatable<Capability>
     {
         /// <summary>Create, attach, list, kill and describe sandboxes.</summary>
         public const string Lifecycle = "lifecycle";
-        /// <summary>Metadata labels on create, and listing filtered by them.</summary>
-        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Metadata and ListSandboxesFilter")]
+        /// <summary>Labels on create, and listing filtered by them.</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Labels and ListSandboxesFilter.Labels")]
         public const string Labels = "labels";
         /// <summary>Run a command to completion.</summary>
         public const string CommandsRun = "commands.run";
@@ -109,7 +109,7 @@ public readonly struct Capability : IEquatable<Capability>
 
     /// <summary>Create, attach, list, kill and describe sandboxes.</summary>
     public static Capability Lifecycle { get; } = new(Ids.Lifecycle);
-    /// <summary>Metadata labels on create, and listing filtered by them.</summary>
+    /// <summary>Labels on create, and listing filtered by them.</summary>
     public static Capability Labels { get; } = new(Ids.Labels);
     /// <summary>Run a command to completion.</summary>
     public static Capability CommandsRun { get; } = new(Ids.CommandsRun);

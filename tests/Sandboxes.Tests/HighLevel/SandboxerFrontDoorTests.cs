@@ -35,12 +35,12 @@ public sealed class SandboxerFrontDoorTests : FaultyProviderFixture
         await using var client = new Sandboxer(Provider, Config(), Options());
         Server.Plan("create", Fault.LostResponse);
 
-        var call = client.CreateSandboxAsync(new CreateSandboxRequest { Metadata = new Dictionary<string, string> { ["team"] = "a" } });
+        var call = client.CreateSandboxAsync(new CreateSandboxRequest { Labels = new Dictionary<string, string> { ["team"] = "a" } });
         await TestClients.DriveAsync(call, Clock);
         var (sandbox, info) = await call;
 
         Assert.That(Server.Requests("create"), Is.EqualTo(1), "found by its label, not made twice");
-        Assert.That(info.Metadata, Is.EquivalentTo(new Dictionary<string, string> { ["team"] = "a" }), "the creation label stays the library's");
+        Assert.That(info.Labels, Is.EquivalentTo(new Dictionary<string, string> { ["team"] = "a" }), "the creation label stays the library's");
         Assert.That((await client.ListSandboxesAsync()).Select(s => s.Id), Is.EqualTo(new[] { sandbox.Id }));
     }
 

@@ -63,7 +63,7 @@ internal sealed partial class E2BProvider : SandboxProvider
             }
         }
 
-        foreach (var (key, value) in request.Metadata ?? new Dictionary<string, string>())
+        foreach (var (key, value) in request.Labels ?? new Dictionary<string, string>())
         {
             labels[key] = value;
         }
@@ -96,7 +96,7 @@ internal sealed partial class E2BProvider : SandboxProvider
             Status = SandboxStatus.Running,
             StartedAt = started,
             ExpiresAt = started.AddSeconds(timeout),
-            Metadata = WithoutName(labels),
+            Labels = WithoutName(labels),
         };
     }
 
@@ -119,7 +119,7 @@ internal sealed partial class E2BProvider : SandboxProvider
             return [];
         }
 
-        var query = filter.Metadata is { Count: > 0 } wanted
+        var query = filter.Labels is { Count: > 0 } wanted
             ? string.Join("&", wanted.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)))
             : null;
         return await Pagination.CollectAsync(ProviderId, "sandboxes", async (next, remaining, ct) =>
@@ -289,7 +289,7 @@ internal sealed partial class E2BProvider : SandboxProvider
             Status = state == SandboxState.Paused ? SandboxStatus.Paused : SandboxStatus.Running,
             StartedAt = startedAt,
             ExpiresAt = endAt,
-            Metadata = WithoutName(labels),
+            Labels = WithoutName(labels),
             Cpus = cpus,
             MemoryMb = memoryMb,
         };
