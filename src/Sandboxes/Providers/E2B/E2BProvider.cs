@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Sandboxes.Http;
 using Sandboxes.Providers.E2B.Api;
 using Sandboxes.Providers.Local;
@@ -27,7 +26,7 @@ internal sealed partial class E2BProvider : SandboxProvider
     private readonly E2BOptions _options;
     private readonly HttpClient _http;
     private readonly IE2BApi? _api;
-    private readonly ConcurrentDictionary<string, EnvdConnection> _connections = new(StringComparer.Ordinal);
+    private readonly EnvdConnections _connections = new();
     private readonly CancellationTokenSource _disposed = new();
 
     /// <summary>Creates the adapter; nothing is contacted until the first call.</summary>
@@ -137,7 +136,7 @@ internal sealed partial class E2BProvider : SandboxProvider
 
     public override async Task KillSandboxAsync(string sandboxId, CancellationToken cancellationToken)
     {
-        _connections.TryRemove(sandboxId, out _);
+        _connections.Forget(sandboxId);
         try
         {
             await Api.DeleteSandboxesBySandboxIDAsync(sandboxId, cancellationToken).ConfigureAwait(false);
@@ -186,6 +185,7 @@ internal sealed partial class E2BProvider : SandboxProvider
             await _disposed.CancelAsync().ConfigureAwait(false);
             await StopBackgroundPumpsAsync().ConfigureAwait(false);
             await CloseTerminalsAsync().ConfigureAwait(false);
+            _connections.Clear();
         }
 
         await base.DisposeAsync().ConfigureAwait(false);
@@ -208,7 +208,7 @@ internal sealed partial class E2BProvider : SandboxProvider
         }
 
         var connection = new EnvdConnection(detail.SandboxID, detail.EnvdVersion, detail.EnvdAccessToken, detail.Domain, _options, _http);
-        return _connections.GetOrAdd(sandboxId, connection);
+        return _connections.GetOrAdd(connection);
     }
 
     /// <summary>
@@ -243,13 +243,13 @@ internal sealed partial class E2BProvider : SandboxProvider
             var detail = await Api.GetSandboxesBySandboxIDAsync(sandboxId, cancellationToken).ConfigureAwait(false);
             if (detail.State == SandboxState.Paused)
             {
-                _connections.TryRemove(sandboxId, out _);
+                _connections.Forget(sandboxId);
                 return Paused(sandboxId);
             }
         }
         catch (NotFoundException)
         {
-            _connections.TryRemove(sandboxId, out _);
+            _connections.Forget(sandboxId);
             return new NotFoundException(ProviderId, $"The sandbox {sandboxId} does not exist (it was killed or its lifetime ended).", error);
         }
         catch (SandboxException)
@@ -273,7 +273,7 @@ internal sealed partial class E2BProvider : SandboxProvider
     private void Remember(Api.Sandbox sandbox)
     {
         var connection = new EnvdConnection(sandbox.SandboxID, sandbox.EnvdVersion, sandbox.EnvdAccessToken, sandbox.Domain, _options, _http);
-        _connections[sandbox.SandboxID] = connection;
+        _connections.Set(connection);
     }
 
     private static SandboxInfo Describe(string id, string template, SandboxState state, DateTimeOffset startedAt, DateTimeOffset endAt,
