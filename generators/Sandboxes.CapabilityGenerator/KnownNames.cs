@@ -7,6 +7,7 @@ namespace Sandboxes.Generators.Capabilities
         public const string ProviderCapabilityAttribute = "Sandboxes.Providers.ProviderCapabilityAttribute";
         public const string HonouredWithoutOperationAttribute = "Sandboxes.Providers.HonouredWithoutOperationAttribute";
         public const string ForwardingDecoratorAttribute = "Sandboxes.Providers.ForwardingDecoratorAttribute";
+        public const string CapabilityIdsAttribute = "Sandboxes.Providers.CapabilityIdsAttribute";
         public const string OperationTiming = "Sandboxes.Providers.OperationTiming";
         public const string SandboxProvider = "Sandboxes.Providers.SandboxProvider";
         public const string ProviderConfig = "Sandboxes.ProviderConfig";

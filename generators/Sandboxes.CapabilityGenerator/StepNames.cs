@@ -14,5 +14,7 @@ namespace Sandboxes.Generators.Capabilities
         public const string Decorators = nameof(Decorators);
         public const string Forwards = nameof(Forwards);
         public const string DecoratorDiagnostics = nameof(DecoratorDiagnostics);
+        public const string CapabilityValues = nameof(CapabilityValues);
+        public const string CapabilityValuesSource = nameof(CapabilityValuesSource);
     }
 }

@@ -98,12 +98,17 @@ namespace Sandboxes.Generators.Capabilities
             "Contract member cannot be forwarded",
             "Contract member '{0}' cannot be forwarded by '{1}': {2}; override it in '{1}' by hand");
 
+        public static readonly DiagnosticDescriptor InvalidCapabilityIds = Error(
+            "SBX133",
+            "Capability ids cannot receive their values",
+            "'{0}' is marked [CapabilityIds], but no capability values can be generated for it: {1}");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> All = new[]
         {
             AdapterNotPartial, InvalidAdapter, MissingConfigConstructor, DescriptorWrittenByHand, DuplicateProviderId,
             TableMissing, TableMalformed, DuplicateTable, UnknownCapability, CapabilityNotListed,
             CapabilityNotImplemented, CapabilityWithoutOperation, UnsupportedCapabilityImplemented, MemberNotStubbed,
-            InvalidDecorator, OperationUndeclared, MemberNotForwarded,
+            InvalidDecorator, OperationUndeclared, MemberNotForwarded, InvalidCapabilityIds,
         }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
         /// <summary>Every descriptor, for tests and documentation.</summary>
