@@ -69,18 +69,20 @@ public sealed class Sandboxer : IDisposable, IAsyncDisposable
     public Sandboxer(SandboxProvider provider, SandboxerOptions? options)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        if (provider is ResilientSandboxProvider resilient)
-        {
-            // Lent out by a SandboxClient (GetSandboxer): its pipeline is the client's, shared by all its callers.
-            _provider = resilient;
-            return;
-        }
-
         options ??= new SandboxerOptions();
         options.Freeze();
         _provider = ResilientSandboxProvider.Wrap(provider, options.Resilience, options.TimeProvider, options.LoggerFactory.CreateLogger("Sandboxes"));
         _ownsPipeline = true;
         SandboxTelemetry.RegisterBreaker(this, provider.Name, () => _provider.Pipeline.CircuitState);
+    }
+
+    /// <summary>
+    /// A client over a <see cref="SandboxClient"/>'s adapter (<see cref="SandboxClient.GetSandboxer"/>): its pipeline is
+    /// that client's, shared by all its callers, and so is the breaker's registration.
+    /// </summary>
+    internal Sandboxer(ResilientSandboxProvider lent)
+    {
+        _provider = lent;
     }
 
     /// <summary>The provider id, for example <c>local</c>.</summary>
