@@ -64,7 +64,7 @@ public sealed class DockerEngineTests
         {
             await api.ContainerStartAsync(foreign.Id);
 
-            var listed = await _client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = _labels });
+            var listed = await _client.ListSandboxesAsync(new ListSandboxesFilter { Labels = _labels });
             Assert.That(listed.Select(i => i.Id), Does.Not.Contain(foreign.Id));
             Assert.That(async () => await _client.AttachSandboxAsync(foreign.Id), Throws.InstanceOf<NotFoundException>());
             Assert.That(async () => await _client.KillSandboxAsync(foreign.Id), Throws.InstanceOf<NotFoundException>());
@@ -237,7 +237,7 @@ public sealed class DockerEngineTests
     {
         Assert.That(async () => await _client.CreateSandboxAsync(new CreateSandboxRequest
             {
-                Image = "localhost/sandboxes-no-such-image:1", Metadata = _labels,
+                Image = "localhost/sandboxes-no-such-image:1", Labels = _labels,
             }),
             Throws.InstanceOf<NotFoundException>().With.Message.Contains("sandboxes-no-such-image"));
     }
@@ -247,7 +247,7 @@ public sealed class DockerEngineTests
     {
         Assert.That(async () => await _client.CreateSandboxAsync(_target.CreateRequest with
             {
-                Metadata = new Dictionary<string, string> { [DockerLabels.Lifetime] = "0" },
+                Labels = new Dictionary<string, string> { [DockerLabels.Lifetime] = "0" },
             }),
             Throws.InstanceOf<BadConfigException>().With.Message.Contains(DockerLabels.Lifetime));
     }
@@ -296,7 +296,7 @@ public sealed class DockerEngineTests
 
     private async Task<(Sandbox Sandbox, SandboxInfo Info)> CreateAsync(CreateSandboxRequest? request = null)
     {
-        var merged = (request ?? new CreateSandboxRequest()) with { Metadata = _labels };
+        var merged = (request ?? new CreateSandboxRequest()) with { Labels = _labels };
         if (merged.Image is null && merged.Snapshot is null)
         {
             merged = merged with { Image = _target.Engine.Image };
@@ -309,7 +309,7 @@ public sealed class DockerEngineTests
 
     private async Task KillAllAsync()
     {
-        foreach (var info in await _client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = _labels }))
+        foreach (var info in await _client.ListSandboxesAsync(new ListSandboxesFilter { Labels = _labels }))
         {
             await _client.KillSandboxAsync(info.Id);
         }

@@ -44,7 +44,7 @@ internal static class DaytonaCreateRequest
             }
         }
 
-        foreach (var (key, value) in request.Metadata ?? new Dictionary<string, string>())
+        foreach (var (key, value) in request.Labels ?? new Dictionary<string, string>())
         {
             labels[key] = value;
         }

@@ -63,7 +63,7 @@ internal sealed partial class DockerProvider : RemoteProcessProvider
         }
 
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in request.Metadata ?? new Dictionary<string, string>())
+        foreach (var (key, value) in request.Labels ?? new Dictionary<string, string>())
         {
             if (key.StartsWith(DockerLabels.Prefix, StringComparison.Ordinal))
             {
@@ -142,7 +142,7 @@ internal sealed partial class DockerProvider : RemoteProcessProvider
     {
         var client = await _engine.ClientAsync(cancellationToken).ConfigureAwait(false);
         var labels = new List<string> { DockerLabels.Sandbox + "=1" };
-        foreach (var (key, value) in filter.Metadata ?? new Dictionary<string, string>())
+        foreach (var (key, value) in filter.Labels ?? new Dictionary<string, string>())
         {
             labels.Add(key + "=" + value);
         }
@@ -479,7 +479,7 @@ internal sealed partial class DockerProvider : RemoteProcessProvider
             Status = status,
             StartedAt = started,
             ExpiresAt = started + Lifetime(labels),
-            Metadata = DockerLabels.UserLabels(labels),
+            Labels = DockerLabels.UserLabels(labels),
             Cpus = container.HostConfig?.NanoCpus is > 0 and var nano ? nano / 1e9 : null,
             MemoryMb = container.HostConfig?.Memory is > 0 and var memory ? (int)(memory / (1024 * 1024)) : null,
         };
@@ -507,7 +507,7 @@ internal sealed partial class DockerProvider : RemoteProcessProvider
             StartedAt = container.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
             // A summary has no start time; the creation time is the closest (the keep-alive starts a moment later).
             ExpiresAt = container.Created is { } createdAt ? DateTimeOffset.FromUnixTimeSeconds(createdAt) + Lifetime(labels) : null,
-            Metadata = DockerLabels.UserLabels(labels),
+            Labels = DockerLabels.UserLabels(labels),
         };
     }
 
