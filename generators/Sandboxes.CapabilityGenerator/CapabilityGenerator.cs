@@ -8,7 +8,9 @@ namespace Sandboxes.Generators.Capabilities
     /// <summary>
     /// Maps every provider adapter (a <c>partial</c> class marked <c>[SandboxProvider("id")]</c>) onto its capability table
     /// (<c>specs/&lt;id&gt;/provider.json</c>, an AdditionalFile): emits its descriptor and registration, throwing stubs for
-    /// the capabilities it lacks, and errors where the adapter and the table disagree.
+    /// the capabilities it lacks, and errors where the adapter and the table disagree. For a class marked
+    /// <c>[ForwardingDecorator]</c> it emits the forward of every contract operation, from what each declares; for the
+    /// class of capability ids (<c>[CapabilityIds]</c>) the capability values and their list.
     /// </summary>
     /// <remarks>
     /// The pipeline never combines with the CompilationProvider: adapters come from ForAttributeWithMetadataName, tables
@@ -60,6 +62,48 @@ namespace Sandboxes.Generators.Capabilities
                 .Select(static (all, _) => TableChecks.CheckProviderIds(all))
                 .WithTrackingName(StepNames.ProviderIds);
             context.RegisterSourceOutput(providerIds, static (output, diagnostics) => Report(output, diagnostics));
+
+            // The forwarding decorator (the resilient provider): contract members forwarded as their attributes declare.
+            var decorators = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    KnownNames.ForwardingDecoratorAttribute,
+                    static (node, _) => node is ClassDeclarationSyntax,
+                    static (syntaxContext, cancellationToken) => DecoratorParser.Parse(syntaxContext, cancellationToken))
+                .WithTrackingName(StepNames.Decorators);
+
+            // Without its diagnostics (which hold locations), so moving the class in its file re-emits nothing.
+            var forwards = decorators
+                .Select(static (model, _) => model.CanEmit ? model with { Diagnostics = EquatableArray<DiagnosticInfo>.Empty } : null)
+                .WithTrackingName(StepNames.Forwards);
+            context.RegisterSourceOutput(forwards, static (output, model) =>
+            {
+                if (model is not null)
+                {
+                    output.AddSource(model.HintName, DecoratorEmitter.Emit(model));
+                }
+            });
+
+            var decoratorDiagnostics = decorators.Select(static (model, _) => model.Diagnostics).WithTrackingName(StepNames.DecoratorDiagnostics);
+            context.RegisterSourceOutput(decoratorDiagnostics, static (output, diagnostics) => Report(output, diagnostics));
+
+            // The capability values (Capability.Lifecycle, ..., Capability.WellKnown), from the id constants alone.
+            var capabilityValues = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    KnownNames.CapabilityIdsAttribute,
+                    static (node, _) => node is ClassDeclarationSyntax,
+                    static (syntaxContext, cancellationToken) => CapabilityValuesParser.Parse(syntaxContext, cancellationToken))
+                .WithTrackingName(StepNames.CapabilityValues);
+            var values = capabilityValues
+                .Select(static (model, _) => model.CanEmit ? model with { Diagnostics = EquatableArray<DiagnosticInfo>.Empty } : null)
+                .WithTrackingName(StepNames.CapabilityValuesSource);
+            context.RegisterSourceOutput(values, static (output, model) =>
+            {
+                if (model is not null)
+                {
+                    output.AddSource(model.HintName, CapabilityValuesEmitter.Emit(model));
+                }
+            });
+            context.RegisterSourceOutput(capabilityValues.Select(static (model, _) => model.Diagnostics), static (output, diagnostics) => Report(output, diagnostics));
         }
 
         private static void Report(SourceProductionContext output, EquatableArray<DiagnosticInfo> diagnostics)

@@ -11,5 +11,10 @@ namespace Sandboxes.Generators.Capabilities
         public const string AdapterDiagnostics = nameof(AdapterDiagnostics);
         public const string TableDiagnostics = nameof(TableDiagnostics);
         public const string ProviderIds = nameof(ProviderIds);
+        public const string Decorators = nameof(Decorators);
+        public const string Forwards = nameof(Forwards);
+        public const string DecoratorDiagnostics = nameof(DecoratorDiagnostics);
+        public const string CapabilityValues = nameof(CapabilityValues);
+        public const string CapabilityValuesSource = nameof(CapabilityValuesSource);
     }
 }

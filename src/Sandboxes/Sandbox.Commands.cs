@@ -72,9 +72,46 @@ public sealed partial class Sandbox
     public Task<CommandResult> RunCommandAsync(string cmd, CancellationToken cancellationToken = default) =>
         RunCommandAsync(new RunCommandRequest(cmd), cancellationToken);
 
+    /// <summary>Runs commands in order in this sandbox; with <paramref name="stopOnError"/>, stops after the first that exits non-zero.</summary>
+    public IReadOnlyList<CommandResult> RunCommands(IEnumerable<string> commands, bool stopOnError = false) =>
+        SyncBridge.Run(ct => RunCommandsAsync(commands, stopOnError, ct), CancellationToken.None);
+
+    /// <inheritdoc cref="RunCommands"/>
+    public async Task<IReadOnlyList<CommandResult>> RunCommandsAsync(IEnumerable<string> commands, bool stopOnError = false,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        var list = commands.ToList();
+        if (list.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new BadConfigException(Provider, "A command must not be empty.");
+        }
+
+        var results = new List<CommandResult>(list.Count);
+        foreach (var command in list)
+        {
+            var result = await RunCommandAsync(command, cancellationToken).ConfigureAwait(false);
+            results.Add(result);
+            if (stopOnError && !result.Succeeded)
+            {
+                break;
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Runs a shell command line and yields its output as it is produced, then its exit; see
+    /// <see cref="StreamCommandAsync(RunCommandRequest, CancellationToken)"/>.
+    /// </summary>
+    public IAsyncEnumerable<CommandEvent> StreamCommandAsync(string cmd, CancellationToken cancellationToken = default) =>
+        StreamCommandAsync(new RunCommandRequest(cmd), cancellationToken);
+
     /// <summary>
     /// Runs a command and yields its stdout and stderr chunks as they are produced (tagged by stream), then its exit.
-    /// Output of any size streams in bounded memory.
+    /// Output of any size streams in bounded memory. For whole lines of text, read the events with
+    /// <see cref="CommandEventExtensions.ReadLinesAsync"/>.
     /// </summary>
     /// <exception cref="SandboxTimeoutException">The command outlived its timeout; its process tree was killed.</exception>
     public async IAsyncEnumerable<CommandEvent> StreamCommandAsync(RunCommandRequest request,

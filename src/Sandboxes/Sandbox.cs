@@ -30,6 +30,12 @@ public sealed partial class Sandbox : IDisposable, IAsyncDisposable
     /// <summary>What the provider can do.</summary>
     public ProviderCapabilities Capabilities => _provider.Descriptor.Capabilities;
 
+    /// <summary>
+    /// How this sandbox's provider was chosen, and which providers were skipped on the way; null for sandboxes created
+    /// or attached through a <see cref="Sandboxer"/> directly.
+    /// </summary>
+    public ProviderSelection? Selection { get; internal set; }
+
     /// <summary>True when disposing this handle kills the sandbox.</summary>
     public bool KillOnDispose { get; private set; }
 

@@ -4,6 +4,9 @@ namespace Sandboxes;
 
 /// <summary>
 /// A client for one provider: creates, attaches, lists and kills sandboxes. Switching provider is changing the name.
+/// Every call goes through the provider's resilience pipeline (retries as each operation's idempotency allows, a circuit
+/// breaker, client-side timeouts), is traced and measured, and a create whose answer is lost is resolved by its
+/// creation label, as with <see cref="SandboxClient"/>; <see cref="SandboxerOptions"/> tunes or turns that off.
 /// Thread-safe; dispose it to release the provider's connections (sandboxes are not killed by that).
 /// </summary>
 /// <example>
@@ -15,7 +18,10 @@ namespace Sandboxes;
 /// </example>
 public sealed class Sandboxer : IDisposable, IAsyncDisposable
 {
-    private readonly SandboxProvider _provider;
+    private readonly ResilientSandboxProvider _provider;
+
+    // True when this client built the pipeline (and registered its breaker); false for one a SandboxClient lends out.
+    private readonly bool _ownsPipeline;
 
     // Sandboxes created through this client and not kept: disposing the client kills those still alive, so that
     // forgetting to dispose a handle does not leave a sandbox running.
@@ -25,14 +31,21 @@ public sealed class Sandboxer : IDisposable, IAsyncDisposable
     /// <summary>Creates a client for <paramref name="provider"/> configured from the environment.</summary>
     /// <exception cref="BadConfigException">The provider is unknown, or its configuration is invalid.</exception>
     public Sandboxer(string provider)
-        : this(provider, new ProviderConfig())
+        : this(provider, (ProviderConfig?)null)
     {
     }
 
     /// <summary>Creates a client for <paramref name="provider"/> with an explicit configuration.</summary>
     /// <exception cref="BadConfigException">The provider is unknown, or its configuration is invalid.</exception>
     public Sandboxer(string provider, ProviderConfig? config)
-        : this(SandboxProviders.Create(provider, config ?? new ProviderConfig()))
+        : this(provider, config, null)
+    {
+    }
+
+    /// <summary>Creates a client for <paramref name="provider"/> with an explicit configuration and client options.</summary>
+    /// <exception cref="BadConfigException">The provider is unknown, or its configuration is invalid.</exception>
+    public Sandboxer(string provider, ProviderConfig? config, SandboxerOptions? options)
+        : this(SandboxProviders.Create(provider, config ?? new ProviderConfig()), options)
     {
     }
 
@@ -48,9 +61,28 @@ public sealed class Sandboxer : IDisposable, IAsyncDisposable
 
     /// <summary>Creates a client over an adapter instance (for custom or test providers).</summary>
     public Sandboxer(SandboxProvider provider)
+        : this(provider, null)
+    {
+    }
+
+    /// <summary>Creates a client over an adapter instance with client options.</summary>
+    public Sandboxer(SandboxProvider provider, SandboxerOptions? options)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        _provider = provider;
+        options ??= new SandboxerOptions();
+        options.Freeze();
+        _provider = ResilientSandboxProvider.Wrap(provider, options.Resilience, options.TimeProvider, options.LoggerFactory.CreateLogger("Sandboxes"));
+        _ownsPipeline = true;
+        SandboxTelemetry.RegisterBreaker(this, provider.Name, () => _provider.Pipeline.CircuitState);
+    }
+
+    /// <summary>
+    /// A client over a <see cref="SandboxClient"/>'s adapter (<see cref="SandboxClient.GetSandboxer"/>): its pipeline is
+    /// that client's, shared by all its callers, and so is the breaker's registration.
+    /// </summary>
+    internal Sandboxer(ResilientSandboxProvider lent)
+    {
+        _provider = lent;
     }
 
     /// <summary>The provider id, for example <c>local</c>.</summary>
@@ -62,8 +94,17 @@ public sealed class Sandboxer : IDisposable, IAsyncDisposable
     /// <summary>The provider's capability table.</summary>
     public ProviderCapabilities Capabilities => _provider.Descriptor.Capabilities;
 
-    /// <summary>The adapter behind this client.</summary>
-    public SandboxProvider Adapter => _provider;
+    /// <summary>
+    /// The provider's own adapter behind this client. Calls made on it directly bypass the client: no retries, circuit
+    /// breaker, timeouts or telemetry.
+    /// </summary>
+    public SandboxProvider Adapter => _provider.Inner;
+
+    /// <summary>The state of this client's circuit breaker (closed when resilience is off).</summary>
+    public ProviderCircuitState CircuitState => _provider.Pipeline.CircuitState;
+
+    /// <summary>The adapter as this client calls it: inside the resilience pipeline.</summary>
+    internal ResilientSandboxProvider Resilient => _provider;
 
     /// <summary>Creates a sandbox and returns its handle and description.</summary>
     /// <exception cref="FeatureNotSupportedException">The request asks for something the provider cannot honour.</exception>
@@ -73,9 +114,9 @@ public sealed class Sandboxer : IDisposable, IAsyncDisposable
     /// <summary>Creates a sandbox and returns its handle and description.</summary>
     /// <remarks>
     /// A create whose outcome is unknown (its answer lost to a 502 or a dropped connection, its deadline passed, its
-    /// token cancelled) fails with the error it met, and leaves no sandbox behind: on a provider with labels, the request
-    /// carries a unique <c>sandboxes.creation-id</c> label, by which whatever the provider made for the call is found
-    /// and killed before the error is reported; other adapters clean up after themselves.
+    /// token cancelled) leaves no sandbox behind: on a provider with labels, the request carries a unique
+    /// <c>sandboxes.creation-id</c> label, by which what the provider made for the call is found and adopted when it is
+    /// up, or killed before the error is reported; other adapters clean up after themselves.
     /// </remarks>
     /// <exception cref="FeatureNotSupportedException">The request asks for something the provider cannot honour.</exception>
     public async Task<(Sandbox Sandbox, SandboxInfo Info)> CreateSandboxAsync(CreateSandboxRequest? request = null,
@@ -85,12 +126,7 @@ public sealed class Sandboxer : IDisposable, IAsyncDisposable
         request ??= new CreateSandboxRequest();
         RequestValidator.Validate(Capabilities, request);
 
-        // The resilient adapter of a SandboxClient resolves an unknown outcome itself (adopting the sandbox, or
-        // retrying); a plain adapter reports it, after the sandbox it may have made is killed.
-        var info = _provider is ResilientSandboxProvider || !Capabilities.Supports(Capability.Labels)
-            ? await _provider.CreateSandboxAsync(request, cancellationToken).ConfigureAwait(false)
-            : await UnansweredCreateCleanup.CreateAsync(_provider, request, cancellationToken).ConfigureAwait(false);
-        info = CreationLabel.Hide(info);
+        var info = CreationLabel.Hide(await _provider.CreateSandboxAsync(request, cancellationToken).ConfigureAwait(false));
         var sandbox = new Sandbox(_provider, info.Id, killOnDispose: !request.Keep);
         if (!request.Keep)
         {
@@ -130,9 +166,9 @@ public sealed class Sandboxer : IDisposable, IAsyncDisposable
             throw new BadConfigException(Provider, $"This client lists '{Provider}' sandboxes; the filter asks for '{p}'.");
         }
 
-        if (filter.Metadata is { Count: > 0 })
+        if (filter.Labels is { Count: > 0 })
         {
-            Capabilities.Require(Capability.Labels, "ListSandboxesFilter.Metadata");
+            Capabilities.Require(Capability.Labels, "ListSandboxesFilter.Labels");
         }
 
         if (filter.Limit is <= 0)
@@ -214,6 +250,11 @@ public sealed class Sandboxer : IDisposable, IAsyncDisposable
         }
         finally
         {
+            if (_ownsPipeline)
+            {
+                SandboxTelemetry.UnregisterBreaker(this);
+            }
+
             await _provider.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -60,7 +60,7 @@ public class FaultyHttpProvider : SandboxProvider
     /// <summary>Creates a sandbox, with an <c>Idempotency-Key</c> header when a key is given.</summary>
     protected async Task<SandboxInfo> CreateCoreAsync(CreateSandboxRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var body = new JsonObject { ["labels"] = ToJson(request.Metadata) };
+        var body = new JsonObject { ["labels"] = ToJson(request.Labels) };
         var json = await SendAsync(HttpMethod.Post, "sandboxes", body, cancellationToken, idempotencyKey).ConfigureAwait(false);
         return ToInfo(json!);
     }
@@ -72,7 +72,7 @@ public class FaultyHttpProvider : SandboxProvider
     /// <inheritdoc />
     public override async Task<IReadOnlyList<SandboxInfo>> ListSandboxesAsync(ListSandboxesFilter filter, CancellationToken cancellationToken)
     {
-        var query = string.Join("&", (filter.Metadata ?? new Dictionary<string, string>()).Select(l => "label=" + Uri.EscapeDataString(l.Key + "=" + l.Value)));
+        var query = string.Join("&", (filter.Labels ?? new Dictionary<string, string>()).Select(l => "label=" + Uri.EscapeDataString(l.Key + "=" + l.Value)));
         var json = await SendAsync(HttpMethod.Get, "sandboxes" + (query.Length > 0 ? "?" + query : string.Empty), null, cancellationToken).ConfigureAwait(false);
         return json!.AsArray().Select(n => ToInfo(n!)).ToList();
     }
@@ -289,7 +289,7 @@ public class FaultyHttpProvider : SandboxProvider
         Id = json["id"]!.GetValue<string>(),
         Provider = Name,
         StartedAt = DateTimeOffset.Parse(json["startedAt"]!.GetValue<string>(), CultureInfo.InvariantCulture),
-        Metadata = json["labels"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()),
+        Labels = json["labels"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()),
     };
 
 }

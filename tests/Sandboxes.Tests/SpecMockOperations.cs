@@ -19,7 +19,7 @@ public static class SpecMockOperations
         ["Sandboxer.CreateSandbox"] = async (client, _) => await client.CreateSandboxAsync(new CreateSandboxRequest { Keep = true }),
         ["Sandboxer.CreateSandbox with labels and a lifetime"] = async (client, _) => await client.CreateSandboxAsync(new CreateSandboxRequest
         {
-            Keep = true, Name = "mocked", TimeoutSeconds = 120, Metadata = new Dictionary<string, string> { ["team"] = "core" },
+            Keep = true, Name = "mocked", TimeoutSeconds = 120, Labels = new Dictionary<string, string> { ["team"] = "core" },
             Envs = new Dictionary<string, string> { ["MODE"] = "test" },
         }),
         ["Sandboxer.AttachSandbox"] = async (client, sandbox) => await client.AttachSandboxAsync(sandbox.Id),
@@ -28,7 +28,7 @@ public static class SpecMockOperations
         ["Sandboxer.ListSandboxes by status"] = async (client, _) =>
             await client.ListSandboxesAsync(new ListSandboxesFilter { Status = SandboxStatus.Paused }),
         ["Sandboxer.ListSandboxes by label"] = async (client, _) =>
-            await client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["team"] = "core" } }),
+            await client.ListSandboxesAsync(new ListSandboxesFilter { Labels = new Dictionary<string, string> { ["team"] = "core" } }),
         ["Sandboxer.KillSandbox"] = async (client, sandbox) => await client.KillSandboxAsync(sandbox.Id),
         ["Sandboxer.ListSnapshots"] = async (client, _) => await client.ListSnapshotsAsync(),
         ["Sandboxer.DeleteSnapshot"] = async (client, _) => await client.DeleteSnapshotAsync("snapshot-1"),

@@ -7,7 +7,7 @@ namespace Sandboxes.Generators.Capabilities
 {
     /// <summary>
     /// Every diagnostic the capability generator reports. Ids are stable (SBX1xx); each message says how to fix the problem.
-    /// SBX10x concern the adapter class, SBX11x the table, SBX12x how the two agree.
+    /// SBX10x concern the adapter class, SBX11x the table, SBX12x how the two agree, SBX13x the forwarding decorator.
     /// </summary>
     internal static class CapabilityDiagnostics
     {
@@ -83,11 +83,32 @@ namespace Sandboxes.Generators.Capabilities
             "Member of an unsupported capability cannot be stubbed",
             "Member '{0}' of unsupported capability '{1}' gets no throwing stub in '{2}': {3}; override it by hand to throw NotSupported(...)");
 
+        public static readonly DiagnosticDescriptor InvalidDecorator = Error(
+            "SBX130",
+            "Class cannot be a forwarding decorator",
+            "'{0}' cannot be a forwarding decorator: {1}");
+
+        public static readonly DiagnosticDescriptor OperationUndeclared = Error(
+            "SBX131",
+            "Contract member declares no operation",
+            "Contract member '{0}' (capability '{1}') declares no Operation, so '{2}' cannot forward it; set Operation, and Idempotent and Timing where they apply, on its [ProviderCapability]");
+
+        public static readonly DiagnosticDescriptor MemberNotForwarded = Error(
+            "SBX132",
+            "Contract member cannot be forwarded",
+            "Contract member '{0}' cannot be forwarded by '{1}': {2}; override it in '{1}' by hand");
+
+        public static readonly DiagnosticDescriptor InvalidCapabilityIds = Error(
+            "SBX133",
+            "Capability ids cannot receive their values",
+            "'{0}' is marked [CapabilityIds], but no capability values can be generated for it: {1}");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> All = new[]
         {
             AdapterNotPartial, InvalidAdapter, MissingConfigConstructor, DescriptorWrittenByHand, DuplicateProviderId,
             TableMissing, TableMalformed, DuplicateTable, UnknownCapability, CapabilityNotListed,
             CapabilityNotImplemented, CapabilityWithoutOperation, UnsupportedCapabilityImplemented, MemberNotStubbed,
+            InvalidDecorator, OperationUndeclared, MemberNotForwarded, InvalidCapabilityIds,
         }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
         /// <summary>Every descriptor, for tests and documentation.</summary>

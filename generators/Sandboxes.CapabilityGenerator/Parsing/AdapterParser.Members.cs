@@ -36,7 +36,7 @@ namespace Sandboxes.Generators.Capabilities
             return members;
         }
 
-        private static string? CapabilityOf(IMethodSymbol method, INamedTypeSymbol capabilityAttribute)
+        internal static string? CapabilityOf(IMethodSymbol method, INamedTypeSymbol capabilityAttribute)
         {
             foreach (var attribute in method.GetAttributes())
             {
@@ -96,7 +96,7 @@ namespace Sandboxes.Generators.Capabilities
             return (method.IsAbstract ? ImplementationState.NotImplemented : ImplementationState.Inherited, null);
         }
 
-        private static bool Overrides(IMethodSymbol candidate, IMethodSymbol method)
+        internal static bool Overrides(IMethodSymbol candidate, IMethodSymbol method)
         {
             for (var overridden = candidate.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
             {
@@ -109,7 +109,7 @@ namespace Sandboxes.Generators.Capabilities
             return false;
         }
 
-        private static string AccessibilityText(IMethodSymbol method, INamedTypeSymbol adapter) => method.DeclaredAccessibility switch
+        internal static string AccessibilityText(IMethodSymbol method, INamedTypeSymbol adapter) => method.DeclaredAccessibility switch
         {
             Accessibility.Public => "public",
             Accessibility.Protected => "protected",
@@ -123,7 +123,7 @@ namespace Sandboxes.Generators.Capabilities
             _ => "public",
         };
 
-        private static string Modifier(RefKind kind) => kind switch
+        internal static string Modifier(RefKind kind) => kind switch
         {
             RefKind.Ref => "ref ",
             RefKind.Out => "out ",
@@ -132,7 +132,7 @@ namespace Sandboxes.Generators.Capabilities
             _ => string.Empty,
         };
 
-        private static string EscapeName(string name) =>
+        internal static string EscapeName(string name) =>
             SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
     }
 }

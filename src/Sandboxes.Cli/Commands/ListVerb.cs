@@ -65,7 +65,7 @@ internal static class ListVerb
             try
             {
                 var found = await session.Sandboxer(provider)
-                    .ListSandboxesAsync(new ListSandboxesFilter { Metadata = labels.Count > 0 ? labels : null }, cancellationToken).ConfigureAwait(false);
+                    .ListSandboxesAsync(new ListSandboxesFilter { Labels = labels.Count > 0 ? labels : null }, cancellationToken).ConfigureAwait(false);
                 all.AddRange(found);
             }
             catch (SandboxException e) when (scope.Count > 1)
@@ -85,7 +85,7 @@ internal static class ListVerb
         foreach (var s in sandboxes)
         {
             var labels = new JsonObject();
-            foreach (var (key, value) in s.Metadata)
+            foreach (var (key, value) in s.Labels)
             {
                 labels[key] = value;
             }
@@ -110,7 +110,7 @@ internal static class ListVerb
 
     /// <summary>A sandbox's name: its <see cref="NameLabel"/> label, else the provider's name for it.</summary>
     internal static string? NameOf(SandboxInfo sandbox) =>
-        sandbox.Metadata.TryGetValue(NameLabel, out var name) ? name : sandbox.Name;
+        sandbox.Labels.TryGetValue(NameLabel, out var name) ? name : sandbox.Name;
 
     /// <summary>Prints sandboxes as JSON or as a table (a note on stderr when there are none).</summary>
     internal static void Print(IReadOnlyList<SandboxInfo> sandboxes, bool json)
@@ -131,7 +131,7 @@ internal static class ListVerb
         foreach (var s in sandboxes.OrderBy(s => s.StartedAt ?? DateTimeOffset.MinValue))
         {
             // The library's own labels (creation ids, names) are plumbing: JSON shows them, the table does not.
-            var labels = string.Join(",", s.Metadata.Where(kv => !kv.Key.StartsWith("sandboxes.", StringComparison.Ordinal)).Select(kv => $"{kv.Key}={kv.Value}"));
+            var labels = string.Join(",", s.Labels.Where(kv => !kv.Key.StartsWith("sandboxes.", StringComparison.Ordinal)).Select(kv => $"{kv.Key}={kv.Value}"));
             table.AddRow(
                 Tables.Cell(s.Id), Tables.Cell(s.Provider), Tables.Cell(NameOf(s) ?? ""), Tables.Status(s.Status),
                 Tables.Cell(Tables.Time(s.StartedAt)), Tables.Cell(Tables.Time(s.ExpiresAt)), Tables.Cell(labels));

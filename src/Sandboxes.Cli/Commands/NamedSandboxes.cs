@@ -13,7 +13,7 @@ internal static class NamedSandboxes
     public static async Task<Sandbox?> FindAsync(CliSession session, string name, CancellationToken cancellationToken)
     {
         var sandboxer = session.Sandboxer();
-        var found = await sandboxer.ListSandboxesAsync(new ListSandboxesFilter { Metadata = Labels(name) }, cancellationToken).ConfigureAwait(false);
+        var found = await sandboxer.ListSandboxesAsync(new ListSandboxesFilter { Labels = Labels(name) }, cancellationToken).ConfigureAwait(false);
         var newest = found.Where(s => s.Status == SandboxStatus.Running || s.Status == SandboxStatus.Paused)
             .OrderByDescending(s => s.StartedAt ?? DateTimeOffset.MinValue)
             .FirstOrDefault();

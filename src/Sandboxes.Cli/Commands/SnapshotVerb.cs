@@ -113,7 +113,7 @@ internal static class SnapshotVerb
     private static JsonObject ToJson(SnapshotInfo snapshot, string provider)
     {
         var labels = new JsonObject();
-        foreach (var (key, value) in snapshot.Metadata)
+        foreach (var (key, value) in snapshot.Labels)
         {
             labels[key] = value;
         }

@@ -7,7 +7,7 @@ namespace Sandboxes;
 /// honour (<see cref="MemoryLimit"/>, <see cref="RunAsUser"/>). An extensible value: providers may define their own.
 /// The capability table of each provider (<c>specs/&lt;provider&gt;/provider.json</c>) says which are native, emulated or absent.
 /// </summary>
-public readonly struct Capability : IEquatable<Capability>
+public readonly partial struct Capability : IEquatable<Capability>
 {
     /// <summary>Creates a capability from its identifier (lower case, dotted, for example <c>files.watch</c>).</summary>
     public Capability(string id)
@@ -22,15 +22,31 @@ public readonly struct Capability : IEquatable<Capability>
     /// <summary>The stable identifier used in capability tables and error messages.</summary>
     public string Id => _id ?? string.Empty;
 
-    /// <summary>The identifiers of the well-known capabilities, usable in attributes.</summary>
+    /// <summary>
+    /// The identifiers of the well-known capabilities, usable in attributes. Each constant is the one declaration of a
+    /// capability: the generator gives <see cref="Capability"/> a value of the same name and lists it in
+    /// <see cref="WellKnown"/>, in this order (the order of tables and listings).
+    /// </summary>
     [SuppressMessage("Design", "CA1034:Nested types should not be visible", Justification = "Groups the constants next to the values they name.")]
+    [Providers.CapabilityIds]
     public static class Ids
     {
         /// <summary>Create, attach, list, kill and describe sandboxes.</summary>
         public const string Lifecycle = "lifecycle";
-        /// <summary>Metadata labels on create, and listing filtered by them.</summary>
-        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Metadata and ListSandboxesFilter")]
+        /// <summary>Labels on create, and listing filtered by them.</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Labels and ListSandboxesFilter.Labels")]
         public const string Labels = "labels";
+        /// <summary>Give a sandbox a lifetime after which it is reaped.</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.TimeoutSeconds")]
+        public const string Lifetime = "lifetime";
+        /// <summary>Set a running sandbox's lifetime again, counted from now.</summary>
+        public const string LifetimeExtend = "lifetime.extend";
+        /// <summary>Environment variables for the sandbox and per command.</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Envs and RunCommandRequest.Env")]
+        public const string Environment = "env";
+        /// <summary>Start sandboxes from a container image (<see cref="CreateSandboxRequest.Image"/>).</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Image")]
+        public const string Images = "images";
         /// <summary>Run a command to completion.</summary>
         public const string CommandsRun = "commands.run";
         /// <summary>Start a command in the background and wait for it later, from any client.</summary>
@@ -43,6 +59,9 @@ public readonly struct Capability : IEquatable<Capability>
         public const string CommandsKill = "commands.kill";
         /// <summary>List the processes of a sandbox.</summary>
         public const string CommandsList = "commands.list";
+        /// <summary>Run a command as a given user inside the sandbox.</summary>
+        [Providers.HonouredWithoutOperation("RunCommandRequest.User and CreatePtyRequest.User")]
+        public const string RunAsUser = "user";
         /// <summary>Read files.</summary>
         public const string FilesRead = "files.read";
         /// <summary>Write files.</summary>
@@ -80,107 +99,18 @@ public readonly struct Capability : IEquatable<Capability>
         /// <summary>Limit memory.</summary>
         [Providers.HonouredWithoutOperation("CreateSandboxRequest.MemoryMb")]
         public const string MemoryLimit = "limits.memory";
-        /// <summary>Attach GPUs.</summary>
-        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Gpu")]
-        public const string Gpu = "limits.gpu";
         /// <summary>Limit the number of processes.</summary>
         [Providers.HonouredWithoutOperation("CreateSandboxRequest.MaxProcesses")]
         public const string ProcessLimit = "limits.processes";
         /// <summary>Choose the disk size.</summary>
         [Providers.HonouredWithoutOperation("CreateSandboxRequest.DiskMb")]
         public const string DiskLimit = "limits.disk";
+        /// <summary>Attach GPUs.</summary>
+        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Gpu")]
+        public const string Gpu = "limits.gpu";
         /// <summary>Run code with persistent interpreter contexts and rich results.</summary>
         public const string CodeContext = "code.context";
-        /// <summary>Run a command as a given user inside the sandbox.</summary>
-        [Providers.HonouredWithoutOperation("RunCommandRequest.User and CreatePtyRequest.User")]
-        public const string RunAsUser = "user";
-        /// <summary>Give a sandbox a lifetime after which it is reaped.</summary>
-        [Providers.HonouredWithoutOperation("CreateSandboxRequest.TimeoutSeconds")]
-        public const string Lifetime = "lifetime";
-        /// <summary>Set a running sandbox's lifetime again, counted from now.</summary>
-        public const string LifetimeExtend = "lifetime.extend";
-        /// <summary>Environment variables for the sandbox and per command.</summary>
-        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Envs and RunCommandRequest.Env")]
-        public const string Environment = "env";
-        /// <summary>Start sandboxes from a container image (<see cref="CreateSandboxRequest.Image"/>).</summary>
-        [Providers.HonouredWithoutOperation("CreateSandboxRequest.Image")]
-        public const string Images = "images";
     }
-
-    /// <summary>Create, attach, list, kill and describe sandboxes.</summary>
-    public static Capability Lifecycle { get; } = new(Ids.Lifecycle);
-    /// <summary>Metadata labels on create, and listing filtered by them.</summary>
-    public static Capability Labels { get; } = new(Ids.Labels);
-    /// <summary>Run a command to completion.</summary>
-    public static Capability CommandsRun { get; } = new(Ids.CommandsRun);
-    /// <summary>Start a command in the background and wait for it later.</summary>
-    public static Capability CommandsBackground { get; } = new(Ids.CommandsBackground);
-    /// <summary>Stream a command's output while it runs.</summary>
-    public static Capability CommandsStream { get; } = new(Ids.CommandsStream);
-    /// <summary>Write to and close the stdin of a running command.</summary>
-    public static Capability CommandsStdin { get; } = new(Ids.CommandsStdin);
-    /// <summary>Send a signal to a process.</summary>
-    public static Capability CommandsKill { get; } = new(Ids.CommandsKill);
-    /// <summary>List the processes of a sandbox.</summary>
-    public static Capability CommandsList { get; } = new(Ids.CommandsList);
-    /// <summary>Read files.</summary>
-    public static Capability FilesRead { get; } = new(Ids.FilesRead);
-    /// <summary>Write files.</summary>
-    public static Capability FilesWrite { get; } = new(Ids.FilesWrite);
-    /// <summary>List directories.</summary>
-    public static Capability FilesList { get; } = new(Ids.FilesList);
-    /// <summary>Create directories.</summary>
-    public static Capability FilesMakeDir { get; } = new(Ids.FilesMakeDir);
-    /// <summary>Remove files and directories.</summary>
-    public static Capability FilesRemove { get; } = new(Ids.FilesRemove);
-    /// <summary>Ask whether a path exists.</summary>
-    public static Capability FilesExists { get; } = new(Ids.FilesExists);
-    /// <summary>Upload and download whole directories.</summary>
-    public static Capability FilesTransfer { get; } = new(Ids.FilesTransfer);
-    /// <summary>Watch a directory for changes.</summary>
-    public static Capability FilesWatch { get; } = new(Ids.FilesWatch);
-    /// <summary>Interactive pseudo-terminals with resize.</summary>
-    public static Capability Pty { get; } = new(Ids.Pty);
-    /// <summary>Snapshot a sandbox and start new ones from the snapshot.</summary>
-    public static Capability Snapshot { get; } = new(Ids.Snapshot);
-    /// <summary>Pause a sandbox and resume it.</summary>
-    public static Capability PauseResume { get; } = new(Ids.PauseResume);
-    /// <summary>Reach a port of the sandbox from outside through a URL.</summary>
-    public static Capability Ports { get; } = new(Ids.Ports);
-    /// <summary>Choose the sandbox's network access.</summary>
-    public static Capability NetworkPolicy { get; } = new(Ids.NetworkPolicy);
-    /// <summary>Let a sandbox reach named hosts or networks beyond its policy.</summary>
-    public static Capability NetworkAllow { get; } = new(Ids.NetworkAllow);
-    /// <summary>Limit CPUs.</summary>
-    public static Capability CpuLimit { get; } = new(Ids.CpuLimit);
-    /// <summary>Limit memory.</summary>
-    public static Capability MemoryLimit { get; } = new(Ids.MemoryLimit);
-    /// <summary>Attach GPUs.</summary>
-    public static Capability Gpu { get; } = new(Ids.Gpu);
-    /// <summary>Limit the number of processes.</summary>
-    public static Capability ProcessLimit { get; } = new(Ids.ProcessLimit);
-    /// <summary>Choose the disk size.</summary>
-    public static Capability DiskLimit { get; } = new(Ids.DiskLimit);
-    /// <summary>Run code with persistent contexts and rich results.</summary>
-    public static Capability CodeContext { get; } = new(Ids.CodeContext);
-    /// <summary>Run a command as a given user.</summary>
-    public static Capability RunAsUser { get; } = new(Ids.RunAsUser);
-    /// <summary>Give a sandbox a lifetime after which it is reaped.</summary>
-    public static Capability Lifetime { get; } = new(Ids.Lifetime);
-    /// <summary>Set a running sandbox's lifetime again, counted from now.</summary>
-    public static Capability LifetimeExtend { get; } = new(Ids.LifetimeExtend);
-    /// <summary>Environment variables for the sandbox and per command.</summary>
-    public static Capability Environment { get; } = new(Ids.Environment);
-    /// <summary>Start sandboxes from a container image.</summary>
-    public static Capability Images { get; } = new(Ids.Images);
-
-    /// <summary>Every well-known capability, in a stable order.</summary>
-    public static IReadOnlyList<Capability> WellKnown { get; } =
-    [
-        Lifecycle, Labels, Lifetime, LifetimeExtend, Environment, Images, CommandsRun, CommandsBackground, CommandsStream, CommandsStdin, CommandsKill,
-        CommandsList, RunAsUser, FilesRead, FilesWrite, FilesList, FilesMakeDir, FilesRemove, FilesExists, FilesTransfer,
-        FilesWatch, Pty, Snapshot, PauseResume, Ports, NetworkPolicy, NetworkAllow, CpuLimit, MemoryLimit, ProcessLimit, DiskLimit, Gpu, CodeContext,
-    ];
 
     /// <summary>Converts an identifier to a capability.</summary>
     public static implicit operator Capability(string id) => new(id);

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Sandboxes.Providers.Local;
 using Sandboxes.Isolation;
 
 namespace Sandboxes.CodeExecution;

@@ -110,7 +110,7 @@ public partial class SandboxClient
             Template = options.Template ?? preset?.Template,
             Image = options.Image ?? (capabilities.Supports(Capability.Images) ? preset?.Image : null),
             Name = options.Name,
-            Metadata = options.Labels,
+            Labels = options.Labels,
             Envs = envs,
             Cpus = options.Cpus ?? Default(preset?.Cpus, Capability.CpuLimit),
             MemoryMb = options.MemoryMb ?? Default(preset?.MemoryMb, Capability.MemoryLimit),

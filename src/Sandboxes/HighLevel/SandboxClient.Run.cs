@@ -87,7 +87,7 @@ public partial class SandboxClient
 
         var resolution = ResolveProvider(provider);
         var slot = Slot(resolution.Provider);
-        var found = await slot.Client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = labels, Status = SandboxStatus.Running },
+        var found = await slot.Client.ListSandboxesAsync(new ListSandboxesFilter { Labels = labels, Status = SandboxStatus.Running },
             cancellationToken).ConfigureAwait(false);
         var newest = found.OrderByDescending(s => s.StartedAt ?? DateTimeOffset.MinValue).FirstOrDefault();
         if (newest is null)

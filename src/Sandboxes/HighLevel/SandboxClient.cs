@@ -109,10 +109,9 @@ public partial class SandboxClient : IAsyncDisposable, IDisposable
             }
 
             var inner = SandboxProviders.Create(descriptor.Id, config);
-            var pipeline = ProviderPipeline.Build(descriptor.Id, _options.Resilience, _options.TimeProvider, _logger);
-            var adapter = new ResilientSandboxProvider(inner, pipeline, _options.Resilience, _options.TimeProvider, _logger);
+            var adapter = ResilientSandboxProvider.Wrap(inner, _options.Resilience, _options.TimeProvider, _logger);
             var slot = new ProviderSlot(adapter, new Sandboxer(adapter));
-            SandboxTelemetry.RegisterBreaker(slot, descriptor.Id, () => pipeline.CircuitState);
+            SandboxTelemetry.RegisterBreaker(slot, descriptor.Id, () => adapter.Pipeline.CircuitState);
             _slots[descriptor.Id] = slot;
             return slot;
         }

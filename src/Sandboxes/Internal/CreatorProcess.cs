@@ -1,5 +1,5 @@
 using System.Globalization;
-using Sandboxes.Providers.Local;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Internal;
 

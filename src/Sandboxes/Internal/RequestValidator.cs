@@ -20,7 +20,7 @@ internal static class RequestValidator
         }
 
         ValidateEnvironment(capabilities.Provider, request.Envs, "CreateSandboxRequest.Envs");
-        RequireIf(capabilities, request.Metadata is { Count: > 0 }, Capability.Labels, "CreateSandboxRequest.Metadata");
+        RequireIf(capabilities, request.Labels is { Count: > 0 }, Capability.Labels, "CreateSandboxRequest.Labels");
         RequireIf(capabilities, request.Envs is { Count: > 0 }, Capability.Environment, "CreateSandboxRequest.Envs");
         RequireIf(capabilities, request.TimeoutSeconds is not null, Capability.Lifetime, "CreateSandboxRequest.TimeoutSeconds");
         RequireIf(capabilities, request.Cpus is not null, Capability.CpuLimit, "CreateSandboxRequest.Cpus");

@@ -17,7 +17,7 @@ public sealed record CreateSandboxRequest
     public int? TimeoutSeconds { get; init; }
 
     /// <summary>Labels to attach; sandboxes can be listed and found by them.</summary>
-    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
 
     /// <summary>Environment variables every command of the sandbox sees.</summary>
     public IReadOnlyDictionary<string, string>? Envs { get; init; }

@@ -7,7 +7,7 @@ public sealed record ListSandboxesFilter
     public string? Provider { get; init; }
 
     /// <summary>Labels that must all be present with these values.</summary>
-    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
 
     /// <summary>Only sandboxes in this state.</summary>
     public SandboxStatus? Status { get; init; }
@@ -24,11 +24,11 @@ public sealed record ListSandboxesFilter
             return false;
         }
 
-        if (Metadata is not null)
+        if (Labels is not null)
         {
-            foreach (var (key, value) in Metadata)
+            foreach (var (key, value) in Labels)
             {
-                if (!info.Metadata.TryGetValue(key, out var actual) || actual != value)
+                if (!info.Labels.TryGetValue(key, out var actual) || actual != value)
                 {
                     return false;
                 }

@@ -25,7 +25,7 @@ public sealed record SandboxInfo
     public DateTimeOffset? ExpiresAt { get; init; }
 
     /// <summary>Its labels.</summary>
-    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     /// <summary>CPUs it was given, if known.</summary>
     public double? Cpus { get; init; }

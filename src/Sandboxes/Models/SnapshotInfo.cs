@@ -19,5 +19,5 @@ public sealed record SnapshotInfo
     public long? SizeBytes { get; init; }
 
     /// <summary>The labels of the sandbox it was taken from.</summary>
-    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 }

@@ -12,7 +12,7 @@ namespace Sandboxes;
 /// <example><code>
 /// await using var pool = await SandboxPool.CreateAsync(new SandboxPoolOptions { MinSize = 2, MaxSize = 8 });
 /// await using var lease = await pool.AcquireAsync();
-/// var r = await lease.Sandbox.ExecuteAsync("python3 -V");
+/// var r = await lease.Sandbox.RunCommandAsync("python3 -V");
 /// </code></example>
 public sealed class SandboxPool : IAsyncDisposable, IDisposable
 {

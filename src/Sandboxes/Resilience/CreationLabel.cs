@@ -17,21 +17,21 @@ internal static class CreationLabel
 
     /// <summary>The request with the creation label added to its own labels.</summary>
     public static CreateSandboxRequest Stamp(CreateSandboxRequest request, string creationId) =>
-        request with { Metadata = new Dictionary<string, string>(request.Metadata ?? new Dictionary<string, string>()) { [Key] = creationId } };
+        request with { Labels = new Dictionary<string, string>(request.Labels ?? new Dictionary<string, string>()) { [Key] = creationId } };
 
     /// <summary>
     /// <paramref name="info"/> without the creation label: it is the library's bookkeeping, not a label the user set, so
     /// what users see (create, list, describe) is the labels they gave.
     /// </summary>
     public static SandboxInfo Hide(SandboxInfo info) =>
-        info.Metadata is { } labels && labels.ContainsKey(Key)
-            ? info with { Metadata = labels.Where(l => l.Key != Key).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal) }
+        info.Labels is { } labels && labels.ContainsKey(Key)
+            ? info with { Labels = labels.Where(l => l.Key != Key).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal) }
             : info;
 
     /// <summary>The sandboxes that carry the creation id, oldest first.</summary>
     public static async Task<List<SandboxInfo>> FindAsync(SandboxProvider provider, string creationId, CancellationToken cancellationToken)
     {
-        var filter = new ListSandboxesFilter { Metadata = new Dictionary<string, string> { [Key] = creationId } };
+        var filter = new ListSandboxesFilter { Labels = new Dictionary<string, string> { [Key] = creationId } };
         var all = await provider.ListSandboxesAsync(filter, cancellationToken).ConfigureAwait(false);
 
         // Filtered again here: a vendor's own filtering may be looser.

@@ -1,6 +1,9 @@
 namespace Sandboxes;
 
-/// <summary>What a retry may assume about an operation that failed.</summary>
+/// <summary>
+/// What a retry may assume about an operation that failed. Each operation declares the first two on the contract
+/// (<see cref="Providers.ProviderCapabilityAttribute.Idempotent"/>); the resilient decorator decides the other two per call.
+/// </summary>
 internal enum Idempotency
 {
     /// <summary>Doing it twice is the same as once (describe, list, kill, mkdir, write from a seekable stream).</summary>

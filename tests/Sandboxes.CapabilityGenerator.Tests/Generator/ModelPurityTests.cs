@@ -27,7 +27,7 @@ public sealed class ModelPurityTests
         Assert.That(Models().Select(t => t.Name), Is.SupersetOf(new[]
         {
             "AdapterModel", "ContractMember", "ParameterModel", "TableModel", "CapabilityRow", "ProviderInfo", "LocationInfo",
-            "DiagnosticInfo", "AdapterPlan", "DescriptorRow", "StubPlan", "BindResult",
+            "DiagnosticInfo", "AdapterPlan", "DescriptorRow", "StubPlan", "BindResult", "DecoratorModel", "ForwardPlan",
         }));
     }
 

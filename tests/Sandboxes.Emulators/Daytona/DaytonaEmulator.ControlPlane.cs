@@ -85,7 +85,7 @@ public sealed partial class DaytonaEmulator
                 Snapshot = snapshot?.LocalId,
                 Network = sandbox.NetworkBlockAll ? NetworkPolicy.None : null,
                 // Labels stay in the emulator's record; the local sandbox is only marked as the emulator's.
-                Metadata = new Dictionary<string, string> { ["daytona-emulator"] = sandbox.Id },
+                Labels = new Dictionary<string, string> { ["daytona-emulator"] = sandbox.Id },
                 Keep = true,
             });
             sandbox.Local = local;

@@ -125,6 +125,27 @@ public sealed class BackgroundCommandTests(ProviderTarget target, ApiMode mode) 
     }
 
     [Test]
+    public async Task Another_client_writes_to_a_kept_stdin()
+    {
+        if (!Supports(Capability.CommandsStdin))
+        {
+            return;
+        }
+
+        var handle = await Sandbox.StartCommandAsync(new RunCommandRequest("cat") { KeepStdinOpen = true, TimeoutSeconds = 60 });
+        await using var other = new Sandboxer(Target.Provider, Target.Config);
+        var attached = await other.AttachSandboxAsync(Sandbox.Id);
+
+        await Sandbox.WriteStdinAsync(handle.HandleId, "from the starter, ");
+        await Call(() => attached.WriteStdin(handle.HandleId, "from another client"), () => attached.WriteStdinAsync(handle.HandleId, "from another client"));
+        await Sandbox.CloseStdinAsync(handle.HandleId);
+
+        var result = await Sandbox.WaitForHandleAsync(handle.HandleId);
+
+        Assert.That(result.Stdout, Is.EqualTo("from the starter, from another client"));
+    }
+
+    [Test]
     public async Task Processes_are_listed_and_can_be_signalled()
     {
         if (!RequireOrExpectGap(Capability.CommandsList, () => Sandbox.ListProcessesAsync()))

@@ -65,13 +65,13 @@ public abstract class ConformanceTest
     protected async Task<Sandbox> CreateAsync(CreateSandboxRequest? request = null)
     {
         var labels = new Dictionary<string, string>(FixtureLabels);
-        foreach (var (key, value) in request?.Metadata ?? new Dictionary<string, string>())
+        foreach (var (key, value) in request?.Labels ?? new Dictionary<string, string>())
         {
             labels[key] = value;
         }
 
         // A provider without labels refuses them (FeatureNotSupportedException); its sandboxes go unlabelled.
-        var merged = (request ?? Target.CreateRequest) with { Metadata = Supports(Capability.Labels) ? labels : null };
+        var merged = (request ?? Target.CreateRequest) with { Labels = Supports(Capability.Labels) ? labels : null };
         if (request is not null && Target.CreateRequest.Image is { } image && merged.Image is null && merged.Snapshot is null)
         {
             merged = merged with { Image = image };

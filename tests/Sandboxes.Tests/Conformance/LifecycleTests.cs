@@ -9,7 +9,7 @@ public sealed class LifecycleTests(ProviderTarget target, ApiMode mode) : Confor
     [Test]
     public async Task Info_describes_the_sandbox()
     {
-        var sandbox = await CreateAsync(new CreateSandboxRequest { Metadata = new Dictionary<string, string> { ["project"] = "demo" } });
+        var sandbox = await CreateAsync(new CreateSandboxRequest { Labels = new Dictionary<string, string> { ["project"] = "demo" } });
 
         var info = await Call(() => sandbox.Info(), () => sandbox.InfoAsync());
 
@@ -19,7 +19,7 @@ public sealed class LifecycleTests(ProviderTarget target, ApiMode mode) : Confor
         Assert.That(info.StartedAt, Is.Not.Null);
         if (Supports(Capability.Labels))
         {
-            Assert.That(info.Metadata, Does.ContainKey("project").WithValue("demo"));
+            Assert.That(info.Labels, Does.ContainKey("project").WithValue("demo"));
         }
 
         Assert.That(await Call(() => sandbox.IsRunning(), () => sandbox.IsRunningAsync()), Is.True);
@@ -34,13 +34,13 @@ public sealed class LifecycleTests(ProviderTarget target, ApiMode mode) : Confor
         }
 
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var a = await CreateAsync(new CreateSandboxRequest { Metadata = new Dictionary<string, string> { ["tag"] = tag, ["role"] = "a" } });
-        var b = await CreateAsync(new CreateSandboxRequest { Metadata = new Dictionary<string, string> { ["tag"] = tag, ["role"] = "b" } });
+        var a = await CreateAsync(new CreateSandboxRequest { Labels = new Dictionary<string, string> { ["tag"] = tag, ["role"] = "a" } });
+        var b = await CreateAsync(new CreateSandboxRequest { Labels = new Dictionary<string, string> { ["tag"] = tag, ["role"] = "b" } });
 
-        var both = await Call(() => Client.ListSandboxes(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["tag"] = tag } }),
-            () => Client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["tag"] = tag } }));
-        var onlyB = await Client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["tag"] = tag, ["role"] = "b" } });
-        var none = await Client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["tag"] = tag, ["role"] = "c" } });
+        var both = await Call(() => Client.ListSandboxes(new ListSandboxesFilter { Labels = new Dictionary<string, string> { ["tag"] = tag } }),
+            () => Client.ListSandboxesAsync(new ListSandboxesFilter { Labels = new Dictionary<string, string> { ["tag"] = tag } }));
+        var onlyB = await Client.ListSandboxesAsync(new ListSandboxesFilter { Labels = new Dictionary<string, string> { ["tag"] = tag, ["role"] = "b" } });
+        var none = await Client.ListSandboxesAsync(new ListSandboxesFilter { Labels = new Dictionary<string, string> { ["tag"] = tag, ["role"] = "c" } });
 
         Assert.That(both.Select(i => i.Id), Is.EquivalentTo(new[] { a.Id, b.Id }));
         Assert.That(onlyB.Select(i => i.Id), Is.EqualTo(new[] { b.Id }));
@@ -116,7 +116,7 @@ public sealed class LifecycleTests(ProviderTarget target, ApiMode mode) : Confor
         Assert.That(info.ExpiresAt, Is.Not.Null.And.GreaterThan(requestedAt));
 
         await Task.Delay(2500);
-        var listed = await Client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = FixtureLabels });
+        var listed = await Client.ListSandboxesAsync(new ListSandboxesFilter { Labels = FixtureLabels });
 
         Assert.That(listed.Where(i => i.Status == SandboxStatus.Running).Select(i => i.Id), Does.Not.Contain(sandbox.Id));
         Assert.That(await sandbox.IsRunningAsync(), Is.False);

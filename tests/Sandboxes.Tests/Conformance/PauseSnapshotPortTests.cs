@@ -71,7 +71,7 @@ public sealed class PauseSnapshotPortTests(ProviderTarget target, ApiMode mode) 
     [Test]
     public async Task A_snapshot_starts_new_sandboxes_with_the_same_files_and_can_be_deleted()
     {
-        var source = await CreateAsync(new CreateSandboxRequest { Metadata = new Dictionary<string, string> { ["origin"] = "snap" } });
+        var source = await CreateAsync(new CreateSandboxRequest { Labels = new Dictionary<string, string> { ["origin"] = "snap" } });
         if (!RequireOrExpectGap(Capability.Snapshot, () => source.CreateSnapshotAsync("x")))
         {
             return;
@@ -88,7 +88,7 @@ public sealed class PauseSnapshotPortTests(ProviderTarget target, ApiMode mode) 
         Assert.That(snapshot.Name, Is.EqualTo(name));
         Assert.That(snapshot.SandboxId, Is.EqualTo(source.Id));
         Assert.That((await Run("cat /workspace/proj/file; readlink /workspace/proj/link", copy)).Stdout, Is.EqualTo("state\nfile\n"));
-        Assert.That((await copy.InfoAsync()).Metadata, Does.ContainKey("origin").WithValue("snap"));
+        Assert.That((await copy.InfoAsync()).Labels, Does.ContainKey("origin").WithValue("snap"));
         Assert.That(listed.Select(s => s.Id), Does.Contain(snapshot.Id));
 
         await Call(() => Client.DeleteSnapshot(snapshot.Id), () => Client.DeleteSnapshotAsync(snapshot.Id));

@@ -32,7 +32,7 @@ public sealed class DaytonaErrorTests : TargetClientFixture<DaytonaTarget>
     public async Task A_wrong_key_is_unauthorized_on_the_control_plane_and_on_the_toolbox_and_never_shown()
     {
         const string wrongKey = "dtn_wrong-key-0123456789abcdef";
-        await using var wrong = new Sandboxer("daytona", Target.Config with { ApiKey = wrongKey });
+        await using var wrong = new Sandboxer("daytona", Target.Config with { ApiKey = wrongKey }, Direct());
 
         var create = Assert.CatchAsync<UnauthorizedException>(async () => await wrong.CreateSandboxAsync());
         var list = Assert.CatchAsync<UnauthorizedException>(async () => await wrong.ListSandboxesAsync());
@@ -116,7 +116,7 @@ public sealed class DaytonaErrorTests : TargetClientFixture<DaytonaTarget>
         Target.Daytona.CpuQuota = 1;
         try
         {
-            await using var big = new Sandboxer("daytona", Target.Config.WithExtra("cpu", 4));
+            await using var big = new Sandboxer("daytona", Target.Config.WithExtra("cpu", 4), Direct());
 
             var error = Assert.CatchAsync<QuotaExceededException>(async () => await big.CreateSandboxAsync());
 
@@ -161,7 +161,7 @@ public sealed class DaytonaErrorTests : TargetClientFixture<DaytonaTarget>
     [Test]
     public async Task A_slow_answer_past_the_client_timeout_is_a_transient_timeout()
     {
-        await using var impatient = new Sandboxer("daytona", Target.Config with { DefaultTimeout = TimeSpan.FromMilliseconds(500) });
+        await using var impatient = new Sandboxer("daytona", Target.Config with { DefaultTimeout = TimeSpan.FromMilliseconds(500) }, Direct());
         Target.Daytona.Faults.Delay = TimeSpan.FromSeconds(3);
 
         var error = Assert.CatchAsync<ProviderException>(async () => await impatient.ListSandboxesAsync());

@@ -20,20 +20,20 @@ public sealed class DaytonaWireTests : TargetClientFixture<DaytonaTarget>
         var tag = Guid.NewGuid().ToString("N")[..8];
         var (sandbox, info) = await Client.CreateSandboxAsync(new CreateSandboxRequest
         {
-            Metadata = new Dictionary<string, string> { ["team"] = "core-" + tag },
+            Labels = new Dictionary<string, string> { ["team"] = "core-" + tag },
             Envs = new Dictionary<string, string> { ["MODE"] = "test" },
         });
 
         var body = Created(info.Id);
         var env = await sandbox.RunCommandAsync("env");
-        var found = await Client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["team"] = "core-" + tag } });
+        var found = await Client.ListSandboxesAsync(new ListSandboxesFilter { Labels = new Dictionary<string, string> { ["team"] = "core-" + tag } });
 
         Assert.That(body["labels"]!["team"]!.GetValue<string>(), Is.EqualTo("core-" + tag));
         Assert.That(body["env"]!.AsObject().Select(p => p.Key), Is.EquivalentTo(new[] { "MODE" }));
         Assert.That(Target.Daytona.EnvironmentOf(info.Id), Does.Not.ContainKey("team"));
         Assert.That(env.Stdout, Does.Contain("MODE=test").And.Not.Contain("core-" + tag));
         Assert.That(found.Select(i => i.Id), Is.EqualTo(new[] { info.Id }));
-        Assert.That(found.Single().Metadata, Does.ContainKey("team").WithValue("core-" + tag));
+        Assert.That(found.Single().Labels, Does.ContainKey("team").WithValue("core-" + tag));
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Sandboxes.Providers.Docker;
+using Sandboxes.Remote;
 
 namespace Sandboxes.Tests.Docker;
 

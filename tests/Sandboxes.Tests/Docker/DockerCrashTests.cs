@@ -51,7 +51,7 @@ public sealed class DockerCrashTests
         await cli.WaitForExitAsync();
 
         await using var client = new Sandboxer(_target.Provider, _target.Config);
-        var listed = await client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = Labels(label) });
+        var listed = await client.ListSandboxesAsync(new ListSandboxesFilter { Labels = Labels(label) });
 
         Assert.That(listed, Is.Empty);
         Assert.That(async () => await client.AttachSandboxAsync(id), Throws.InstanceOf<NotFoundException>(), "the container is gone");
@@ -68,7 +68,7 @@ public sealed class DockerCrashTests
         await cli.WaitForExitAsync();
 
         await using var client = new Sandboxer(_target.Provider, _target.Config);
-        var listed = await client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = Labels(label) });
+        var listed = await client.ListSandboxesAsync(new ListSandboxesFilter { Labels = Labels(label) });
 
         Assert.That(listed.Select(s => s.Id), Is.EqualTo(new[] { id }));
         await using var sandbox = await client.AttachSandboxAsync(id);
@@ -100,7 +100,7 @@ public sealed class DockerCrashTests
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(90))
         {
-            var found = await client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = Labels(label) });
+            var found = await client.ListSandboxesAsync(new ListSandboxesFilter { Labels = Labels(label) });
             if (found.FirstOrDefault(s => s.Status == SandboxStatus.Running) is { } running)
             {
                 LeakCheck.Record(running.Id);

@@ -64,7 +64,7 @@ public sealed class DockerEngineTests
         {
             await api.ContainerStartAsync(foreign.Id);
 
-            var listed = await _client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = _labels });
+            var listed = await _client.ListSandboxesAsync(new ListSandboxesFilter { Labels = _labels });
             Assert.That(listed.Select(i => i.Id), Does.Not.Contain(foreign.Id));
             Assert.That(async () => await _client.AttachSandboxAsync(foreign.Id), Throws.InstanceOf<NotFoundException>());
             Assert.That(async () => await _client.KillSandboxAsync(foreign.Id), Throws.InstanceOf<NotFoundException>());
@@ -154,7 +154,7 @@ public sealed class DockerEngineTests
         var (sandbox, _) = await CreateAsync();
         var handle = await sandbox.StartCommandAsync(new RunCommandRequest("echo partial; sleep 1"));
 
-        await sandbox.RunCommandAsync(new RunCommandRequest($"kill -9 $(cat /tmp/.sandboxes/h/{handle.HandleId}/wrapper)") { User = "root" });
+        await sandbox.RunCommandAsync(new RunCommandRequest($"kill -9 $(cat /tmp/.sandboxes/commands/{handle.HandleId}/wrapper)") { User = "root" });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var result = await sandbox.WaitForHandleAsync(handle.HandleId, timeout.Token);
 
@@ -237,7 +237,7 @@ public sealed class DockerEngineTests
     {
         Assert.That(async () => await _client.CreateSandboxAsync(new CreateSandboxRequest
             {
-                Image = "localhost/sandboxes-no-such-image:1", Metadata = _labels,
+                Image = "localhost/sandboxes-no-such-image:1", Labels = _labels,
             }),
             Throws.InstanceOf<NotFoundException>().With.Message.Contains("sandboxes-no-such-image"));
     }
@@ -247,24 +247,37 @@ public sealed class DockerEngineTests
     {
         Assert.That(async () => await _client.CreateSandboxAsync(_target.CreateRequest with
             {
-                Metadata = new Dictionary<string, string> { [DockerLabels.Lifetime] = "0" },
+                Labels = new Dictionary<string, string> { [DockerLabels.Lifetime] = "0" },
             }),
             Throws.InstanceOf<BadConfigException>().With.Message.Contains(DockerLabels.Lifetime));
     }
 
     [Test]
-    public async Task Stdin_stays_with_the_client_that_started_the_command()
+    public async Task Every_client_writes_to_a_kept_stdin_and_any_of_them_closes_it()
     {
         var (sandbox, _) = await CreateAsync();
         var handle = await sandbox.StartCommandAsync(new RunCommandRequest("cat") { KeepStdinOpen = true, TimeoutSeconds = 30 });
         await using var other = new Sandboxer("docker", _target.Config);
         var attached = await other.AttachSandboxAsync(sandbox.Id);
 
-        Assert.That(async () => await attached.WriteStdinAsync(handle.HandleId, "x"), Throws.InstanceOf<NotFoundException>().With.Message.Contains("KeepStdinOpen"));
+        await sandbox.WriteStdinAsync(handle.HandleId, "from the starter, ");
+        await attached.WriteStdinAsync(handle.HandleId, "from another client");
+        await attached.CloseStdinAsync(handle.HandleId);
 
-        await sandbox.WriteStdinAsync(handle.HandleId, "from the starter");
-        await sandbox.CloseStdinAsync(handle.HandleId);
-        Assert.That((await attached.WaitForHandleAsync(handle.HandleId)).Stdout, Is.EqualTo("from the starter"));
+        Assert.That((await sandbox.WaitForHandleAsync(handle.HandleId)).Stdout, Is.EqualTo("from the starter, from another client"));
+        Assert.That(async () => await sandbox.WriteStdinAsync(handle.HandleId, "late"),
+            Throws.InstanceOf<NotFoundException>().With.Message.Contains("no open stdin"));
+    }
+
+    [Test]
+    public async Task A_command_without_kept_stdin_takes_no_input()
+    {
+        var (sandbox, _) = await CreateAsync();
+        var handle = await sandbox.StartCommandAsync(new RunCommandRequest("sleep 20") { TimeoutSeconds = 30 });
+
+        Assert.That(async () => await sandbox.WriteStdinAsync(handle.HandleId, "x"),
+            Throws.InstanceOf<NotFoundException>().With.Message.Contains("KeepStdinOpen"));
+        await sandbox.KillProcessAsync(handle.Pid, ProcessSignal.Kill);
     }
 
     [Test]
@@ -283,7 +296,7 @@ public sealed class DockerEngineTests
 
     private async Task<(Sandbox Sandbox, SandboxInfo Info)> CreateAsync(CreateSandboxRequest? request = null)
     {
-        var merged = (request ?? new CreateSandboxRequest()) with { Metadata = _labels };
+        var merged = (request ?? new CreateSandboxRequest()) with { Labels = _labels };
         if (merged.Image is null && merged.Snapshot is null)
         {
             merged = merged with { Image = _target.Engine.Image };
@@ -296,7 +309,7 @@ public sealed class DockerEngineTests
 
     private async Task KillAllAsync()
     {
-        foreach (var info in await _client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = _labels }))
+        foreach (var info in await _client.ListSandboxesAsync(new ListSandboxesFilter { Labels = _labels }))
         {
             await _client.KillSandboxAsync(info.Id);
         }

@@ -107,7 +107,7 @@ public sealed class DockerLeakTests
 
     private static Dictionary<string, string> NewLabels() => new() { ["fixture"] = "leak-" + Guid.NewGuid().ToString("N")[..8] };
 
-    private CreateSandboxRequest Request(Dictionary<string, string> labels) => _target.CreateRequest with { Metadata = labels };
+    private CreateSandboxRequest Request(Dictionary<string, string> labels) => _target.CreateRequest with { Labels = labels };
 
     /// <summary>The ids of every container with these labels, whatever its state, straight from the engine.</summary>
     private async Task<List<string>> ContainersLabelledAsync(Dictionary<string, string> labels)

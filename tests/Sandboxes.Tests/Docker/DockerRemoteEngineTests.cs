@@ -77,7 +77,7 @@ public sealed class DockerRemoteEngineTests
     private async Task RoundTripAsync(ProviderConfig config)
     {
         await using var client = new Sandboxer("docker", config);
-        var (sandbox, info) = await client.CreateSandboxAsync(new CreateSandboxRequest { Metadata = _labels });
+        var (sandbox, info) = await client.CreateSandboxAsync(new CreateSandboxRequest { Labels = _labels });
         await using (sandbox)
         {
             var result = await sandbox.RunCommandAsync(new RunCommandRequest("wc -c; echo done") { Stdin = "twelve bytes" });
@@ -87,7 +87,7 @@ public sealed class DockerRemoteEngineTests
             Assert.That(await sandbox.ReadFileAsync("/workspace/remote.txt"), Is.EqualTo("over the wire"u8.ToArray()));
         }
 
-        var left = await client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = _labels });
+        var left = await client.ListSandboxesAsync(new ListSandboxesFilter { Labels = _labels });
         Assert.That(left.Where(s => s.Id == info.Id && s.Status == SandboxStatus.Running), Is.Empty);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using NUnit.Framework;
 using Sandboxes.Providers.Docker;
+using Sandboxes.Remote;
 
 namespace Sandboxes.Tests.Docker;
 
@@ -90,12 +91,12 @@ public sealed class DockerStreamFormatTests
     [TestCase("137 0 1 2.5\n", 137, false, true, 2.5)]
     public void Background_status_lines_are_read(string line, int exit, bool oom, bool timedOut, double? timeout)
     {
-        Assert.That(BackgroundStatus.Parse(line), Is.EqualTo(new BackgroundStatus(exit, oom, timedOut, timeout)));
+        Assert.That(BackgroundStatus.Parse("docker", line), Is.EqualTo(new BackgroundStatus(exit, oom, timedOut, timeout)));
     }
 
     [Test]
     public void A_malformed_status_line_is_a_provider_error()
     {
-        Assert.That(() => BackgroundStatus.Parse("garbage"), Throws.InstanceOf<ProviderException>());
+        Assert.That(() => BackgroundStatus.Parse("docker", "garbage"), Throws.InstanceOf<ProviderException>());
     }
 }

@@ -76,7 +76,7 @@ public sealed class E2BConfigTests
 
         await provider.ListSandboxesAsync(new ListSandboxesFilter
         {
-            Metadata = new Dictionary<string, string> { ["team"] = "a b", ["k&v"] = "1=2" }, Status = SandboxStatus.Paused,
+            Labels = new Dictionary<string, string> { ["team"] = "a b", ["k&v"] = "1=2" }, Status = SandboxStatus.Paused,
         }, CancellationToken.None);
 
         var request = stub.Requests.Single();

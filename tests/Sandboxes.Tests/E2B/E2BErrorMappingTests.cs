@@ -25,7 +25,7 @@ public sealed class E2BErrorMappingTests : TargetClientFixture<E2BTarget>
     public async Task A_wrong_key_is_unauthorized_and_no_key_appears_in_the_error()
     {
         var wrongKey = "e2b_" + Guid.NewGuid().ToString("N");
-        await using var client = new Sandboxer("e2b", Target.Config with { ApiKey = wrongKey });
+        await using var client = new Sandboxer("e2b", Target.Config with { ApiKey = wrongKey }, Direct());
 
         var error = Assert.ThrowsAsync<UnauthorizedException>(() => client.ListSandboxesAsync());
 
@@ -38,7 +38,7 @@ public sealed class E2BErrorMappingTests : TargetClientFixture<E2BTarget>
     public void A_missing_key_is_bad_config_that_says_what_to_set()
     {
         Assume.That(Environment.GetEnvironmentVariable("E2B_API_KEY"), Is.Null, "E2B_API_KEY is set on this machine");
-        using var client = new Sandboxer("e2b", Target.Config with { ApiKey = null });
+        using var client = new Sandboxer("e2b", Target.Config with { ApiKey = null }, Direct());
 
         Assert.That(() => client.ListSandboxes(), Throws.InstanceOf<BadConfigException>().With.Message.Contains("E2B_API_KEY"));
     }
@@ -86,9 +86,9 @@ public sealed class E2BErrorMappingTests : TargetClientFixture<E2BTarget>
     [TestCase(503, typeof(ProviderException))]
     public void Connect_failures_of_envd_map_to_the_same_typed_errors(int status, Type expected)
     {
-        Target.Emulator.Faults.Plan("process.Process/List", new Fault { Status = status });
+        Target.Emulator.Faults.Plan("filesystem.Filesystem/ListDir", new Fault { Status = status });
 
-        var error = Assert.ThrowsAsync(Is.InstanceOf(expected), () => _sandbox.ListProcessesAsync());
+        var error = Assert.ThrowsAsync(Is.InstanceOf(expected), () => _sandbox.ListDirectoryAsync("/tmp"));
 
         Assert.That(error!.GetType(), Is.EqualTo(expected));
         Assert.That(error.Message, Does.Contain(status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -107,13 +107,13 @@ public sealed class E2BErrorMappingTests : TargetClientFixture<E2BTarget>
     [Test]
     public async Task A_dropped_envd_connection_on_a_live_sandbox_is_a_transient_provider_error()
     {
-        Target.Emulator.Faults.Plan("process.Process/List", new Fault { Abort = true });
+        Target.Emulator.Faults.Plan("filesystem.Filesystem/ListDir", new Fault { Abort = true });
 
-        var error = Assert.ThrowsAsync<ProviderException>(() => _sandbox.ListProcessesAsync());
+        var error = Assert.ThrowsAsync<ProviderException>(() => _sandbox.ListDirectoryAsync("/tmp"));
 
         Assert.That(error!.IsTransient, Is.True);
         Assert.That(error.StatusCode, Is.Null);
-        Assert.That(await _sandbox.ListProcessesAsync(), Is.Not.Null, "the next call goes through");
+        Assert.That(await _sandbox.ListDirectoryAsync("/tmp"), Is.Not.Null, "the next call goes through");
     }
 
     [Test]
@@ -121,7 +121,7 @@ public sealed class E2BErrorMappingTests : TargetClientFixture<E2BTarget>
     {
         var (doomed, _) = await Client.CreateSandboxAsync();
         Assert.That((await doomed.RunCommandAsync("echo alive")).Stdout, Is.EqualTo("alive\n"), "this client knows its envd now");
-        await using var other = new Sandboxer("e2b", Target.Config);
+        await using var other = new Sandboxer("e2b", Target.Config, Direct());
         await other.KillSandboxAsync(doomed.Id);
 
         // envd answers 502 through E2B's proxy; the control plane then says the sandbox is gone.

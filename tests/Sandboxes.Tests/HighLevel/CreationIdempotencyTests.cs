@@ -31,8 +31,8 @@ public sealed class CreationIdempotencyTests : FaultyProviderFixture
         Assert.That(Server.Requests("create"), Is.EqualTo(1), "the sandbox was found, so it was not created again");
         Assert.That(Server.Sandboxes, Is.EqualTo(new[] { sandbox.Id }));
         var stored = await _client.GetSandboxer(sandbox.Provider).Adapter.GetSandboxAsync(sandbox.Id, CancellationToken.None);
-        Assert.That(stored.Metadata, Does.ContainKey("sandboxes.creation-id").And.ContainKey("team"), "the provider holds the creation label");
-        Assert.That((await sandbox.InfoAsync()).Metadata, Is.EquivalentTo(new Dictionary<string, string> { ["team"] = "a" }), "the user sees their own labels");
+        Assert.That(stored.Labels, Does.ContainKey("sandboxes.creation-id").And.ContainKey("team"), "the provider holds the creation label");
+        Assert.That((await sandbox.InfoAsync()).Labels, Is.EquivalentTo(new Dictionary<string, string> { ["team"] = "a" }), "the user sees their own labels");
     }
 
     [Test]

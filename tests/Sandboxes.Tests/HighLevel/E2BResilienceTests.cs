@@ -109,7 +109,7 @@ public sealed class E2BResilienceTests
             Provider = "e2b", Labels = new Dictionary<string, string> { ["lost"] = label },
         });
 
-        var listed = await _client.GetSandboxer("e2b").ListSandboxesAsync(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["lost"] = label } });
+        var listed = await _client.GetSandboxer("e2b").ListSandboxesAsync(new ListSandboxesFilter { Labels = new Dictionary<string, string> { ["lost"] = label } });
         Assert.That(listed.Select(i => i.Id), Is.EqualTo(new[] { sandbox.Id }), "one sandbox: the one the lost response created");
     }
 
@@ -119,7 +119,7 @@ public sealed class E2BResilienceTests
         var marker = $"/workspace/once-{Guid.NewGuid():N}";
         Faults.Plan("process.Process/Start", Fault.LostResponse);
 
-        Assert.That(async () => await _sandbox.ExecuteAsync($"echo ran >> {marker}"), Throws.InstanceOf<ProviderException>());
+        Assert.That(async () => await _sandbox.RunCommandAsync($"echo ran >> {marker}"), Throws.InstanceOf<ProviderException>());
 
         await Task.Delay(500);
         Assert.That(await _sandbox.ReadTextAsync(marker), Is.EqualTo("ran\n"), "the command ran once and was not sent again");

@@ -62,13 +62,13 @@ public sealed class EntryPointTests
         });
         LeakCheck.Record(sb.Id);
 
-        Assert.That((await sb.ExecuteAsync("echo $GREETING")).Stdout, Is.EqualTo("hello\n"));
-        var many = await sb.ExecuteManyAsync(["true", "false", "echo never"], stopOnError: true);
+        Assert.That((await sb.RunCommandAsync("echo $GREETING")).Stdout, Is.EqualTo("hello\n"));
+        var many = await sb.RunCommandsAsync(["true", "false", "echo never"], stopOnError: true);
         Assert.That(many.Select(r => r.ExitCode), Is.EqualTo(new[] { 0, 1 }));
         Assert.That(sb.Exists("/workspace"), Is.True, "the protocol's own operations are on the same handle");
 
         var lines = new List<string>();
-        await foreach (var line in sb.StreamAsync("for i in 1 2 3; do echo $i; done; printf 'no newline'; echo oops >&2"))
+        await foreach (var line in sb.StreamCommandAsync("for i in 1 2 3; do echo $i; done; printf 'no newline'; echo oops >&2").ReadLinesAsync())
         {
             lines.Add(line);
         }
@@ -99,10 +99,10 @@ public sealed class EntryPointTests
             Assert.That(await sb.UploadAsync(Path.Combine(local.FullName, "tree"), "/workspace/in"), Is.EqualTo(2), "the symbolic link is skipped");
 
             Assert.That(await sb.ReadTextAsync("/workspace/data.csv"), Is.EqualTo("a,b\n1,2\n"));
-            Assert.That((await sb.ExecuteAsync("/workspace/in/run.sh")).Stdout, Is.EqualTo("ran\n"), "permission bits kept");
+            Assert.That((await sb.RunCommandAsync("/workspace/in/run.sh")).Stdout, Is.EqualTo("ran\n"), "permission bits kept");
             Assert.That(await sb.ExistsAsync("/workspace/in/link"), Is.False);
 
-            await sb.ExecuteAsync("mkdir -p /workspace/out/sub && echo result > /workspace/out/r.txt && head -c 3000 /dev/zero > /workspace/out/sub/z");
+            await sb.RunCommandAsync("mkdir -p /workspace/out/sub && echo result > /workspace/out/r.txt && head -c 3000 /dev/zero > /workspace/out/sub/z");
             var target = Path.Combine(local.FullName, "out");
             Assert.That(await sb.DownloadAsync("/workspace/out", target), Is.EqualTo(2));
             Assert.That(File.ReadAllText(Path.Combine(target, "r.txt")), Is.EqualTo("result\n"));

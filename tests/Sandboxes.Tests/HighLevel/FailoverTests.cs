@@ -24,7 +24,7 @@ public sealed class FailoverTests : FaultyProviderFixture
         Assert.That(sandbox.Selection.Skipped[0].Provider, Is.EqualTo(Provider));
         Assert.That(sandbox.Selection.Skipped[0].Reason, Does.Contain("503"));
         Assert.That(sandbox.Selection.Skipped[0].Error, Is.InstanceOf<ProviderException>());
-        Assert.That((await sandbox.ExecuteAsync("echo on local")).Stdout, Is.EqualTo("on local\n"));
+        Assert.That((await sandbox.RunCommandAsync("echo on local")).Stdout, Is.EqualTo("on local\n"));
     }
 
     [Test]
@@ -75,7 +75,7 @@ public sealed class FailoverTests : FaultyProviderFixture
         Assert.ThrowsAsync<ProviderException>(() => client.CreateAsync(new SandboxOptions { Fallback = ["local"], Labels = marker }));
 
         Assert.That(Server.Requests("create"), Is.EqualTo(1), "only the unauthorised call reached the provider");
-        var onLocal = await client.GetSandboxer("local").ListSandboxesAsync(new ListSandboxesFilter { Metadata = marker });
+        var onLocal = await client.GetSandboxer("local").ListSandboxesAsync(new ListSandboxesFilter { Labels = marker });
         Assert.That(onLocal, Is.Empty, "nothing failed over to local");
     }
 

@@ -97,7 +97,7 @@ public sealed class HealthAndTelemetryTests
 
             await using (var sandbox = await client.CreateAsync())
             {
-                await sandbox.ExecuteAsync("echo traced");
+                await sandbox.RunCommandAsync("echo traced");
             }
 
             Assert.That(activities.Select(a => a.OperationName), Is.SupersetOf(new[] { "sandboxes.create", "sandboxes.command", "sandboxes.kill" }));

@@ -30,7 +30,7 @@ public sealed class PoolTests
             await using var lease = await pool.AcquireAsync();
             ids.Add(lease.Sandbox.Id);
             LeakCheck.Record(lease.Sandbox.Id);
-            var r = await lease.Sandbox.ExecuteAsync($"echo {i}");
+            var r = await lease.Sandbox.RunCommandAsync($"echo {i}");
             Assert.That(r.Stdout, Is.EqualTo($"{i}\n"));
             await Task.Delay(30);
         }));
@@ -71,7 +71,7 @@ public sealed class PoolTests
         {
             first = lease.Sandbox.Id;
             LeakCheck.Record(first);
-            await lease.Sandbox.ExecuteAsync("echo secret > /workspace/s");
+            await lease.Sandbox.RunCommandAsync("echo secret > /workspace/s");
         }
 
         await WaitUntilAsync(() => pool.Statistics.Idle == 1);
@@ -97,7 +97,7 @@ public sealed class PoolTests
         {
             first = lease.Sandbox.Id;
             LeakCheck.Record(first);
-            await lease.Sandbox.ExecuteAsync("echo x > /workspace/leftover");
+            await lease.Sandbox.RunCommandAsync("echo x > /workspace/leftover");
         }
 
         await using var again = await pool.AcquireAsync();
@@ -125,7 +125,7 @@ public sealed class PoolTests
             LeakCheck.Record(lease.Sandbox.Id);
             Assert.That(lease.Sandbox.Id, Is.Not.EqualTo(dead));
             Assert.That(lease.IsWarm, Is.False);
-            Assert.That((await lease.Sandbox.ExecuteAsync("echo alive")).Stdout, Is.EqualTo("alive\n"));
+            Assert.That((await lease.Sandbox.RunCommandAsync("echo alive")).Stdout, Is.EqualTo("alive\n"));
             lease.MarkBroken();
         }
 
@@ -190,7 +190,7 @@ public sealed class PoolTests
     private static async Task<IReadOnlyList<SandboxInfo>> PoolSandboxesAsync(SandboxClient client, SandboxPool pool) =>
         await client.GetSandboxer("local").ListSandboxesAsync(new ListSandboxesFilter
         {
-            Metadata = new Dictionary<string, string> { [SandboxPool.PoolLabel] = pool.Id },
+            Labels = new Dictionary<string, string> { [SandboxPool.PoolLabel] = pool.Id },
         });
 
     private static async Task WaitUntilAsync(Func<bool> condition)

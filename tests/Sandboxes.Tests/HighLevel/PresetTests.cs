@@ -49,7 +49,7 @@ public sealed class PresetTests
         await using var sb = await client.CreateAsync(new SandboxOptions { Preset = "node" });
         LeakCheck.Record(sb.Id);
 
-        Assert.That((await sb.ExecuteAsync("node -e 'console.log(6*7)'")).Stdout, Is.EqualTo("42\n"));
+        Assert.That((await sb.RunCommandAsync("node -e 'console.log(6*7)'")).Stdout, Is.EqualTo("42\n"));
     }
 
     [Test]
@@ -67,7 +67,7 @@ public sealed class PresetTests
             await using var sb = await client.CreateAsync(new SandboxOptions { Preset = name });
             LeakCheck.Record(sb.Id);
 
-            Assert.That((await sb.ExecuteAsync("cat /workspace/app/state; echo $STACK")).Stdout, Is.EqualTo("configured\ntest\n"));
+            Assert.That((await sb.RunCommandAsync("cat /workspace/app/state; echo $STACK")).Stdout, Is.EqualTo("configured\ntest\n"));
         }
         finally
         {
@@ -90,7 +90,7 @@ public sealed class PresetTests
             Assert.That(error.Message, Does.Contain(name).And.Contain("exit 7").And.Contain("code 7").And.Contain("cannot install"));
             Assert.That(error.Result!.ExitCode, Is.EqualTo(7));
             Assert.That(error.IsTransient, Is.False);
-            Assert.That(await client.GetSandboxer("local").ListSandboxesAsync(new ListSandboxesFilter { Metadata = marker }), Is.Empty);
+            Assert.That(await client.GetSandboxer("local").ListSandboxesAsync(new ListSandboxesFilter { Labels = marker }), Is.Empty);
         }
         finally
         {

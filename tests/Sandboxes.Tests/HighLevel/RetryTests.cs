@@ -87,7 +87,7 @@ public sealed class RetryTests : FaultyProviderFixture
         await using var sandbox = await _client.CreateAsync();
         Server.Plan("exec", Fault.LostResponse);
 
-        var call = sandbox.ExecuteAsync("echo once");
+        var call = sandbox.RunCommandAsync("echo once");
         var waits = await TestClients.DriveAsync(call, Clock);
 
         Assert.ThrowsAsync<ProviderException>(async () => await call);
@@ -102,7 +102,7 @@ public sealed class RetryTests : FaultyProviderFixture
         await using var sandbox = await _client.CreateAsync();
         Server.Plan("exec", new Fault { Abort = true, AfterProcessing = true });
 
-        var call = sandbox.ExecuteAsync("echo reset");
+        var call = sandbox.RunCommandAsync("echo reset");
         await TestClients.DriveAsync(call, Clock);
 
         Assert.ThrowsAsync<ProviderException>(async () => await call);
@@ -116,7 +116,7 @@ public sealed class RetryTests : FaultyProviderFixture
         await using var sandbox = await _client.CreateAsync();
         Server.Plan("exec", Fault.RateLimited(2));
 
-        var call = sandbox.ExecuteAsync("echo throttled");
+        var call = sandbox.RunCommandAsync("echo throttled");
         var waits = await TestClients.DriveAsync(call, Clock);
 
         Assert.That((await call).Stdout, Is.EqualTo("echo throttled\n"));
@@ -128,7 +128,7 @@ public sealed class RetryTests : FaultyProviderFixture
     [Test]
     public void Capability_gaps_pass_through_the_pipeline_at_call_time_and_unretried()
     {
-        var adapter = _client.GetSandboxer().Adapter;
+        var adapter = _client.GetSandboxer().Resilient;
 
         Assert.That(() => adapter.StreamCommandAsync("id", new RunCommandRequest("true"), CancellationToken.None),
             Throws.InstanceOf<FeatureNotSupportedException>());

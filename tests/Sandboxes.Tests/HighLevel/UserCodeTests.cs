@@ -36,8 +36,8 @@ namespace UserCode
                     Image = "python:3.12-slim", Preset = "python-data-science" });
                 var same = await Sandbox.GetOrCreateAsync(new Dictionary<string, string> { ["project"] = "ml" });
                 var found = await Sandbox.FindAsync(new Dictionary<string, string> { ["project"] = "ml" });
-                await sb.ExecuteAsync("python3 analyze.py"); await sb.ExecuteManyAsync(["a", "b"]);
-                await foreach (var line in sb.StreamAsync("for i in 1 2 3; do echo $i; sleep 1; done")) { }
+                await sb.RunCommandAsync("python3 analyze.py"); await sb.RunCommandsAsync(["a", "b"]);
+                await foreach (var line in sb.StreamCommandAsync("for i in 1 2 3; do echo $i; sleep 1; done").ReadLinesAsync()) { }
                 await sb.UploadAsync("data.csv", "/workspace/data.csv"); await sb.DownloadAsync("/workspace/out", "./out");
                 Sandbox.RegisterPreset(new SandboxPreset("my-stack") { SetupCommands = ["pip install x"], MemoryMb = 4096 });
                 await using var pool = await SandboxPool.CreateAsync(new SandboxPoolOptions { MinSize = 1, MaxSize = 2 });

@@ -1,5 +1,6 @@
 using System.Net;
 using NUnit.Framework;
+using Sandboxes.Isolation;
 using Sandboxes.Providers.Jupyter;
 using Sandboxes.Providers.Local;
 using Sandboxes.Testing;

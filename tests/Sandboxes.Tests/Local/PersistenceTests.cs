@@ -20,7 +20,7 @@ public sealed class PersistenceTests
         LeakCheck.Record(id);
 
         await using var client = new Sandboxer("local", TestEnvironment.LocalConfig());
-        var listed = await client.ListSandboxesAsync(new ListSandboxesFilter { Metadata = new Dictionary<string, string> { ["made-by"] = "child" } });
+        var listed = await client.ListSandboxesAsync(new ListSandboxesFilter { Labels = new Dictionary<string, string> { ["made-by"] = "child" } });
         Assert.That(listed.Select(i => i.Id), Does.Contain(id));
         Assert.That(listed.Single(i => i.Id == id).Status, Is.EqualTo(SandboxStatus.Running));
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Sandboxes.FaultInjection;
+using Sandboxes.Isolation;
 using Sandboxes.Providers.Jupyter;
 using Sandboxes.Providers.Local;
 

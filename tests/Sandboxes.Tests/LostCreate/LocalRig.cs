@@ -47,7 +47,7 @@ public sealed class LocalRig : LostAnswerRig
 
     /// <inheritdoc />
     public override async Task<IReadOnlyList<SandboxInfo>> ListAsync(IReadOnlyDictionary<string, string>? labels) =>
-        await _direct!.ListSandboxesAsync(new ListSandboxesFilter { Metadata = labels });
+        await _direct!.ListSandboxesAsync(new ListSandboxesFilter { Labels = labels });
 
     /// <inheritdoc />
     public override IReadOnlyList<string> HostLeftovers(IReadOnlyCollection<string> sandboxIds) =>

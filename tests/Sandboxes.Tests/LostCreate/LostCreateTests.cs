@@ -75,7 +75,7 @@ public sealed class LostCreateTests(ProviderTarget target, AnswerLoss loss)
             token = deadline.Token;
         }
 
-        var (sandbox, error) = await OutcomeAsync(async () => (await client.CreateSandboxAsync(target.CreateRequest with { Metadata = Labels }, token)).Sandbox);
+        var (sandbox, error) = await OutcomeAsync(async () => (await client.CreateSandboxAsync(target.CreateRequest with { Labels = Labels }, token)).Sandbox);
         var made = Rig.Disarm();
 
         await AssertAdoptedOrKilledAsync(made, sandbox, error, carriesCreationId: false);
@@ -106,7 +106,7 @@ public sealed class LostCreateTests(ProviderTarget target, AnswerLoss loss)
             if (carriesCreationId)
             {
                 // Created with the creation label, which the library keeps to itself: the user sees the labels they gave.
-                var labels = (await sandbox.InfoAsync()).Metadata;
+                var labels = (await sandbox.InfoAsync()).Labels;
                 Assert.That(labels, Does.Not.ContainKey("sandboxes.creation-id"));
                 Assert.That(labels, Is.EquivalentTo(Labels!));
             }

@@ -59,7 +59,7 @@ public abstract class ProxiedRig : LostAnswerRig
 
     /// <inheritdoc />
     public override async Task<IReadOnlyList<SandboxInfo>> ListAsync(IReadOnlyDictionary<string, string>? labels) =>
-        await _direct!.ListSandboxesAsync(new ListSandboxesFilter { Metadata = labels });
+        await _direct!.ListSandboxesAsync(new ListSandboxesFilter { Labels = labels });
 
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()

@@ -85,7 +85,7 @@ public sealed partial class HostileRequestProperties : HostileSandboxFixture
         {
             var outcome = Bounded.Run(Bound * 2, async ct =>
             {
-                var sandbox = await CreateAsync(new CreateSandboxRequest { Metadata = request.Labels, Envs = request.Env }, ct);
+                var sandbox = await CreateAsync(new CreateSandboxRequest { Labels = request.Labels, Envs = request.Env }, ct);
                 try
                 {
                     var info = await Client.ListSandboxesAsync(cancellationToken: ct);
@@ -116,7 +116,7 @@ public sealed partial class HostileRequestProperties : HostileSandboxFixture
             }
 
             var expected = request.Labels.ToDictionary(l => HostileInput.ThroughUtf8(l.Key), l => HostileInput.ThroughUtf8(l.Value), StringComparer.Ordinal);
-            var kept = outcome.Value.Info.Metadata ?? new Dictionary<string, string>();
+            var kept = outcome.Value.Info.Labels ?? new Dictionary<string, string>();
             PropertyViolation.Unless(kept.Count == expected.Count && expected.All(l => kept.TryGetValue(l.Key, out var v) && v == l.Value),
                 $"labels {Describe(request.Labels)} came back as {Describe(kept)}");
             var (_, echoed) = PrintCommand(request.Env);

@@ -65,33 +65,6 @@ internal sealed class CommandOutcome
         return (outcome, FromBase64(blocks[0]), FromBase64(blocks[1]));
     }
 
-    /// <summary>
-    /// The <see cref="CommandResult.Error"/> for an exit code: a code of 128+N means the shell saw the command end by signal
-    /// N (the toolbox reports no more than the code, so a program that itself exits with such a code reads the same).
-    /// </summary>
-    public static string? SignalError(int exitCode)
-    {
-        if (exitCode is <= 128 or >= 128 + 65)
-        {
-            return null;
-        }
-
-        var signal = exitCode - 128;
-        var name = signal switch
-        {
-            1 => "SIGHUP",
-            2 => "SIGINT",
-            3 => "SIGQUIT",
-            6 => "SIGABRT",
-            9 => "SIGKILL",
-            11 => "SIGSEGV",
-            13 => "SIGPIPE",
-            15 => "SIGTERM",
-            _ => "signal " + signal.ToString(CultureInfo.InvariantCulture),
-        };
-        return $"Killed by signal {signal} ({name}).";
-    }
-
     /// <summary>The exception for a command that outlived its deadline.</summary>
     public SandboxTimeoutException TimeoutError(string? stdout, string? stderr) =>
         new(DaytonaProvider.ProviderId,

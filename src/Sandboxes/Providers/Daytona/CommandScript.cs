@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Sandboxes.Providers.Local;
 using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Daytona;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Sandboxes.Providers.Daytona.Api;
-using Sandboxes.Providers.Local;
 using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Daytona;
@@ -45,7 +44,7 @@ internal static class DaytonaCreateRequest
             }
         }
 
-        foreach (var (key, value) in request.Metadata ?? new Dictionary<string, string>())
+        foreach (var (key, value) in request.Labels ?? new Dictionary<string, string>())
         {
             labels[key] = value;
         }

@@ -68,7 +68,7 @@ internal sealed partial class DaytonaProvider
             Stderr = stderr,
             ExitCode = exitCode,
             Duration = DateTimeOffset.UtcNow - started,
-            Error = outcome.ExitCode is null ? "The command's session ended before it reported an exit status." : CommandOutcome.SignalError(exitCode),
+            Error = outcome.ExitCode is null ? "The command's session ended before it reported an exit status." : ExitStatus.KilledBy(exitCode),
         };
     }
 

@@ -63,7 +63,7 @@ internal sealed partial class DaytonaProvider
             Stderr = stderr,
             ExitCode = exitCode,
             Duration = Stopwatch.GetElapsedTime(started),
-            Error = CommandOutcome.SignalError(exitCode),
+            Error = ExitStatus.KilledBy(exitCode),
         };
     }
 

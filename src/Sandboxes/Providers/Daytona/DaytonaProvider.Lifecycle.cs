@@ -155,6 +155,6 @@ internal sealed partial class DaytonaProvider
         Name = snapshot.Name,
         SandboxId = snapshot.SourceSandboxId,
         CreatedAt = snapshot.CreatedAt,
-        Metadata = labels is null ? new Dictionary<string, string>() : new Dictionary<string, string>(labels),
+        Labels = labels is null ? new Dictionary<string, string>() : new Dictionary<string, string>(labels),
     };
 }

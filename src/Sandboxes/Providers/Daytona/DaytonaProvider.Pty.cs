@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.WebSockets;
 using Sandboxes.CodeExecution;
 using Sandboxes.Providers.Daytona.Toolbox;
-using Sandboxes.Providers.Local;
 using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Daytona;

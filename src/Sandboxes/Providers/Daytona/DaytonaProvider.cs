@@ -91,7 +91,7 @@ internal sealed partial class DaytonaProvider : SandboxProvider
     public override async Task<IReadOnlyList<SandboxInfo>> ListSandboxesAsync(ListSandboxesFilter filter, CancellationToken cancellationToken)
     {
         // Daytona filters on labels itself (a JSON object in the query); the status is checked here.
-        var labels = filter.Metadata is { Count: > 0 } wanted ? DaytonaJson.Labels(wanted) : null;
+        var labels = filter.Labels is { Count: > 0 } wanted ? DaytonaJson.Labels(wanted) : null;
         return await Pagination.CollectAsync(ProviderId, "sandboxes", async (cursor, _, ct) =>
         {
             // Full pages whatever the limit: the status is filtered here, so a page may keep fewer than it brings.

@@ -45,7 +45,7 @@ internal static class DaytonaSandboxInfo
         Status = Status(state),
         StartedAt = ParseTime(createdAt),
         ExpiresAt = ParseTime(autoDestroyAt),
-        Metadata = labels is null ? new Dictionary<string, string>() : new Dictionary<string, string>(labels),
+        Labels = labels is null ? new Dictionary<string, string>() : new Dictionary<string, string>(labels),
         Cpus = cpu > 0 ? cpu : null,
         MemoryMb = memoryGib > 0 ? (int)Math.Round(memoryGib * 1024) : null,
     };

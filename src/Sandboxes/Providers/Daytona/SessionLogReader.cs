@@ -44,7 +44,7 @@ internal sealed class SessionLogReader
 
         if (Outcome.ExitCode is { } code)
         {
-            events.Add(CommandEvent.Exited(code, CommandOutcome.SignalError(code)));
+            events.Add(CommandEvent.Exited(code, ExitStatus.KilledBy(code)));
         }
 
         return events;

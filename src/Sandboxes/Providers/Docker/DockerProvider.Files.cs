@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
+using Sandboxes.Remote;
 
 namespace Sandboxes.Providers.Docker;
 
@@ -9,7 +10,6 @@ namespace Sandboxes.Providers.Docker;
 internal sealed partial class DockerProvider
 {
     private const int MaxLinkHops = 16;
-    private const int SmallFileLimit = 1024 * 1024;
 
     public override async Task<Stream> OpenReadAsync(string sandboxId, string path, CancellationToken cancellationToken)
     {
@@ -120,7 +120,7 @@ internal sealed partial class DockerProvider
         {
             case 0:
                 break;
-            case DockerScripts.NotFoundExit:
+            case KitScripts.NotFoundExit:
                 throw new NotFoundException(ProviderId, $"{path} does not exist in sandbox {DockerErrors.Short(sandboxId)}.");
             case DockerScripts.WrongKindExit:
                 throw new BadConfigException(ProviderId, $"{path} is not a directory.");
@@ -190,28 +190,6 @@ internal sealed partial class DockerProvider
         var target = DockerPath.Normalize(path);
         await SandboxClientAsync(sandboxId, cancellationToken).ConfigureAwait(false);
         return await _engine.StatAsync(sandboxId, target, cancellationToken).ConfigureAwait(false) is not null;
-    }
-
-    /// <summary>Reads a small file whole (status files, /etc/passwd).</summary>
-    private async Task<byte[]> ReadSmallFileAsync(string sandboxId, string path, CancellationToken cancellationToken)
-    {
-        var stream = await OpenReadAsync(sandboxId, path, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[8192];
-            int n;
-            while ((n = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                buffer.Write(chunk, 0, n);
-                if (buffer.Length > SmallFileLimit)
-                {
-                    throw new SandboxIOException(ProviderId, path, $"it is larger than {SmallFileLimit} bytes");
-                }
-            }
-
-            return buffer.ToArray();
-        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Sandboxes.Remote;
 
 namespace Sandboxes.Providers.Docker;
 
@@ -31,7 +32,7 @@ internal sealed partial class DockerProvider
             var nonce = NewNonce();
             var spec = ExecSpec.Helper(DockerScripts.Relay, [portText, DockerScripts.PythonRelay, DockerScripts.PerlRelay], asRoot: false) with
             {
-                Env = [$"{DockerScripts.HelperVariable}=1", $"{DockerScripts.ExecVariable}={nonce}"],
+                Env = [$"{KitScripts.HelperVariable}=1", $"{KitScripts.ExecVariable}={nonce}"],
                 Stdin = true,
             };
             var (_, connection) = await StartExecAsync(sandboxId, spec, token).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Sandboxes.Remote;
 
 namespace Sandboxes.Providers.Docker;
 
@@ -14,7 +15,10 @@ internal sealed partial class DockerProvider
 
     public override async Task<PtySession> CreatePtyAsync(string sandboxId, CreatePtyRequest request, CancellationToken cancellationToken)
     {
-        var (env, user, cwd) = await PrepareAsync(sandboxId, request.Env, request.User, request.Cwd, cancellationToken).ConfigureAwait(false);
+        await ValidateCommandAsync(sandboxId, new RunCommandRequest(request.Command ?? string.Empty)
+        {
+            Env = request.Env, User = request.User, Cwd = request.Cwd,
+        }, cancellationToken).ConfigureAwait(false);
         var nonce = NewNonce();
         var variables = new List<string>();
         if (request.Env?.ContainsKey("TERM") != true)
@@ -22,15 +26,15 @@ internal sealed partial class DockerProvider
             variables.Add("TERM=xterm-256color");
         }
 
-        variables.AddRange(env);
-        variables.Add($"{DockerScripts.ExecVariable}={nonce}");
-        variables.Add($"{DockerScripts.HelperVariable}=1");
+        variables.AddRange((request.Env ?? new Dictionary<string, string>()).Select(p => EnvPair(p.Key, p.Value)));
+        variables.Add($"{KitScripts.ExecVariable}={nonce}");
+        variables.Add($"{KitScripts.HelperVariable}=1");
         var spec = new ExecSpec
         {
             Cmd = ["/bin/sh", "-c", DockerScripts.Terminal, "sandboxes-terminal", request.Command ?? string.Empty],
             Env = variables,
-            User = user,
-            WorkingDir = cwd,
+            User = string.IsNullOrEmpty(request.User) ? null : request.User,
+            WorkingDir = string.IsNullOrEmpty(request.Cwd) ? null : DockerPath.Normalize(request.Cwd),
             Stdin = true,
             Tty = true,
             ConsoleSize = (request.Rows, request.Cols),

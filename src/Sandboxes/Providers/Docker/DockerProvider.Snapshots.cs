@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+
 namespace Sandboxes.Providers.Docker;
 
 /// <summary>
@@ -44,7 +45,7 @@ internal sealed partial class DockerProvider
             SandboxId = container.Id ?? sandboxId,
             CreatedAt = ParseTime(image.Created),
             SizeBytes = image.Size,
-            Metadata = DockerLabels.UserLabels(image.Config?.Labels),
+            Labels = DockerLabels.UserLabels(image.Config?.Labels),
         };
     }
 
@@ -147,7 +148,7 @@ internal sealed partial class DockerProvider
             SandboxId = labels.TryGetValue(DockerLabels.SnapshotSource, out var source) && source.Length > 0 ? source : null,
             CreatedAt = DateTimeOffset.FromUnixTimeSeconds(image.Created),
             SizeBytes = image.Size,
-            Metadata = DockerLabels.UserLabels(labels),
+            Labels = DockerLabels.UserLabels(labels),
         };
     }
 

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text;
 using Sandboxes.Internal;
+using Sandboxes.Remote;
 
 namespace Sandboxes.Providers.Docker;
 
@@ -16,7 +17,7 @@ namespace Sandboxes.Providers.Docker;
 /// list and kill any sandbox.
 /// </summary>
 [SandboxProvider(ProviderId)]
-internal sealed partial class DockerProvider : SandboxProvider
+internal sealed partial class DockerProvider : RemoteProcessProvider
 {
     /// <summary>The provider's registered name.</summary>
     public const string ProviderId = "docker";
@@ -27,7 +28,6 @@ internal sealed partial class DockerProvider : SandboxProvider
     private static readonly TimeSpan ExitPollLimit = TimeSpan.FromSeconds(10);
     private readonly DockerOptions _options;
     private readonly DockerEngine _engine;
-    private readonly ConcurrentDictionary<string, string> _passwdCache = new(StringComparer.Ordinal);
 
     /// <summary>Creates the adapter; the engine is first contacted when a sandbox is used.</summary>
     /// <exception cref="BadConfigException">The engine address or API version cannot be used.</exception>
@@ -63,7 +63,7 @@ internal sealed partial class DockerProvider : SandboxProvider
         }
 
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in request.Metadata ?? new Dictionary<string, string>())
+        foreach (var (key, value) in request.Labels ?? new Dictionary<string, string>())
         {
             if (key.StartsWith(DockerLabels.Prefix, StringComparison.Ordinal))
             {
@@ -142,7 +142,7 @@ internal sealed partial class DockerProvider : SandboxProvider
     {
         var client = await _engine.ClientAsync(cancellationToken).ConfigureAwait(false);
         var labels = new List<string> { DockerLabels.Sandbox + "=1" };
-        foreach (var (key, value) in filter.Metadata ?? new Dictionary<string, string>())
+        foreach (var (key, value) in filter.Labels ?? new Dictionary<string, string>())
         {
             labels.Add(key + "=" + value);
         }
@@ -176,7 +176,7 @@ internal sealed partial class DockerProvider : SandboxProvider
     {
         ClosePortsOf(sandboxId);
         await CloseTerminalsOfAsync(sandboxId).ConfigureAwait(false);
-        await DropStdinOfAsync(sandboxId).ConfigureAwait(false);
+        await ForgetSandboxAsync(sandboxId).ConfigureAwait(false);
         if (!IsContainerId(sandboxId))
         {
             return;
@@ -199,7 +199,6 @@ internal sealed partial class DockerProvider : SandboxProvider
         }
 
         await RemoveContainerAsync(client, container.Id ?? sandboxId).ConfigureAwait(false);
-        _passwdCache.TryRemove(sandboxId, out _);
         await CollectDeletedSnapshotsAsync(client, cancellationToken).ConfigureAwait(false);
     }
 
@@ -225,11 +224,6 @@ internal sealed partial class DockerProvider : SandboxProvider
         foreach (var sandboxId in _terminals.Keys.Select(k => k.Sandbox).Distinct().ToList())
         {
             await CloseTerminalsOfAsync(sandboxId).ConfigureAwait(false);
-        }
-
-        foreach (var sandboxId in _stdinHolders.Keys.Select(k => k.Sandbox).Distinct().ToList())
-        {
-            await DropStdinOfAsync(sandboxId).ConfigureAwait(false);
         }
 
         _engine.Dispose();
@@ -325,31 +319,6 @@ internal sealed partial class DockerProvider : SandboxProvider
             delay = Math.Min(delay * 2, 100);
         }
     }
-
-    /// <summary>Runs one of the adapter's scripts to completion and collects what it printed.</summary>
-    private async Task<HelperResult> RunHelperAsync(string sandboxId, string script, IEnumerable<string> args, bool asRoot,
-        CancellationToken cancellationToken)
-    {
-        var (execId, connection) = await StartExecAsync(sandboxId, ExecSpec.Helper(script, args, asRoot), cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            connection.CloseWrite();
-            var reader = new MultiplexedStreamReader(connection);
-            using var stdout = new MemoryStream();
-            using var stderr = new MemoryStream();
-            while (await reader.ReadFrameAsync(cancellationToken).ConfigureAwait(false) is { Read: true } frame)
-            {
-                (frame.Kind == ExecStreamKind.Stderr ? stderr : stdout).Write(frame.Payload.Span);
-            }
-
-            var exitCode = await WaitForExitAsync(execId, cancellationToken).ConfigureAwait(false);
-            return new HelperResult(exitCode, stdout.ToArray(), Encoding.UTF8.GetString(stderr.ToArray()).Trim());
-        }
-    }
-
-    /// <summary>Kills every process of a command (found by its nonce) with a signal.</summary>
-    private Task KillTreeAsync(string sandboxId, string nonce, string signal) =>
-        RunHelperAsync(sandboxId, DockerScripts.KillTree, [nonce, signal], asRoot: true, CancellationToken.None);
 
     /// <summary>
     /// Creates a container without the caller's cancellation: an engine that received the request may create the
@@ -510,7 +479,7 @@ internal sealed partial class DockerProvider : SandboxProvider
             Status = status,
             StartedAt = started,
             ExpiresAt = started + Lifetime(labels),
-            Metadata = DockerLabels.UserLabels(labels),
+            Labels = DockerLabels.UserLabels(labels),
             Cpus = container.HostConfig?.NanoCpus is > 0 and var nano ? nano / 1e9 : null,
             MemoryMb = container.HostConfig?.Memory is > 0 and var memory ? (int)(memory / (1024 * 1024)) : null,
         };
@@ -538,7 +507,7 @@ internal sealed partial class DockerProvider : SandboxProvider
             StartedAt = container.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
             // A summary has no start time; the creation time is the closest (the keep-alive starts a moment later).
             ExpiresAt = container.Created is { } createdAt ? DateTimeOffset.FromUnixTimeSeconds(createdAt) + Lifetime(labels) : null,
-            Metadata = DockerLabels.UserLabels(labels),
+            Labels = DockerLabels.UserLabels(labels),
         };
     }
 
@@ -589,8 +558,6 @@ internal sealed partial class DockerProvider : SandboxProvider
     }
 
     /// <summary>A fresh random token (24 hex digits): command nonces and handle ids.</summary>
-    private static string NewNonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-
     private static bool IsSandbox(IReadOnlyDictionary<string, string>? labels) =>
         labels is not null && labels.TryGetValue(DockerLabels.Sandbox, out var mark) && mark == "1";
 

@@ -1,3 +1,5 @@
+using Sandboxes.Remote;
+
 namespace Sandboxes.Providers.Docker;
 
 /// <summary>What to run through <c>POST /containers/{id}/exec</c>.</summary>
@@ -28,7 +30,7 @@ internal sealed record ExecSpec
     public static ExecSpec Helper(string script, IEnumerable<string> args, bool asRoot) => new()
     {
         Cmd = ["/bin/sh", "-c", script, "sandboxes-helper", .. args],
-        Env = [DockerScripts.HelperVariable + "=1"],
+        Env = [KitScripts.HelperVariable + "=1"],
         User = asRoot ? "0" : null,
     };
 }

@@ -7,6 +7,9 @@ namespace Sandboxes.Providers.E2B;
 
 internal sealed partial class E2BProvider
 {
+    // Sets file $2's permission bits to $1 (octal): envd's upload takes no mode.
+    private const string ChmodScript = """chmod "$1" -- "$2" """;
+
     public override Task<Stream> OpenReadAsync(string sandboxId, string path, CancellationToken cancellationToken)
     {
         var absolute = E2BPaths.Absolute(path, _options.Workdir);
@@ -25,10 +28,11 @@ internal sealed partial class E2BProvider
             if (options.Mode is { } mode)
             {
                 // envd's upload takes no mode: the owner sets it.
-                var (end, _, stderr) = await RunScriptAsync(connection, E2BScripts.Chmod(absolute, mode), user, cancellationToken).ConfigureAwait(false);
-                if (end.ExitCode != 0)
+                var chmod = await RunHelperAsUserAsync(sandboxId, ChmodScript, [Convert.ToString(mode, 8), absolute], user, cancellationToken)
+                    .ConfigureAwait(false);
+                if (chmod.ExitCode != 0)
                 {
-                    throw new SandboxIOException(ProviderId, absolute, "setting its mode failed: " + stderr.Trim());
+                    throw new SandboxIOException(ProviderId, absolute, "setting its mode failed: " + chmod.Stderr);
                 }
             }
         }, cancellationToken);

@@ -45,7 +45,7 @@ internal sealed partial class E2BProvider
             Process = config,
             Pty = E2BPtySession.Size(request.Rows, request.Cols),
             Tag = TerminalTagPrefix + request.Rows.ToString(CultureInfo.InvariantCulture) + "x" + request.Cols.ToString(CultureInfo.InvariantCulture)
-                  + "-" + E2BScripts.NewHandleId()[4..12],
+                  + "-" + NewNonce()[..8],
         };
         var options = new ConnectCallOptions { Headers = [EnvdConnection.UserHeader(user), KeepaliveHeader] };
         var stream = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);

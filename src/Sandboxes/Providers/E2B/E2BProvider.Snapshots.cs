@@ -16,7 +16,7 @@ internal sealed partial class E2BProvider
         var source = await GetSandboxAsync(sandboxId, cancellationToken).ConfigureAwait(false);
         var created = await Api.PostSandboxesBySandboxIDSnapshotsAsync(sandboxId, new SandboxSnapshotRequest { Name = name }, cancellationToken)
             .ConfigureAwait(false);
-        var origin = new SnapshotOrigin(sandboxId, source.Metadata, DateTimeOffset.UtcNow);
+        var origin = new SnapshotOrigin(sandboxId, source.Labels, DateTimeOffset.UtcNow);
         _snapshotOrigins[created.SnapshotID] = origin;
         return Describe(created, origin);
     }
@@ -51,7 +51,7 @@ internal sealed partial class E2BProvider
         Name = SnapshotName(snapshot),
         SandboxId = origin?.SandboxId,
         CreatedAt = origin?.CreatedAt,
-        Metadata = origin?.Metadata ?? new Dictionary<string, string>(),
+        Labels = origin?.Metadata ?? new Dictionary<string, string>(),
     };
 
     /// <summary>The name given at creation: E2B reports it qualified, as <c>team-slug/name:tag</c>.</summary>

@@ -1,7 +1,6 @@
-using System.Collections.Concurrent;
 using Sandboxes.Http;
 using Sandboxes.Providers.E2B.Api;
-using Sandboxes.Providers.Local;
+using Sandboxes.Remote;
 using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.E2B;
@@ -13,7 +12,7 @@ namespace Sandboxes.Providers.E2B;
 /// <c>/bin/bash -l -c COMMAND</c> as the user named in a Basic <c>Authorization</c> header.
 /// </summary>
 [SandboxProvider(ProviderId)]
-internal sealed partial class E2BProvider : SandboxProvider
+internal sealed partial class E2BProvider : RemoteProcessProvider
 {
     /// <summary>The provider's registered name.</summary>
     public const string ProviderId = "e2b";
@@ -27,7 +26,7 @@ internal sealed partial class E2BProvider : SandboxProvider
     private readonly E2BOptions _options;
     private readonly HttpClient _http;
     private readonly IE2BApi? _api;
-    private readonly ConcurrentDictionary<string, EnvdConnection> _connections = new(StringComparer.Ordinal);
+    private readonly EnvdConnections _connections = new();
     private readonly CancellationTokenSource _disposed = new();
 
     /// <summary>Creates the adapter; nothing is contacted until the first call.</summary>
@@ -63,7 +62,7 @@ internal sealed partial class E2BProvider : SandboxProvider
             }
         }
 
-        foreach (var (key, value) in request.Metadata ?? new Dictionary<string, string>())
+        foreach (var (key, value) in request.Labels ?? new Dictionary<string, string>())
         {
             labels[key] = value;
         }
@@ -96,7 +95,7 @@ internal sealed partial class E2BProvider : SandboxProvider
             Status = SandboxStatus.Running,
             StartedAt = started,
             ExpiresAt = started.AddSeconds(timeout),
-            Metadata = WithoutName(labels),
+            Labels = WithoutName(labels),
         };
     }
 
@@ -119,7 +118,7 @@ internal sealed partial class E2BProvider : SandboxProvider
             return [];
         }
 
-        var query = filter.Metadata is { Count: > 0 } wanted
+        var query = filter.Labels is { Count: > 0 } wanted
             ? string.Join("&", wanted.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)))
             : null;
         return await Pagination.CollectAsync(ProviderId, "sandboxes", async (next, remaining, ct) =>
@@ -137,7 +136,8 @@ internal sealed partial class E2BProvider : SandboxProvider
 
     public override async Task KillSandboxAsync(string sandboxId, CancellationToken cancellationToken)
     {
-        _connections.TryRemove(sandboxId, out _);
+        await ForgetSandboxAsync(sandboxId).ConfigureAwait(false);
+        _connections.Forget(sandboxId);
         try
         {
             await Api.DeleteSandboxesBySandboxIDAsync(sandboxId, cancellationToken).ConfigureAwait(false);
@@ -183,12 +183,12 @@ internal sealed partial class E2BProvider : SandboxProvider
     {
         if (!_disposed.IsCancellationRequested)
         {
+            // The kit first, while envd is still reachable: it closes the stdin this client holds.
+            await base.DisposeAsync().ConfigureAwait(false);
             await _disposed.CancelAsync().ConfigureAwait(false);
-            await StopBackgroundPumpsAsync().ConfigureAwait(false);
             await CloseTerminalsAsync().ConfigureAwait(false);
+            _connections.Clear();
         }
-
-        await base.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>The envd of a sandbox: known from its create or connect response, or learned from its description.</summary>
@@ -208,7 +208,7 @@ internal sealed partial class E2BProvider : SandboxProvider
         }
 
         var connection = new EnvdConnection(detail.SandboxID, detail.EnvdVersion, detail.EnvdAccessToken, detail.Domain, _options, _http);
-        return _connections.GetOrAdd(sandboxId, connection);
+        return _connections.GetOrAdd(connection);
     }
 
     /// <summary>
@@ -243,13 +243,13 @@ internal sealed partial class E2BProvider : SandboxProvider
             var detail = await Api.GetSandboxesBySandboxIDAsync(sandboxId, cancellationToken).ConfigureAwait(false);
             if (detail.State == SandboxState.Paused)
             {
-                _connections.TryRemove(sandboxId, out _);
+                _connections.Forget(sandboxId);
                 return Paused(sandboxId);
             }
         }
         catch (NotFoundException)
         {
-            _connections.TryRemove(sandboxId, out _);
+            _connections.Forget(sandboxId);
             return new NotFoundException(ProviderId, $"The sandbox {sandboxId} does not exist (it was killed or its lifetime ended).", error);
         }
         catch (SandboxException)
@@ -273,7 +273,7 @@ internal sealed partial class E2BProvider : SandboxProvider
     private void Remember(Api.Sandbox sandbox)
     {
         var connection = new EnvdConnection(sandbox.SandboxID, sandbox.EnvdVersion, sandbox.EnvdAccessToken, sandbox.Domain, _options, _http);
-        _connections[sandbox.SandboxID] = connection;
+        _connections.Set(connection);
     }
 
     private static SandboxInfo Describe(string id, string template, SandboxState state, DateTimeOffset startedAt, DateTimeOffset endAt,
@@ -289,7 +289,7 @@ internal sealed partial class E2BProvider : SandboxProvider
             Status = state == SandboxState.Paused ? SandboxStatus.Paused : SandboxStatus.Running,
             StartedAt = startedAt,
             ExpiresAt = endAt,
-            Metadata = WithoutName(labels),
+            Labels = WithoutName(labels),
             Cpus = cpus,
             MemoryMb = memoryMb,
         };

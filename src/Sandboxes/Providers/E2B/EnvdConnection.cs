@@ -11,12 +11,14 @@ namespace Sandboxes.Providers.E2B;
 /// How the adapter reaches the envd of one sandbox: its HTTP API (files) through the client generated from
 /// <c>envd.yaml</c>, and its process and filesystem services over Connect RPC. Every request carries envd's access token
 /// (<c>X-Access-Token</c>, from the create or connect response) and names the sandbox in <c>E2b-Sandbox-Id</c> and
-/// <c>E2b-Sandbox-Port</c>, as E2B's SDKs send them. Immutable; shared by every operation on the sandbox.
+/// <c>E2b-Sandbox-Port</c>, as E2B's SDKs send them. Immutable; shared by every operation on the sandbox. The token is
+/// registered with the <see cref="SecretScrubber"/> while the connection lives: disposing it releases the token.
 /// </summary>
-internal sealed class EnvdConnection
+internal sealed class EnvdConnection : IDisposable
 {
     private const string ProcessService = "process.Process/";
     private const string FilesystemService = "filesystem.Filesystem/";
+    private readonly IDisposable _token;
 
     public EnvdConnection(string sandboxId, string envdVersion, string? accessToken, string? domain, E2BOptions options, HttpClient http)
     {
@@ -32,9 +34,9 @@ internal sealed class EnvdConnection
         };
         // envd's AccessTokenAuth scheme: the token in X-Access-Token, on the HTTP API and the Connect services alike.
         var headers = new Dictionary<string, string>(routing);
+        _token = SecretScrubber.RegisterScoped(accessToken);
         if (accessToken is not null)
         {
-            SecretScrubber.Register(accessToken);
             headers["X-Access-Token"] = accessToken;
         }
 
@@ -44,6 +46,9 @@ internal sealed class EnvdConnection
 
     /// <summary>The sandbox.</summary>
     public string SandboxId { get; }
+
+    /// <summary>Releases the access token from the scrubber (a request still in flight keeps working).</summary>
+    public void Dispose() => _token.Dispose();
 
     /// <summary>The version of envd in the sandbox, as the API reports it.</summary>
     public string EnvdVersion { get; }

@@ -21,9 +21,7 @@ internal readonly record struct ProcessEnd(int ExitCode, int? Signal)
     ];
 
     /// <summary>The error text of a command killed by a signal, or null.</summary>
-    public string? Error => Signal is { } signal
-        ? $"Killed by signal {signal.ToString(CultureInfo.InvariantCulture)} ({SignalName(signal)})."
-        : null;
+    public string? Error => Signal is not null ? ExitStatus.KilledBy(ExitCode) : null;
 
     /// <summary>Reads an end event.</summary>
     public static ProcessEnd From(ProcessEvent.Types.EndEvent end)
@@ -57,17 +55,4 @@ internal readonly record struct ProcessEnd(int ExitCode, int? Signal)
             ? n
             : null;
     }
-
-    private static string SignalName(int signal) => signal switch
-    {
-        1 => "SIGHUP",
-        2 => "SIGINT",
-        3 => "SIGQUIT",
-        6 => "SIGABRT",
-        9 => "SIGKILL",
-        11 => "SIGSEGV",
-        13 => "SIGPIPE",
-        15 => "SIGTERM",
-        _ => "signal " + signal.ToString(CultureInfo.InvariantCulture),
-    };
 }

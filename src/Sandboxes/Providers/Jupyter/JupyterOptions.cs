@@ -1,4 +1,4 @@
-using Sandboxes.Providers.Local;
+using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Jupyter;
 

@@ -4,7 +4,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using Sandboxes.Providers.Local;
 using Sandboxes.Isolation;
 
 namespace Sandboxes.Providers.Jupyter;

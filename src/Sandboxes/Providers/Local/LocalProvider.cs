@@ -95,7 +95,7 @@ internal sealed partial class LocalProvider : SandboxProvider
         var paths = _store.PathsFor(id);
         var now = DateTimeOffset.UtcNow;
         var metadata = new Dictionary<string, string>(snapshot?.Metadata ?? new Dictionary<string, string>());
-        foreach (var (key, value) in request.Metadata ?? new Dictionary<string, string>())
+        foreach (var (key, value) in request.Labels ?? new Dictionary<string, string>())
         {
             metadata[key] = value;
         }
@@ -573,7 +573,7 @@ internal sealed partial class LocalProvider : SandboxProvider
         Status = sandbox.Status,
         StartedAt = sandbox.Record.CreatedAt,
         ExpiresAt = sandbox.Record.ExpiresAt,
-        Metadata = sandbox.Record.Metadata,
+        Labels = sandbox.Record.Metadata,
         Cpus = sandbox.Record.Cpus,
         MemoryMb = sandbox.Record.MemoryMb,
     };
@@ -659,7 +659,7 @@ internal sealed partial class LocalProvider : SandboxProvider
     private static SnapshotInfo ToInfo(LocalSnapshotRecord record) => new()
     {
         Id = record.Id, Name = record.Name, SandboxId = record.SandboxId, CreatedAt = record.CreatedAt, SizeBytes = record.SizeBytes,
-        Metadata = record.Metadata,
+        Labels = record.Metadata,
     };
 
     private (string? Bubblewrap, bool Namespaces) ChooseIsolation()

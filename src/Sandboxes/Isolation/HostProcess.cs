@@ -1,4 +1,4 @@
-namespace Sandboxes.Providers.Local;
+namespace Sandboxes.Isolation;
 
 /// <summary>A process as the host's /proc shows it.</summary>
 /// <param name="HostPid">Its pid on the host.</param>

@@ -1,24 +1,23 @@
 using System.Globalization;
 using System.Text;
 
-namespace Sandboxes.Providers.Docker;
+namespace Sandboxes.Remote;
 
 /// <summary>
-/// Reads one started, non-TTY exec: splits its multiplexed output into stdout and stderr events (UTF-8 decoded, split
-/// characters kept whole), feeds its stdin, enforces its timeout by killing its process tree, and ends with its exit.
-/// Disposing it before the end kills the process tree, so an abandoned stream leaves nothing running.
+/// Reads one started process: turns its output into stdout and stderr events (UTF-8 decoded, split characters kept
+/// whole), feeds its stdin, enforces its timeout by killing its process tree, and ends with its exit. Disposing it before
+/// the end kills the process tree, so an abandoned stream leaves nothing running.
 /// </summary>
-internal sealed class DockerExecRun : IAsyncDisposable
+internal sealed class CommandRun : IAsyncDisposable
 {
     private static readonly TimeSpan DrainAfterKill = TimeSpan.FromSeconds(5);
-    private readonly HijackedConnection _connection;
-    private readonly MultiplexedStreamReader _reader;
-    private readonly Func<CancellationToken, Task<int>> _waitForExit;
+    private readonly string _providerId;
+    private readonly RemoteProcess _process;
     private readonly Func<string, Task>? _killTree;
     private readonly Func<int, bool, CancellationToken, Task<string?>> _describeExit;
     private readonly TimeSpan? _timeout;
     private readonly CancellationTokenSource _deadline = new();
-    private readonly ExecOutput _output;
+    private readonly CommandOutput _output;
     private readonly TrailingMarkerFilter? _oomFilter;
     private readonly Queue<CommandEvent> _queued = new();
     private readonly Task _stdinWriter;
@@ -26,28 +25,26 @@ internal sealed class DockerExecRun : IAsyncDisposable
     private bool _ended;
     private bool _finished;
 
-    /// <param name="connection">The exec's taken-over connection.</param>
+    /// <param name="providerId">The provider, for errors.</param>
+    /// <param name="process">The started process.</param>
     /// <param name="stdin">Text for stdin, which is then closed; null when stdin was not attached.</param>
     /// <param name="timeout">Kill the process tree after this long; null for no limit.</param>
     /// <param name="oomMarker">The marker the run script writes last on stderr after an out-of-memory kill; null for none.</param>
-    /// <param name="waitForExit">Reads the exit code once the output has ended.</param>
-    /// <param name="killTree">Sends a signal (KILL, HUP...) to the exec's whole process tree; null when it cannot be killed.</param>
+    /// <param name="killTree">Sends a signal (KILL, HUP...) to the process's whole tree; null when it cannot be killed.</param>
     /// <param name="describeExit">Says why the command ended abnormally (exit code, out of memory), or null.</param>
     /// <param name="output">
-    /// Output shared with other execs of the same command (a follower replacing one that died): decoders are then not
-    /// flushed when this exec ends, the owner flushes them at the very end. Null for a run of its own.
+    /// Output shared with other processes of the same command (a follower replacing one that died): decoders are then not
+    /// flushed when this process ends, the owner flushes them at the very end. Null for a run of its own.
     /// </param>
-    public DockerExecRun(HijackedConnection connection, string? stdin, TimeSpan? timeout, byte[]? oomMarker,
-        Func<CancellationToken, Task<int>> waitForExit, Func<string, Task>? killTree, Func<int, bool, CancellationToken, Task<string?>> describeExit,
-        ExecOutput? output = null)
+    public CommandRun(string providerId, RemoteProcess process, string? stdin, TimeSpan? timeout, byte[]? oomMarker,
+        Func<string, Task>? killTree, Func<int, bool, CancellationToken, Task<string?>> describeExit, CommandOutput? output = null)
     {
         _flushAtEnd = output is null;
-        _output = output ?? new ExecOutput();
-        _connection = connection;
-        _reader = new MultiplexedStreamReader(connection);
+        _output = output ?? new CommandOutput();
+        _providerId = providerId;
+        _process = process;
         _timeout = timeout;
         _oomFilter = oomMarker is null ? null : new TrailingMarkerFilter(oomMarker);
-        _waitForExit = waitForExit;
         _killTree = killTree;
         _describeExit = describeExit;
         Started = DateTimeOffset.UtcNow;
@@ -63,7 +60,7 @@ internal sealed class DockerExecRun : IAsyncDisposable
     public DateTimeOffset Started { get; }
 
     /// <summary>What the command wrote so far.</summary>
-    public ExecOutput Output => _output;
+    public CommandOutput Output => _output;
 
     /// <summary>Everything written to stdout so far.</summary>
     public StringBuilder Stdout => _output.Stdout;
@@ -97,23 +94,23 @@ internal sealed class DockerExecRun : IAsyncDisposable
             }
 
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _deadline.Token);
-            (bool Read, ExecStreamKind Kind, ReadOnlyMemory<byte> Payload) frame;
+            OutputChunk? chunk;
             try
             {
-                frame = await _reader.ReadFrameAsync(linked.Token).ConfigureAwait(false);
+                chunk = await _process.ReadAsync(linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw await TimedOutAsync().ConfigureAwait(false);
             }
 
-            if (!frame.Read)
+            if (chunk is not { } read)
             {
                 _ended = true;
                 continue;
             }
 
-            if (Accept(frame.Kind, frame.Payload.Span) is { } e)
+            if (Accept(read.IsStderr, read.Bytes.Span) is { } e)
             {
                 return e;
             }
@@ -135,21 +132,21 @@ internal sealed class DockerExecRun : IAsyncDisposable
             }
         }
 
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        await _process.DisposeAsync().ConfigureAwait(false);
         try
         {
             await _stdinWriter.ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or SandboxException)
         {
         }
 
         _deadline.Dispose();
     }
 
-    private CommandEvent? Accept(ExecStreamKind kind, ReadOnlySpan<byte> payload)
+    private CommandEvent? Accept(bool isStderr, ReadOnlySpan<byte> payload)
     {
-        if (kind == ExecStreamKind.Stderr)
+        if (isStderr)
         {
             var text = _output.AddStderr(_oomFilter is null ? payload : _oomFilter.Push(payload));
             return text.Length == 0 ? null : CommandEvent.Stderr(text);
@@ -174,7 +171,7 @@ internal sealed class DockerExecRun : IAsyncDisposable
             _queued.Enqueue(CommandEvent.Stderr(stderr));
         }
 
-        var exitCode = await _waitForExit(cancellationToken).ConfigureAwait(false);
+        var exitCode = await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         var oom = _oomFilter?.Found ?? false;
         _queued.Enqueue(CommandEvent.Exited(exitCode, await _describeExit(exitCode, oom, cancellationToken).ConfigureAwait(false)));
         _finished = true;
@@ -191,12 +188,12 @@ internal sealed class DockerExecRun : IAsyncDisposable
         using var drain = new CancellationTokenSource(DrainAfterKill);
         try
         {
-            while ((await _reader.ReadFrameAsync(drain.Token).ConfigureAwait(false)) is { Read: true } frame)
+            while (await _process.ReadAsync(drain.Token).ConfigureAwait(false) is { } chunk)
             {
-                Accept(frame.Kind, frame.Payload.Span);
+                Accept(chunk.IsStderr, chunk.Bytes.Span);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ProviderException or IOException)
+        catch (Exception e) when (e is OperationCanceledException or SandboxException or IOException)
         {
         }
 
@@ -205,7 +202,7 @@ internal sealed class DockerExecRun : IAsyncDisposable
         _output.AddStderr(_oomFilter?.Flush() ?? []);
         _output.Flush();
         var seconds = _timeout!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        return new SandboxTimeoutException(DockerProvider.ProviderId,
+        return new SandboxTimeoutException(_providerId,
             $"The command did not finish within {seconds} s; it was killed with every process it started.",
             _timeout.Value, Stdout.ToString(), Stderr.ToString());
     }
@@ -216,16 +213,23 @@ internal sealed class DockerExecRun : IAsyncDisposable
         {
             if (bytes.Length > 0)
             {
-                await _connection.WriteAsync(bytes).ConfigureAwait(false);
+                await _process.WriteStdinAsync(bytes, CancellationToken.None).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SandboxException)
         {
             // The process exited without reading all of its stdin.
         }
         finally
         {
-            _connection.CloseWrite();
+            try
+            {
+                await _process.CloseStdinAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or SandboxException)
+            {
+                // Gone already: nothing is left to read it.
+            }
         }
     }
 }

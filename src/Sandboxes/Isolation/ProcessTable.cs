@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Sandboxes.Isolation;
 
-namespace Sandboxes.Providers.Local;
+namespace Sandboxes.Isolation;
 
 /// <summary>Reads the host's /proc to find, describe and signal a sandbox's processes without entering the sandbox.</summary>
 internal static class ProcessTable

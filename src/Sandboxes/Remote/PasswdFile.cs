@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace Sandboxes.Providers.Docker;
+namespace Sandboxes.Remote;
 
-/// <summary>A container's <c>/etc/passwd</c>, read through the archive endpoint: user names to ids and back.</summary>
+/// <summary>A container's <c>/etc/passwd</c>, read through a file read: user names to ids and back.</summary>
 internal sealed class PasswdFile
 {
     private readonly Dictionary<string, (int Uid, int Gid)> _byName = new(StringComparer.Ordinal);

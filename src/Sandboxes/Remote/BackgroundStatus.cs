@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Sandboxes.Providers.Docker;
+namespace Sandboxes.Remote;
 
 /// <summary>
 /// The status file a background command's wrapper (or its watchdog, or a follower that found the wrapper gone) writes
@@ -14,12 +14,12 @@ internal sealed record BackgroundStatus(int ExitCode, bool OutOfMemory, bool Tim
 {
     /// <summary>Parses the file's one line.</summary>
     /// <exception cref="ProviderException">The file is not a status line.</exception>
-    public static BackgroundStatus Parse(string text)
+    public static BackgroundStatus Parse(string providerId, string text)
     {
         var fields = text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length < 3 || !int.TryParse(fields[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exit))
         {
-            throw new ProviderException(DockerProvider.ProviderId, $"A background command's status file is malformed: '{text.Trim()}'.");
+            throw new ProviderException(providerId, $"A background command's status file is malformed: '{text.Trim()}'.");
         }
 
         return new BackgroundStatus(

@@ -1,4 +1,4 @@
-namespace Sandboxes.Providers.Local;
+namespace Sandboxes.Isolation;
 
 /// <summary>How a local sandbox is isolated.</summary>
 internal enum IsolationMode

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Sandboxes.Providers.Docker;
+namespace Sandboxes.Remote;
 
 /// <summary>What a helper script run to completion produced.</summary>
 /// <param name="ExitCode">Its exit code.</param>

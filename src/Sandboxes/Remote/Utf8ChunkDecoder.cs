@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Sandboxes.Providers.Docker;
+namespace Sandboxes.Remote;
 
 /// <summary>Decodes a byte stream that arrives in chunks as UTF-8, never breaking a character split between two chunks.</summary>
 internal sealed class Utf8ChunkDecoder

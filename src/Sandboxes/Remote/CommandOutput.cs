@@ -1,13 +1,13 @@
 using System.Text;
 
-namespace Sandboxes.Providers.Docker;
+namespace Sandboxes.Remote;
 
 /// <summary>
 /// The output of a command as read so far: the text of each stream, their decoders (a character split between two
 /// reads stays whole) and the raw byte counts. Kept apart from one exec so that a follower that died can be replaced by
 /// another that resumes where it stopped.
 /// </summary>
-internal sealed class ExecOutput
+internal sealed class CommandOutput
 {
     private readonly Utf8ChunkDecoder _stdoutDecoder = new();
     private readonly Utf8ChunkDecoder _stderrDecoder = new();

@@ -1,4 +1,4 @@
-namespace Sandboxes.Providers.Docker;
+namespace Sandboxes.Remote;
 
 /// <summary>
 /// Removes a marker that a script writes as the very last bytes of a stream (the out-of-memory report on stderr), holding

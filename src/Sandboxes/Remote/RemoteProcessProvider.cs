@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Sandboxes.CodeExecution;
+using Sandboxes.Providers;
+
+namespace Sandboxes.Remote;
+
+/// <summary>
+/// The remote-process kit: every command operation of the protocol built from one primitive a provider supplies,
+/// <see cref="LaunchAsync"/> (start a process, read its output, learn its exit status, feed its stdin), and its file
+/// operations. From them come foreground commands whose timeout kills the whole process tree, background commands that
+/// any client can follow from the first byte and whose timeout holds when nobody waits, stdin, signals, process
+/// listings and persistent code contexts. An adapter overrides a derived operation only where its vendor has a native
+/// one. The kit keeps its state in the sandbox (<see cref="KitScripts.CommandsDir"/>), so commands outlive the client.
+/// </summary>
+internal abstract partial class RemoteProcessProvider : SandboxProvider
+{
+    // The largest file the kit reads whole (a status, /etc/passwd).
+    private const int SmallFileLimit = 1024 * 1024;
+
+    private readonly ProcessCodeContexts _codeContexts;
+    private readonly ConcurrentDictionary<string, string> _passwdCache = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the kit for an adapter.</summary>
+    protected RemoteProcessProvider(ProviderConfig config)
+        : base(config)
+    {
+        _codeContexts = new ProcessCodeContexts(this);
+    }
+
+    /// <summary>The words of the shell that runs users' commands (<c>-c COMMAND</c> follows them).</summary>
+    protected virtual string CommandShell => "/bin/sh";
+
+    /// <summary>
+    /// Starts a process in the sandbox. Errors are the library's typed exceptions: an unknown sandbox is
+    /// <see cref="NotFoundException"/>, an unknown user or directory <see cref="BadConfigException"/>.
+    /// </summary>
+    protected abstract Task<RemoteProcess> LaunchAsync(string sandboxId, ProcessLaunch launch, CancellationToken cancellationToken);
+
+    /// <summary>Checks a command's environment, user and working directory before anything runs; nothing by default.</summary>
+    protected virtual Task ValidateCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    /// <summary>Forgets what this client holds for a sandbox that is being killed: stdin, context connections, caches.</summary>
+    protected async Task ForgetSandboxAsync(string sandboxId)
+    {
+        await DropStdinOfAsync(sandboxId).ConfigureAwait(false);
+        await _codeContexts.ForgetAsync(sandboxId).ConfigureAwait(false);
+        _passwdCache.TryRemove(sandboxId, out _);
+    }
+
+    /// <summary>Releases what the kit holds (stdin of background commands, context connections), then the adapter's base.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        foreach (var sandboxId in _stdinWriters.Keys.Select(k => k.Sandbox).Distinct().ToList())
+        {
+            await DropStdinOfAsync(sandboxId).ConfigureAwait(false);
+        }
+
+        await _codeContexts.DisposeAsync().ConfigureAwait(false);
+        _stdinGate.Dispose();
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a small file of the sandbox whole.</summary>
+    /// <exception cref="SandboxIOException">The file is larger than 1 MiB.</exception>
+    protected async Task<byte[]> ReadSmallFileAsync(string sandboxId, string path, CancellationToken cancellationToken)
+    {
+        var stream = await OpenReadAsync(sandboxId, path, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[8192];
+            int n;
+            while ((n = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                buffer.Write(chunk, 0, n);
+                if (buffer.Length > SmallFileLimit)
+                {
+                    throw new SandboxIOException(Name, path, $"it is larger than {SmallFileLimit} bytes");
+                }
+            }
+
+            return buffer.ToArray();
+        }
+    }
+
+    /// <summary>The sandbox's <c>/etc/passwd</c> (cached; <paramref name="refresh"/> reads it again).</summary>
+    protected async Task<PasswdFile> PasswdAsync(string sandboxId, bool refresh, CancellationToken cancellationToken)
+    {
+        if (refresh || !_passwdCache.TryGetValue(sandboxId, out var text))
+        {
+            try
+            {
+                text = Encoding.UTF8.GetString(await ReadSmallFileAsync(sandboxId, "/etc/passwd", cancellationToken).ConfigureAwait(false));
+            }
+            catch (NotFoundException) when (!refresh)
+            {
+                text = string.Empty; // an image without /etc/passwd: only numeric users exist
+            }
+
+            _passwdCache[sandboxId] = text;
+        }
+
+        return new PasswdFile(text);
+    }
+
+    /// <summary>A fresh nonce: 24 hex digits, also the form of a background handle id.</summary>
+    protected static string NewNonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
+    /// <summary>True for a handle id the kit issues; only those name files, so no other text reaches a script.</summary>
+    protected static bool IsHandleId(string handleId) => handleId.Length == 24 && handleId.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>The directory of a background command.</summary>
+    protected static string HandleDir(string handleId) => KitScripts.CommandsDir + "/" + handleId;
+}
