@@ -75,13 +75,13 @@ public sealed class E2BResilienceTests
     [Test]
     public async Task A_dropped_connection_to_envd_is_retried_for_a_call_that_is_safe_to_repeat()
     {
-        var before = Faults.Requests("process.Process/List");
-        Faults.Plan("process.Process/List", new Fault { Abort = true });
+        var before = Faults.Requests("filesystem.Filesystem/ListDir");
+        Faults.Plan("filesystem.Filesystem/ListDir", new Fault { Abort = true });
 
-        var processes = await _sandbox.ListProcessesAsync();
+        var entries = await _sandbox.ListDirectoryAsync("/tmp");
 
-        Assert.That(processes, Is.Not.Null);
-        Assert.That(Faults.Requests("process.Process/List") - before, Is.EqualTo(2));
+        Assert.That(entries, Is.Not.Null);
+        Assert.That(Faults.Requests("filesystem.Filesystem/ListDir") - before, Is.EqualTo(2));
     }
 
     [Test]
