@@ -46,13 +46,18 @@ public static class CliTool
     /// <summary>Starts the tool with redirected streams (the caller reads them and waits).</summary>
     public static Process Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // As a terminal starts a foreground job: SIGINT and SIGQUIT at their defaults. A test run started as a background
+        // job of a shell without job control inherits them ignored, and the tool, like any program, keeps what it was
+        // given ignored; env execs the tool in its own place, so the pid is the tool's.
+        var start = new ProcessStartInfo("env")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        start.ArgumentList.Add("--default-signal=INT,QUIT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Dll);
         foreach (var arg in args)
         {
