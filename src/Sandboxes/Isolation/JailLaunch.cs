@@ -23,6 +23,12 @@ namespace Sandboxes.Isolation;
 /// </remarks>
 internal sealed class JailLaunch : IDisposable
 {
+    // bwrap finds its program through the sandbox's PATH, which the sandbox's creator sets (a PATH without setpriv's
+    // directory must not stop the sandbox from starting): setpriv is named by its absolute path, the same inside the
+    // jail, whose system directories are the host's.
+    private static readonly string SetprivPath =
+        new[] { "/usr/bin/setpriv", "/bin/setpriv", "/usr/sbin/setpriv", "/sbin/setpriv" }.FirstOrDefault(File.Exists) ?? "setpriv";
+
     // $1 the descriptors to keep besides 0-2, $2 the arguments file, $3 the filter, $4/$5 the handshake FIFOs (empty:
     // no user namespace to map), then the command. Descriptors the client's own parent leaked to it are closed first:
     // a directory descriptor of the host inside the jail would be a way out of its mount namespace. (A shell that is
@@ -99,7 +105,7 @@ internal sealed class JailLaunch : IDisposable
         var keep = string.Join(' ', spec.InheritedDescriptors.Select(fd => fd.ToString(CultureInfo.InvariantCulture)));
         var shell = File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
         var command = new List<string> { shell, "-c", Entry, "jail", keep, argsFile, filterFile, up, down };
-        command.AddRange([spec.Bubblewrap, "--args", BubblewrapArguments.ArgumentsFd.ToString(CultureInfo.InvariantCulture), "--", "setpriv"]);
+        command.AddRange([spec.Bubblewrap, "--args", BubblewrapArguments.ArgumentsFd.ToString(CultureInfo.InvariantCulture), "--", SetprivPath]);
         command.AddRange(JailCapabilities.SetprivArguments(keep: spec.Identity.Mapped));
         command.Add("--");
         command.AddRange(program);
