@@ -11,22 +11,20 @@ namespace Sandboxes.Remote;
 /// <see cref="LaunchAsync"/> (start a process, read its output, learn its exit status, feed its stdin), and its file
 /// operations. From them come foreground commands whose timeout kills the whole process tree, background commands that
 /// any client can follow from the first byte and whose timeout holds when nobody waits, stdin, signals, process
-/// listings and persistent code contexts. An adapter overrides a derived operation only where its vendor has a native
+/// listings, and persistent code contexts from its base. An adapter overrides a derived operation only where its vendor has a native
 /// one. The kit keeps its state in the sandbox (<see cref="KitScripts.CommandsDir"/>), so commands outlive the client.
 /// </summary>
-internal abstract partial class RemoteProcessProvider : SandboxProvider
+internal abstract partial class RemoteProcessProvider : ProcessContextProvider
 {
     // The largest file the kit reads whole (a status, /etc/passwd).
     private const int SmallFileLimit = 1024 * 1024;
 
-    private readonly ProcessCodeContexts _codeContexts;
     private readonly ConcurrentDictionary<string, string> _passwdCache = new(StringComparer.Ordinal);
 
     /// <summary>Creates the kit for an adapter.</summary>
     protected RemoteProcessProvider(ProviderConfig config)
         : base(config)
     {
-        _codeContexts = new ProcessCodeContexts(this);
     }
 
     /// <summary>The words of the shell that runs users' commands (<c>-c COMMAND</c> follows them).</summary>
@@ -46,19 +44,18 @@ internal abstract partial class RemoteProcessProvider : SandboxProvider
     protected async Task ForgetSandboxAsync(string sandboxId)
     {
         await DropStdinOfAsync(sandboxId).ConfigureAwait(false);
-        await _codeContexts.ForgetAsync(sandboxId).ConfigureAwait(false);
+        await ForgetCodeContextsAsync(sandboxId).ConfigureAwait(false);
         _passwdCache.TryRemove(sandboxId, out _);
     }
 
-    /// <summary>Releases what the kit holds (stdin of background commands, context connections), then the adapter's base.</summary>
+    /// <summary>Releases what the kit holds (its writers to kept stdin), then the base (context connections).</summary>
     public override async ValueTask DisposeAsync()
     {
-        foreach (var sandboxId in _stdinWriters.Keys.Select(k => k.Sandbox).Distinct().ToList())
+        foreach (var (sandboxId, handleId) in _stdinWriters.Keys.ToList())
         {
-            await DropStdinOfAsync(sandboxId).ConfigureAwait(false);
+            await DropStdinWriterAsync(sandboxId, handleId).ConfigureAwait(false);
         }
 
-        await _codeContexts.DisposeAsync().ConfigureAwait(false);
         _stdinGate.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }

@@ -12,7 +12,7 @@ namespace Sandboxes.Providers.Daytona;
 /// holds only the mapping they cannot express. Labels are Daytona labels (never environment variables).
 /// </summary>
 [SandboxProvider(ProviderId)]
-internal sealed partial class DaytonaProvider : SandboxProvider
+internal sealed partial class DaytonaProvider : ProcessContextProvider
 {
     /// <summary>The provider's registered name.</summary>
     public const string ProviderId = "daytona";
@@ -27,7 +27,6 @@ internal sealed partial class DaytonaProvider : SandboxProvider
     private readonly HttpClient _http;
     private IDaytonaApi? _api;
     private readonly ConcurrentDictionary<string, ToolboxEndpoint> _toolboxes = new(StringComparer.Ordinal);
-    private readonly ProcessCodeContexts _codeContexts;
     private int _disposed;
 
     /// <summary>Creates the adapter; nothing is contacted until the first call.</summary>
@@ -38,7 +37,6 @@ internal sealed partial class DaytonaProvider : SandboxProvider
         _options = DaytonaOptions.From(config);
         SecretScrubber.Register(_options.Token);
         _http = config.HttpClient ?? ProviderClients.SharedHttpClient;
-        _codeContexts = new ProcessCodeContexts(this);
     }
 
     /// <summary>The control plane's client, made at the first call (so that a client without credentials can be created and described).</summary>
@@ -112,7 +110,7 @@ internal sealed partial class DaytonaProvider : SandboxProvider
         }
 
         _toolboxes.TryRemove(sandboxId, out _);
-        await _codeContexts.ForgetAsync(sandboxId).ConfigureAwait(false);
+        await ForgetCodeContextsAsync(sandboxId).ConfigureAwait(false);
     }
 
     public override async ValueTask DisposeAsync()
@@ -122,7 +120,6 @@ internal sealed partial class DaytonaProvider : SandboxProvider
             return;
         }
 
-        await _codeContexts.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
 

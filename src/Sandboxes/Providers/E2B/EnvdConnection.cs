@@ -69,9 +69,6 @@ internal sealed class EnvdConnection : IDisposable
     /// <summary>A selector for a process by pid.</summary>
     public static ProcessSelector ByPid(int pid) => new() { Pid = checked((uint)pid) };
 
-    /// <summary>A selector for a process by tag.</summary>
-    public static ProcessSelector ByTag(string tag) => new() { Tag = tag };
-
     // ---- process.Process ----
 
     /// <summary>Starts a process and yields its events (start, data, keepalive, end).</summary>

@@ -14,7 +14,7 @@ namespace Sandboxes.Providers.Local;
 /// to, list and destroy them. SECURITY.md says what each layer stops.
 /// </summary>
 [SandboxProvider(ProviderId)]
-internal sealed partial class LocalProvider : SandboxProvider
+internal sealed partial class LocalProvider : ProcessContextProvider
 {
     /// <summary>The provider's registered name.</summary>
     public const string ProviderId = "local";
@@ -29,7 +29,6 @@ internal sealed partial class LocalProvider : SandboxProvider
     private readonly ConcurrentDictionary<string, LocalSandbox> _sandboxes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Sandbox, int Port), PortForwarder> _forwarders = new();
     private readonly ConcurrentDictionary<(string Sandbox, int Pid), LocalPtySession> _terminals = new();
-    private readonly ProcessCodeContexts _codeContexts;
     private long _lastReapTicks;
 
     /// <summary>Creates the adapter; the isolation requested in the config is checked here.</summary>
@@ -42,7 +41,6 @@ internal sealed partial class LocalProvider : SandboxProvider
         _isolation = new Lazy<(string?, bool)>(ChooseIsolation);
         _identity = IdentityMap.ForThisProcess(ProviderId, _options.UidBase);
         _stateRootReady = new Lazy<bool>(PrepareStateRoot);
-        _codeContexts = new ProcessCodeContexts(this);
         if (_options.Isolation == IsolationMode.Namespaces)
         {
             _ = _isolation.Value; // fail at construction, not at first use
@@ -226,7 +224,7 @@ internal sealed partial class LocalProvider : SandboxProvider
             }
         }
 
-        await _codeContexts.ForgetAsync(sandboxId).ConfigureAwait(false);
+        await ForgetCodeContextsAsync(sandboxId).ConfigureAwait(false);
         Destroy(sandboxId, null);
     }
 
@@ -427,28 +425,8 @@ internal sealed partial class LocalProvider : SandboxProvider
         return Task.FromResult(forwarder.Url);
     }
 
-    // Contexts are interpreters run as background commands (ProcessCodeContexts): the local sandbox has no kernel of its own.
-    public override Task<CodeContext> CreateCodeContextAsync(string sandboxId, CreateCodeContextRequest request, CancellationToken cancellationToken) =>
-        _codeContexts.CreateAsync(sandboxId, request, cancellationToken);
-
-    public override Task<IReadOnlyList<CodeContext>> ListCodeContextsAsync(string sandboxId, CancellationToken cancellationToken) =>
-        _codeContexts.ListAsync(sandboxId, cancellationToken);
-
-    public override Task<ExecutionResult> RunCodeInContextAsync(string sandboxId, RunCodeRequest request, CancellationToken cancellationToken) =>
-        _codeContexts.RunAsync(sandboxId, request, cancellationToken);
-
-    public override Task InterruptCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) =>
-        _codeContexts.InterruptAsync(sandboxId, contextId, cancellationToken);
-
-    public override Task RestartCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) =>
-        _codeContexts.RestartAsync(sandboxId, contextId, cancellationToken);
-
-    public override Task CloseCodeContextAsync(string sandboxId, string contextId, CancellationToken cancellationToken) =>
-        _codeContexts.CloseAsync(sandboxId, contextId, cancellationToken);
-
     public override async ValueTask DisposeAsync()
     {
-        await _codeContexts.DisposeAsync().ConfigureAwait(false);
         foreach (var forwarder in _forwarders.Values)
         {
             await forwarder.DisposeAsync().ConfigureAwait(false);
