@@ -112,7 +112,7 @@ public sealed class IncrementalBuildTests
     /// <summary>Builds with MSBuild's detailed log in English; fails on a failed build; returns the log.</summary>
     private static async Task<string> BuildAsync(string project, bool restore = false)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet");
         foreach (var arg in new[] { "build", project, "-v:d", "-tl:off", "-nologo", "-nodeReuse:false" }.Concat(restore ? [] : ["--no-restore"]))
         {
             start.ArgumentList.Add(arg);
@@ -121,22 +121,9 @@ public sealed class IncrementalBuildTests
         start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("dotnet build did not finish in 5 minutes");
-        }
-
-        var log = await stdout + await stderr;
-        Assert.That(process.ExitCode, Is.Zero, log.Length > 20000 ? log[^20000..] : log);
+        var (exitCode, stdout, stderr) = await ExternalProcess.RunAsync(start, TimeSpan.FromMinutes(5));
+        var log = stdout + stderr;
+        Assert.That(exitCode, Is.Zero, log.Length > 20000 ? log[^20000..] : log);
         return log;
     }
 }

@@ -54,7 +54,7 @@ public sealed class PackedFeed
     /// <summary>Runs <paramref name="program"/> to its end (5 minutes at most) with <paramref name="environment"/> changed.</summary>
     public static async Task<CliResult> RunAsync(string program, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(program);
         if (workingDirectory is not null)
         {
             start.WorkingDirectory = workingDirectory;
@@ -77,20 +77,7 @@ public sealed class PackedFeed
             }
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in 5 minutes; stderr so far: {await stderr}");
-        }
-
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        var (exitCode, stdout, stderr) = await ExternalProcess.RunAsync(start, TimeSpan.FromMinutes(5));
+        return new CliResult(exitCode, stdout, stderr);
     }
 }
