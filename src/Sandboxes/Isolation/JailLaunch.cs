@@ -89,7 +89,9 @@ internal sealed class JailLaunch : IDisposable
             arguments.Append(arg).Append('\0');
         }
 
-        File.WriteAllText(argsFile, arguments.ToString());
+        // Text that is no valid UTF-16 (a lone surrogate in an environment value) goes as U+FFFD, as on every other
+        // route into a sandbox, rather than failing the create with an encoder error.
+        File.WriteAllBytes(argsFile, Encoding.UTF8.GetBytes(arguments.ToString()));
         File.WriteAllBytes(filterFile, filter ?? []);
 
         var up = string.Empty;

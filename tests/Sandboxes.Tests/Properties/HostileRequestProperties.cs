@@ -118,7 +118,7 @@ public sealed partial class HostileRequestProperties : HostileSandboxFixture
             var expected = request.Labels.ToDictionary(l => HostileInput.ThroughUtf8(l.Key), l => HostileInput.ThroughUtf8(l.Value), StringComparer.Ordinal);
             var kept = outcome.Value.Info.Labels ?? new Dictionary<string, string>();
             PropertyViolation.Unless(kept.Count == expected.Count && expected.All(l => kept.TryGetValue(l.Key, out var v) && v == l.Value),
-                $"labels {Describe(request.Labels)} came back as {Describe(kept)}");
+                $"{Target.Name}: labels {Describe(request.Labels)} came back as {Describe(kept)}");
             var (_, echoed) = PrintCommand(request.Env);
             PropertyViolation.Unless(SetsShellVariables(request.Env) || outcome.Value.Printed.Stdout == echoed, $"the sandbox's environment {Describe(request.Env)} printed {FileCall.Printable(outcome.Value.Printed.Stdout)}");
         }));
@@ -172,7 +172,7 @@ public sealed partial class HostileRequestProperties : HostileSandboxFixture
     private static bool IsVariableName(string name) => VariableName().IsMatch(name);
 
     private static string Describe(IReadOnlyDictionary<string, string> pairs) =>
-        "{" + string.Join(", ", pairs.Select(p => FileCall.Printable(p.Key) + "=" + FileCall.Printable(p.Value))) + "}";
+        "{" + string.Join(", ", pairs.Select(p => "\"" + FileCall.Printable(p.Key) + "\": \"" + FileCall.Printable(p.Value) + "\"")) + "}";
 
     [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex VariableName();

@@ -70,6 +70,13 @@ internal sealed partial class DockerProvider : RemoteProcessProvider
                 throw new BadConfigException(ProviderId, $"Labels starting with '{DockerLabels.Prefix}' are the adapter's own; '{key}' cannot be set.");
             }
 
+            if (key.Length == 0 || key.Contains('=', StringComparison.Ordinal))
+            {
+                // Engines keep labels as "key=value" lines (podman splits them at the first '='): such a key would
+                // come back as another label.
+                throw new BadConfigException(ProviderId, $"The label key '{key}' cannot be kept by a container engine: a key must be non-empty and hold no '='.");
+            }
+
             labels[key] = value;
         }
 

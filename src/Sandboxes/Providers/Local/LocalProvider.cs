@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Sandboxes.CodeExecution;
 using Sandboxes.Internal;
 using Sandboxes.Isolation;
@@ -95,7 +96,9 @@ internal sealed partial class LocalProvider : ProcessContextProvider
         var metadata = new Dictionary<string, string>(snapshot?.Metadata ?? new Dictionary<string, string>());
         foreach (var (key, value) in request.Labels ?? new Dictionary<string, string>())
         {
-            metadata[key] = value;
+            // Labels are stored and listed as UTF-8, as every engine and service stores them: a lone surrogate becomes
+            // U+FFFD here too, so a label reads back the same on every provider.
+            metadata[ThroughUtf8(key)] = ThroughUtf8(value);
         }
 
         var envs = new Dictionary<string, string>(snapshot?.Envs ?? new Dictionary<string, string>());
@@ -713,4 +716,6 @@ internal sealed partial class LocalProvider : ProcessContextProvider
 
     // A workspace holds whatever its sandbox put there, links to host files included: nothing in it is followed.
     private static void TryDeleteDirectory(string dir) => ConfinedDirectory.RemoveHostTree(ProviderId, dir);
+
+    private static string ThroughUtf8(string text) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
 }
