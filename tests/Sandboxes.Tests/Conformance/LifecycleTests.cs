@@ -48,6 +48,34 @@ public sealed class LifecycleTests(ProviderTarget target, ApiMode mode) : Confor
     }
 
     [Test]
+    public async Task Labels_read_back_as_utf8_text_or_are_refused_with_a_typed_error()
+    {
+        if (!Supports(Capability.Labels))
+        {
+            return;
+        }
+
+        // Found by the property tests: a lone surrogate came back unchanged from one provider and as U+FFFD from
+        // another, and a key holding '=' came back split into another label.
+        var labels = new Dictionary<string, string> { ["lone"] = "a\udeebb", ["x=y"] = "z", ["plain"] = "v" };
+        SandboxInfo info;
+        try
+        {
+            var sandbox = await CreateAsync(new CreateSandboxRequest { Labels = labels });
+            info = await sandbox.InfoAsync();
+        }
+        catch (BadConfigException refused)
+        {
+            Assert.That(refused.Message, Does.Contain("x=y"), "a refusal names the label it refuses");
+            return;
+        }
+
+        Assert.That(info.Labels, Does.ContainKey("lone").WithValue("a\ufffdb"));
+        Assert.That(info.Labels, Does.ContainKey("x=y").WithValue("z"));
+        Assert.That(info.Labels, Does.ContainKey("plain").WithValue("v"));
+    }
+
+    [Test]
     public async Task A_sandbox_can_be_attached_by_id_and_killed_from_another_client()
     {
         var sandbox = await CreateAsync();
