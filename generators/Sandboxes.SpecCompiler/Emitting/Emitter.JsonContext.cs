@@ -12,7 +12,9 @@ namespace Sandboxes.Generators.Emitting
         /// <summary>
         /// The <c>[JsonSerializable]</c> context of the spec's types: System.Text.Json's own generator writes its metadata, so
         /// nothing is reflected at run time. Numbers sent as strings are read; property names match exactly (vendors' <c>Id</c>
-        /// and <c>ID</c> can both exist); unknown properties are ignored.
+        /// and <c>ID</c> can both exist); unknown properties are ignored. Metadata only: the generator's fast-path serializers
+        /// would add a fifth to the lines the C# compiler reads for every spec (109,507 instead of 136,786 for three large
+        /// specs), and a body sent over HTTP gains nothing measurable from them.
         /// </summary>
         private static void WriteJsonContext(SourceWriter writer, ApiModel api)
         {
@@ -22,7 +24,7 @@ namespace Sandboxes.Generators.Emitting
             // No [GeneratedCode] here: System.Text.Json's generator puts its own on the other half of this partial class.
             writer.WriteLine("[global::System.Text.Json.Serialization.JsonSourceGenerationOptions(global::System.Text.Json.JsonSerializerDefaults.Web, " +
                 "NumberHandling = global::System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString, PropertyNameCaseInsensitive = false, " +
-                "AllowOutOfOrderMetadataProperties = true)]");
+                "AllowOutOfOrderMetadataProperties = true, GenerationMode = global::System.Text.Json.Serialization.JsonSourceGenerationMode.Metadata)]");
             var listed = new HashSet<string>();
             foreach (var type in api.Types)
             {
