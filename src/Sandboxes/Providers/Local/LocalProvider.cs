@@ -594,9 +594,11 @@ internal sealed partial class LocalProvider : ProcessContextProvider
                 ProcessTable.KillTree(r.InitPid, namespaces: false, r.InitPid);
             }
 
-            for (var i = 0; i < 500 && ProcessTable.IsAlive(r.InitPid, r.InitStartTime); i++)
+            WaitUntilGone(r.InitPid, r.InitStartTime);
+            if (r.LauncherPid > 0)
             {
-                Thread.Sleep(1);
+                // bwrap's outer process outlives the namespace's pid 1 by a moment.
+                WaitUntilGone(r.LauncherPid, r.LauncherStartTime);
             }
         }
 
@@ -604,6 +606,7 @@ internal sealed partial class LocalProvider : ProcessContextProvider
         {
             // slirp4netns holds the sandbox's network namespace open itself, so it outlives the sandbox's processes.
             LibC.Kill(n.NetworkPid, (int)ProcessSignal.Kill);
+            WaitUntilGone(n.NetworkPid, n.NetworkStartTime);
         }
 
         SandboxCgroups.Remove(cgroups);
@@ -716,6 +719,17 @@ internal sealed partial class LocalProvider : ProcessContextProvider
 
     // A workspace holds whatever its sandbox put there, links to host files included: nothing in it is followed.
     private static void TryDeleteDirectory(string dir) => ConfinedDirectory.RemoveHostTree(ProviderId, dir);
+
+    // A killed process takes a moment to go (longer on a loaded machine): a destroyed sandbox leaves none behind, so wait,
+    // but boundedly, since a process stuck in the kernel must not hang the caller.
+    private static void WaitUntilGone(int pid, ulong startTime)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (ProcessTable.IsAlive(pid, startTime) && waited.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            Thread.Sleep(2);
+        }
+    }
 
     private static string ThroughUtf8(string text) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
 }
