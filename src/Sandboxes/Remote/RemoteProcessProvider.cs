@@ -60,9 +60,12 @@ internal abstract partial class RemoteProcessProvider : ProcessContextProvider
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Reads a small file of the sandbox whole.</summary>
+    /// <summary>
+    /// Reads a small file of the sandbox whole, through the adapter's file API; an adapter whose file API cannot reach
+    /// the kit's files (outside its root, hidden) reads them another way.
+    /// </summary>
     /// <exception cref="SandboxIOException">The file is larger than 1 MiB.</exception>
-    protected async Task<byte[]> ReadSmallFileAsync(string sandboxId, string path, CancellationToken cancellationToken)
+    protected virtual async Task<byte[]> ReadSmallFileAsync(string sandboxId, string path, CancellationToken cancellationToken)
     {
         var stream = await OpenReadAsync(sandboxId, path, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
