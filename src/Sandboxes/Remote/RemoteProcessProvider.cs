@@ -36,6 +36,13 @@ internal abstract partial class RemoteProcessProvider : ProcessContextProvider
     /// </summary>
     protected abstract Task<RemoteProcess> LaunchAsync(string sandboxId, ProcessLaunch launch, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The variable (<c>NAME=VALUE</c>) every process of a sandbox carries in its environment where several sandboxes
+    /// share one process table, so that listings and signals keep to the sandbox's own processes; null (the default)
+    /// where the process table is the sandbox's alone.
+    /// </summary>
+    protected virtual string? ProcessTag(string sandboxId) => null;
+
     /// <summary>Checks a command's environment, user and working directory before anything runs; nothing by default.</summary>
     protected virtual Task ValidateCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken) =>
         Task.CompletedTask;
