@@ -8,7 +8,7 @@ namespace Sandboxes.Providers.Jupyter;
 /// A process the kernel's agent launched, as the kit sees a process: its output arrives in the agent's batches (see
 /// <see cref="KernelAgent"/>), stdin goes through agent calls. The agent sends no more than a window of output this
 /// client has not acknowledged; reading acknowledges it, so endless output waits in the sandbox's pipe, and a kernel
-/// that sends more than the window allows ends the process here rather than fill this client's memory.
+/// that sends far more than the window allows ends the process here rather than fill this client's memory.
 /// </summary>
 internal sealed class KernelProcess : RemoteProcess
 {
@@ -19,6 +19,7 @@ internal sealed class KernelProcess : RemoteProcess
     private const int StdinPiece = 256 * 1024;
     private static readonly TimeSpan StdinFullPause = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan ReleaseLimit = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan AckLimit = TimeSpan.FromSeconds(30);
 
     private readonly KernelAgent _agent;
     private readonly string _stream;
@@ -60,12 +61,14 @@ internal sealed class KernelProcess : RemoteProcess
 
             if (_read - _acknowledged >= AckEvery)
             {
+                // Not cut short by the caller: an acknowledgement cancelled after it was sent would be counted twice.
                 var count = _read - _acknowledged;
+                using var limit = new CancellationTokenSource(AckLimit);
                 await _agent.CallAsync("ack", w =>
                 {
                     w.WriteString("stream", _stream);
                     w.WriteNumber("count", count);
-                }, cancellationToken).ConfigureAwait(false);
+                }, limit.Token).ConfigureAwait(false);
                 Volatile.Write(ref _acknowledged, _acknowledged + count);
             }
 
