@@ -203,22 +203,29 @@ internal static class KitScripts
         kill_tree "$1" "$2"
         """;
 
-    /// <summary>Sends signal $2 (a number) to pid $1; exits 44 when there is no such process.</summary>
+    /// <summary>
+    /// Sends signal $2 (a number) to pid $1; exits 44 when there is no such process, or when $3 (a variable,
+    /// <c>NAME=VALUE</c>) is given and the process does not carry it.
+    /// </summary>
     public const string Signal = """
         [ -d "/proc/$1" ] || exit 44
+        [ -z "$3" ] || grep -qsF -e "$3" "/proc/$1/environ" || exit 44
         kill -"$2" "$1" 2>/dev/null || exit 44
         """;
 
     /// <summary>
     /// Lists the sandbox's processes but pid 1 and the kit's helpers, one per line: pid, uid, background handle (or
-    /// empty) and command line, separated by tabs.
+    /// empty) and command line, separated by tabs. When $1 (a variable, <c>NAME=VALUE</c>) is given, only processes that
+    /// carry it are listed.
     /// </summary>
     public const string ListProcesses = """
         h=" $(grep -lsF -e SANDBOXES_HELPER=1 /proc/[0-9]*/environ 2>/dev/null | tr '\n' ' ') "
+        [ -n "$1" ] && t=" $(grep -lsF -e "$1" /proc/[0-9]*/environ 2>/dev/null | tr '\n' ' ') "
         for p in /proc/[0-9]*; do
           i=${p#/proc/}
           [ "$i" = 1 ] && continue
           case "$h" in *" $p/environ "*) continue ;; esac
+          if [ -n "$1" ]; then case "$t" in *" $p/environ "*) ;; *) continue ;; esac; fi
           u=
           { while read -r k v r; do if [ "$k" = Uid: ]; then u=$v; break; fi; done < "$p/status"; } 2>/dev/null
           [ -n "$u" ] || continue

@@ -13,7 +13,8 @@ internal abstract partial class RemoteProcessProvider
     public override async Task KillProcessAsync(string sandboxId, int pid, ProcessSignal signal, CancellationToken cancellationToken)
     {
         var result = await RunHelperAsync(sandboxId, KitScripts.Signal,
-            [pid.ToString(CultureInfo.InvariantCulture), ((int)signal).ToString(CultureInfo.InvariantCulture)], asRoot: true, cancellationToken).ConfigureAwait(false);
+            [pid.ToString(CultureInfo.InvariantCulture), ((int)signal).ToString(CultureInfo.InvariantCulture), ProcessTag(sandboxId) ?? string.Empty],
+            asRoot: true, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode == KitScripts.NotFoundExit)
         {
             throw new NotFoundException(Name, $"No process {pid} runs in sandbox {sandboxId}.");
@@ -27,7 +28,8 @@ internal abstract partial class RemoteProcessProvider
 
     public override async Task<IReadOnlyList<ProcessInfo>> ListProcessesAsync(string sandboxId, CancellationToken cancellationToken)
     {
-        var result = await RunHelperAsync(sandboxId, KitScripts.ListProcesses, [], asRoot: true, cancellationToken).ConfigureAwait(false);
+        var result = await RunHelperAsync(sandboxId, KitScripts.ListProcesses, [ProcessTag(sandboxId) ?? string.Empty], asRoot: true, cancellationToken)
+            .ConfigureAwait(false);
         var passwd = await PasswdAsync(sandboxId, refresh: false, cancellationToken).ConfigureAwait(false);
         var processes = new List<ProcessInfo>();
         foreach (var line in result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries))

@@ -36,6 +36,13 @@ internal abstract partial class RemoteProcessProvider : ProcessContextProvider
     /// </summary>
     protected abstract Task<RemoteProcess> LaunchAsync(string sandboxId, ProcessLaunch launch, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The variable (<c>NAME=VALUE</c>) every process of a sandbox carries in its environment where several sandboxes
+    /// share one process table, so that listings and signals keep to the sandbox's own processes; null (the default)
+    /// where the process table is the sandbox's alone.
+    /// </summary>
+    protected virtual string? ProcessTag(string sandboxId) => null;
+
     /// <summary>Checks a command's environment, user and working directory before anything runs; nothing by default.</summary>
     protected virtual Task ValidateCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken) =>
         Task.CompletedTask;
@@ -60,9 +67,12 @@ internal abstract partial class RemoteProcessProvider : ProcessContextProvider
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Reads a small file of the sandbox whole.</summary>
+    /// <summary>
+    /// Reads a small file of the sandbox whole, through the adapter's file API; an adapter whose file API cannot reach
+    /// the kit's files (outside its root, hidden) reads them another way.
+    /// </summary>
     /// <exception cref="SandboxIOException">The file is larger than 1 MiB.</exception>
-    protected async Task<byte[]> ReadSmallFileAsync(string sandboxId, string path, CancellationToken cancellationToken)
+    protected virtual async Task<byte[]> ReadSmallFileAsync(string sandboxId, string path, CancellationToken cancellationToken)
     {
         var stream = await OpenReadAsync(sandboxId, path, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))

@@ -31,8 +31,9 @@ public sealed class JupyterServerTests
 
         Assert.That(((JupyterProvider)second.Adapter).ServerEndpoint!.BaseUri, Is.EqualTo(url), "one server for the process");
         Assert.That((await attached.RunCommandAsync("echo shared")).Stdout, Is.EqualTo("shared\n"));
-        // Unjailed, the kernel's pid is a pid of this machine: the command's parent.
-        var kernelPid = int.Parse((await attached.RunCommandAsync("echo $PPID")).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        // Unjailed, the kernel's pid is a pid of this machine: the parent of the command's run script.
+        var kernelPid = int.Parse((await attached.RunCommandAsync("read -r _ _ _ p _ < /proc/$PPID/stat; echo $p")).Stdout.Trim(),
+            System.Globalization.CultureInfo.InvariantCulture);
         var background = await attached.StartCommandAsync(new RunCommandRequest("sleep 300"));
 
         await first.DisposeAsync();
@@ -44,6 +45,49 @@ public sealed class JupyterServerTests
         await Task.Delay(TimeSpan.FromSeconds(3)); // a kernel whose server is gone notices within a second
         Assert.That(Directory.Exists($"/proc/{kernelPid}"), Is.False, "no kernel is left");
         Assert.That(Directory.Exists($"/proc/{background.Pid}"), Is.False, "no command of a kernel is left");
+    }
+
+    [Test]
+    public async Task Sandboxes_of_one_server_list_and_signal_only_their_own_processes()
+    {
+        // Unjailed, every process of the machine is in /proc: the listing keeps to the sandbox's own.
+        await using var client = new Sandboxer("jupyter", new ProviderConfig { Extra = new Dictionary<string, object?> { ["isolation"] = "process" } });
+        var (first, _) = await client.CreateSandboxAsync();
+        var (second, _) = await client.CreateSandboxAsync();
+        var handle = await first.StartCommandAsync(new RunCommandRequest("sleep 300"));
+
+        var own = await first.ListProcessesAsync();
+        var others = await second.ListProcessesAsync();
+
+        Assert.That(own.Select(p => p.Pid), Does.Contain(handle.Pid));
+        Assert.That(own.Select(p => p.Command), Has.None.Contains("ipykernel").And.None.Contains("jupyter-server"), "neither kernels nor the server");
+        Assert.That(others.Select(p => p.Pid), Does.Not.Contain(handle.Pid));
+        Assert.That(async () => await second.KillProcessAsync(handle.Pid), Throws.InstanceOf<NotFoundException>());
+        Assert.That(Directory.Exists($"/proc/{handle.Pid}"), Is.True, "another sandbox's signal did not reach it");
+
+        await first.KillAsync();
+        // Killed at once; gone from /proc once reaped, which its new parent does in its own time.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Directory.Exists($"/proc/{handle.Pid}") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.That(Directory.Exists($"/proc/{handle.Pid}"), Is.False, "the sandbox's end takes its background commands: " + StatOf(handle.Pid));
+    }
+
+    [Test]
+    public async Task Output_far_larger_than_the_kernels_window_arrives_whole()
+    {
+        // The agent sends at most 1 MiB that was not acknowledged: this much takes many windows.
+        await using var client = new Sandboxer("jupyter", new ProviderConfig { Extra = new Dictionary<string, object?> { ["isolation"] = "process" } });
+        var (sandbox, _) = await client.CreateSandboxAsync();
+
+        var result = await sandbox.RunCommandAsync("head -c 8388608 /dev/zero | tr '\\0' a; head -c 3000000 /dev/zero | tr '\\0' b >&2");
+
+        Assert.That(result.ExitCode, Is.Zero);
+        Assert.That(result.Stdout, Has.Length.EqualTo(8388608).And.Not.Contains("b"));
+        Assert.That(result.Stderr, Has.Length.EqualTo(3000000).And.Not.Contains("a"));
     }
 
     [Test]
@@ -103,6 +147,18 @@ public sealed class JupyterServerTests
         catch (TaskCanceledException)
         {
             return false;
+        }
+    }
+
+    private static string StatOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return "gone";
         }
     }
 

@@ -3,17 +3,18 @@ using System.Globalization;
 using System.Text.Json;
 using Sandboxes.CodeExecution;
 using Sandboxes.Isolation;
+using Sandboxes.Remote;
 
 namespace Sandboxes.Providers.Jupyter;
 
 /// <summary>
-/// A Jupyter Server as a provider: each sandbox is a kernel; commands run as subprocesses of it (through an agent module
-/// it is given), files go through the contents API, terminals through the terminals API, and code contexts are more
-/// kernels. Without <c>JUPYTER_URL</c> the provider starts its own server on 127.0.0.1 (jailed with bubblewrap when it
+/// A Jupyter Server as a provider: each sandbox is a kernel; commands come from the remote-process kit, whose processes
+/// the kernel launches (through an agent module it is given), files go through the contents API, terminals through the
+/// terminals API, and Python code contexts are more kernels. Without <c>JUPYTER_URL</c> the provider starts its own server on 127.0.0.1 (jailed with bubblewrap when it
 /// can be), shared by the clients of this process and stopped with the last of them.
 /// </summary>
 [SandboxProvider(ProviderId)]
-internal sealed partial class JupyterProvider : SandboxProvider
+internal sealed partial class JupyterProvider : RemoteProcessProvider
 {
     /// <summary>The provider's registered name.</summary>
     public const string ProviderId = "jupyter";
@@ -153,9 +154,11 @@ internal sealed partial class JupyterProvider : SandboxProvider
 
         await KillTerminalsAsync(sandboxId).ConfigureAwait(false);
         await _emulatedContexts.ForgetAsync(sandboxId).ConfigureAwait(false);
+        await ForgetSandboxAsync(sandboxId).ConfigureAwait(false);
         try
         {
-            // Commands run in sessions of their own, which the kernel's end would not reach.
+            // Processes run in sessions of their own, which the kernel's end would not reach: the agent kills every one
+            // that carries the sandbox's id.
             using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             var agent = await AgentAsync(sandboxId, shutdown.Token).ConfigureAwait(false);
             await agent.CallAsync("shutdown", null, shutdown.Token).ConfigureAwait(false);
@@ -178,6 +181,9 @@ internal sealed partial class JupyterProvider : SandboxProvider
 
         await _emulatedContexts.DisposeAsync().ConfigureAwait(false);
         await DisposeTerminalsAsync().ConfigureAwait(false);
+
+        // The kit first: its writers to kept stdin are processes the agents still serve.
+        await base.DisposeAsync().ConfigureAwait(false);
         foreach (var id in _agents.Keys.ToList())
         {
             await ForgetKernelAsync(id).ConfigureAwait(false);
@@ -192,7 +198,6 @@ internal sealed partial class JupyterProvider : SandboxProvider
         }
 
         _connect.Dispose();
-        await base.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>The server this client talks to, once it has been used (for tests).</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 
@@ -7,7 +8,8 @@ namespace Sandboxes.Providers.Jupyter;
 /// <summary>
 /// Calls the agent module (<c>kernel_agent.py</c>) inside a sandbox's kernel: each call is one short
 /// <c>execute_request</c> whose answer comes back as a display message of the agent's own MIME type. The agent is
-/// installed on first use, and again after the kernel restarted.
+/// installed on first use, and again after the kernel restarted. The output of the processes it launched arrives apart
+/// from the calls, in batches under the kernel's output id, and is handed to each process this client launched.
 /// </summary>
 internal sealed class KernelAgent
 {
@@ -20,8 +22,11 @@ internal sealed class KernelAgent
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(reader.ReadToEnd()));
     });
 
+    private const string OutputPrefix = "sandboxes-output-";
+
     private readonly KernelConnection _connection;
     private readonly string? _workspace;
+    private readonly ConcurrentDictionary<string, KernelProcess> _processes = new(StringComparer.Ordinal);
 
     /// <param name="connection">The kernel's connection.</param>
     /// <param name="workspace">The working directory commands default to; null for the kernel's own.</param>
@@ -29,11 +34,8 @@ internal sealed class KernelAgent
     {
         _connection = connection;
         _workspace = workspace;
-        Output = new CommandOutputHub(this);
+        connection.Listen(OutputPrefix + connection.KernelId, OnOutput);
     }
-
-    /// <summary>Follows the output of the kernel's commands.</summary>
-    public CommandOutputHub Output { get; }
 
     /// <summary>The kernel's connection.</summary>
     public KernelConnection Connection => _connection;
@@ -60,6 +62,43 @@ internal sealed class KernelAgent
             }
 
             throw new ProviderException(JupyterProvider.ProviderId, $"The kernel's agent failed: {error?.ToString() ?? "it gave no answer"}.");
+        }
+    }
+
+    /// <summary>Routes the output of a process launched under <paramref name="stream"/> to it until it is forgotten.</summary>
+    public void Route(string stream, KernelProcess process) => _processes[stream] = process;
+
+    /// <summary>Stops routing a process's output.</summary>
+    public void Forget(string stream) => _processes.TryRemove(stream, out _);
+
+    /// <summary>A batch of output: items of processes this client did not launch are someone else's and are ignored.</summary>
+    private void OnOutput(KernelMessage? message, SandboxException? closed)
+    {
+        if (message is null)
+        {
+            foreach (var stream in _processes.Keys.ToList())
+            {
+                if (_processes.TryRemove(stream, out var gone))
+                {
+                    gone.Fail(closed!);
+                }
+            }
+
+            return;
+        }
+
+        if (message.Type != "display_data" || !message.Content.TryGetProperty("data", out var data) || !data.TryGetProperty(Mime, out var batch)
+            || batch.ValueKind != JsonValueKind.Object || !batch.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object && JsonStrings.Member(item, "id") is { } stream && _processes.TryGetValue(stream, out var process))
+            {
+                process.Deliver(item);
+            }
         }
     }
 
@@ -120,7 +159,7 @@ internal sealed class KernelAgent
         {
             "NotFound" or "FileNotFoundError" => new NotFoundException(JupyterProvider.ProviderId, message),
             "BadCwd" => new BadConfigException(JupyterProvider.ProviderId, $"RunCommandRequest.Cwd {message}."),
-            "Exited" or "NoStdin" => new SandboxStateException(JupyterProvider.ProviderId, string.Empty, SandboxStatus.Running, message),
+            "Closed" => new SandboxStateException(JupyterProvider.ProviderId, string.Empty, SandboxStatus.Running, message),
             var other => new ProviderException(JupyterProvider.ProviderId, $"The kernel's agent failed: {other}: {message}"),
         };
     }

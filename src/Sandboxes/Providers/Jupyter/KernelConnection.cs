@@ -9,7 +9,8 @@ namespace Sandboxes.Providers.Jupyter;
 
 /// <summary>
 /// A WebSocket to one kernel's channels (<c>/api/kernels/ID/channels</c>): sends requests, and hands each request
-/// the replies and IOPub messages whose parent it is. Messages caused by other clients of the same kernel are ignored.
+/// the replies and IOPub messages whose parent it is, and hands a listener the IOPub messages sent under its id (the
+/// agent's output of launched processes). Other messages, caused by other clients of the same kernel, are ignored.
 /// One connection serves many concurrent requests; the kernel runs them in order.
 /// </summary>
 internal sealed class KernelConnection : IAsyncDisposable
@@ -21,6 +22,7 @@ internal sealed class KernelConnection : IAsyncDisposable
     private readonly string _session = Guid.NewGuid().ToString("N");
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly ConcurrentDictionary<string, Channel<KernelMessage>> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Action<KernelMessage?, SandboxException?>> _listeners = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task _receive = Task.CompletedTask;
 
@@ -152,6 +154,20 @@ internal sealed class KernelConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Hands <paramref name="listener"/> every IOPub message whose parent id is <paramref name="parentId"/>, as it
+    /// arrives on the receive loop (so it must not block), and then null with the reason once the connection ends.
+    /// </summary>
+    public void Listen(string parentId, Action<KernelMessage?, SandboxException?> listener)
+    {
+        _listeners[parentId] = listener;
+        if (_receive.IsCompleted)
+        {
+            _listeners.TryRemove(parentId, out _);
+            listener(null, new ProviderException(JupyterProvider.ProviderId, "The connection to the kernel is closed."));
+        }
+    }
+
     /// <summary>Runs code; IOPub output (streams, results, display data, errors) goes to <paramref name="onIopub"/>.</summary>
     public Task<KernelMessage> ExecuteAsync(string code, Action<KernelMessage>? onIopub, bool storeHistory, CancellationToken cancellationToken) =>
         RequestAsync("shell", "execute_request", w =>
@@ -271,6 +287,19 @@ internal sealed class KernelConnection : IAsyncDisposable
             {
                 inbox.Writer.TryComplete(closed);
             }
+
+            EndListeners(closed);
+        }
+    }
+
+    private void EndListeners(SandboxException reason)
+    {
+        foreach (var id in _listeners.Keys.ToList())
+        {
+            if (_listeners.TryRemove(id, out var listener))
+            {
+                listener(null, reason);
+            }
         }
     }
 
@@ -279,6 +308,12 @@ internal sealed class KernelConnection : IAsyncDisposable
         if (message.ParentId is { Length: > 0 } parent && _pending.TryGetValue(parent, out var inbox))
         {
             inbox.Writer.TryWrite(message);
+            return;
+        }
+
+        if (message is { Channel: "iopub", ParentId: { Length: > 0 } listened } && _listeners.TryGetValue(listened, out var listener))
+        {
+            listener(message, null);
             return;
         }
 
@@ -291,6 +326,8 @@ internal sealed class KernelConnection : IAsyncDisposable
             {
                 pending.Writer.TryComplete(gone);
             }
+
+            EndListeners(gone);
         }
     }
 }

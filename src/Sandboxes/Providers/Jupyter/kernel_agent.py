@@ -1,25 +1,35 @@
-# The Sandboxes agent inside a Jupyter kernel: the jupyter provider runs commands as subprocesses of the sandbox's
-# kernel through it. It is installed as the module _sandboxes_agent (not in the user's namespace) and called with
+# The Sandboxes agent inside a Jupyter kernel. It is installed as the module _sandboxes_agent (not in the user's
+# namespace) and called with
 #   sys.modules["_sandboxes_agent"].call("BASE64 JSON {op, ...}")
 # Each call answers with one display_data message of type application/vnd.sandboxes.agent+json.
 #
-# Commands run as "/bin/sh -c CMD" in their own session, their output going to files under
-# /tmp/.sandboxes/KERNEL/jobs/HANDLE, so that any client can follow them; a thread per command records its exit, and a
-# timer kills its process group at its deadline. Calls return at once except "poll", which waits up to wait_ms for
-# output, so a client follows a command with few round trips and the kernel stays free for other callers.
+# It gives the library's remote-process kit its one primitive: "launch" starts a program with pipes, and a single pump
+# thread pushes the output of every launched process, batched, as display_data messages whose parent is the kernel's
+# output id (PUMP_PREFIX + kernel id), at most one message per tick, so that the server's IOPub rate limit is never
+# reached however many processes run. A process sends at most WINDOW bytes its client has not acknowledged ("ack"), so
+# that endless output waits in the pipe, not in memory. Everything else (background commands, timeouts, signals,
+# listings) is the kit's, done with shell scripts over /proc.
 import base64
 import json
 import os
 import signal
+import stat as stat_module
 import subprocess
 import threading
 import time
-import uuid
 
 MIME = "application/vnd.sandboxes.agent+json"
-STATE = {"jobs_dir": None, "workspace": None, "env": {}, "created": None, "contexts": {}}
-JOBS = {}
-LOCK = threading.Lock()
+PUMP_PREFIX = "sandboxes-output-"
+SANDBOX_VARIABLE = "SANDBOXES_SANDBOX"
+WINDOW = 1 << 20          # unacknowledged bytes a process may have in flight
+READ_SIZE = 64 * 1024
+TICK = 0.02               # seconds between output messages
+MESSAGE_BUDGET = 8 << 20  # raw output bytes in one message
+STDIN_QUEUE = 1 << 20     # bytes of stdin a process may have queued
+STATE = {"kernel_id": None, "workspace": None, "env": {}, "created": None, "contexts": {}}
+PROCS = {}
+LOCK = threading.Condition()
+PUMP = {"thread": None}
 
 
 def _publish(result):
@@ -37,8 +47,7 @@ def call(payload):
 
 
 def configure(kernel_id, workspace=None, env=None, created=None):
-    STATE["jobs_dir"] = os.path.join("/tmp/.sandboxes", kernel_id, "jobs")
-    os.makedirs(STATE["jobs_dir"], exist_ok=True)
+    STATE["kernel_id"] = kernel_id
     workspace = workspace or STATE["workspace"] or os.getcwd()
     STATE["workspace"] = workspace
     STATE["created"] = created or STATE["created"]
@@ -51,240 +60,239 @@ def configure(kernel_id, workspace=None, env=None, created=None):
 
 def info():
     return {"pid": os.getpid(), "cwd": os.getcwd(), "workspace": STATE["workspace"], "env": STATE["env"],
-            "created": STATE["created"], "configured": STATE["jobs_dir"] is not None}
+            "created": STATE["created"], "configured": STATE["kernel_id"] is not None}
 
 
-def shutdown():
-    """Kills every command this agent started (they run in sessions of their own, which a kernel's end would not reach)."""
-    with LOCK:
-        jobs = list(JOBS.values())
-    for job in jobs:
-        if job.exit is None:
-            try:
-                os.killpg(job.process.pid, signal.SIGKILL)
-            except OSError:
-                pass
-    return {}
-
-
-class _Job(object):
-    def __init__(self, handle, directory, process, command, timeout):
-        self.handle = handle
-        self.dir = directory
-        self.process = process
-        self.command = command
-        self.timeout = timeout
+class _Proc(object):
+    def __init__(self, stream, popen):
+        self.stream = stream
+        self.popen = popen
+        self.out = bytearray()
+        self.err = bytearray()
+        self.open_pipes = 2
+        self.unacked = 0
+        self.released = False
         self.exit = None
+        self.stdin = []          # queued stdin chunks; None closes
+        self.stdin_queued = 0
+        self.stdin_broken = False
 
 
-def _path(job_dir, name):
-    return os.path.join(job_dir, name)
-
-
-def _wait(job):
-    code = job.process.wait()
-    code = code if code >= 0 else 128 - code
-    job.exit = code
-    with open(_path(job.dir, "exit.tmp"), "w") as f:
-        f.write("%d\n" % code)
-    os.replace(_path(job.dir, "exit.tmp"), _path(job.dir, "exit"))
-
-
-def _expire(job):
-    if job.exit is None:
-        open(_path(job.dir, "timed_out"), "w").close()
-        try:
-            os.killpg(job.process.pid, signal.SIGKILL)
-        except OSError:
-            pass
-
-
-def _feed(stream, data):
-    try:
-        stream.write(data)
-    except OSError:
-        pass
-    finally:
-        try:
-            stream.close()
-        except OSError:
-            pass
-
-
-def start(cmd, cwd=None, env=None, stdin=None, keep_stdin=False, timeout=None):
+def launch(stream, argv, env=None, cwd=None, stdin=False):
     directory = cwd or STATE["workspace"] or os.getcwd()
     if not os.path.isdir(directory):
         return {"error": "BadCwd", "message": "'%s' is not a directory" % directory}
-    handle = "job-" + uuid.uuid4().hex[:16]
-    job_dir = os.path.join(STATE["jobs_dir"], handle)
-    os.makedirs(job_dir)
     full_env = dict(os.environ)
     full_env.update(STATE["env"])
     full_env.update(env or {})
-    with open(_path(job_dir, "stdout"), "wb") as out, open(_path(job_dir, "stderr"), "wb") as err:
-        process = subprocess.Popen(["/bin/sh", "-c", cmd], cwd=directory, env=full_env,
-                                   stdin=subprocess.PIPE if (keep_stdin or stdin is not None) else subprocess.DEVNULL,
-                                   stdout=out, stderr=err, start_new_session=True, close_fds=True)
-    with open(_path(job_dir, "command"), "w") as f:
-        f.write(cmd)
-    job = _Job(handle, job_dir, process, cmd, timeout)
+    # Every process of the sandbox carries its kernel's id, so that killing the sandbox finds them all.
+    full_env[SANDBOX_VARIABLE] = STATE["kernel_id"] or ""
+    # Each in a session of its own: the kernel's interrupts (to its process group) are not the command's.
+    popen = subprocess.Popen(argv, cwd=directory, env=full_env, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, close_fds=True)
+    proc = _Proc(stream, popen)
     with LOCK:
-        JOBS[handle] = job
-    if stdin is not None and not keep_stdin:
-        threading.Thread(target=_feed, args=(process.stdin, base64.b64decode(stdin)), daemon=True).start()
-    threading.Thread(target=_wait, args=(job,), daemon=True).start()
-    if timeout:
-        timer = threading.Timer(float(timeout), _expire, [job])
-        timer.daemon = True
-        timer.start()
-    return {"pid": process.pid, "handle": handle}
+        PROCS[stream] = proc
+        _ensure_pump()
+    threading.Thread(target=_read, args=(proc, popen.stdout, False), daemon=True).start()
+    threading.Thread(target=_read, args=(proc, popen.stderr, True), daemon=True).start()
+    if stdin:
+        threading.Thread(target=_write, args=(proc,), daemon=True).start()
+    return {"pid": popen.pid}
 
 
-def _job_dir(handle):
-    if not handle.startswith("job-") or "/" in handle:
-        return None
-    directory = os.path.join(STATE["jobs_dir"] or "/nonexistent", handle)
-    return directory if os.path.isdir(directory) else None
-
-
-def _read_exit(directory):
+def _read(proc, pipe, is_err):
+    fd = pipe.fileno()
     try:
-        with open(_path(directory, "exit")) as f:
-            return int(f.read().strip())
-    except (OSError, ValueError):
-        return None
-
-
-def _size(path):
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
-
-
-def _read(path, offset, limit):
-    try:
-        with open(path, "rb") as f:
-            f.seek(offset)
-            return f.read(limit)
-    except OSError:
-        return b""
-
-
-def _news(handle, out_offset, err_offset, limit):
-    directory = _job_dir(handle)
-    if directory is None:
-        return {"error": "NotFound", "message": "no command %s" % handle}
-    # The exit is read first, and reported only with the last of the output, read after it.
-    exit_code = _read_exit(directory)
-    out_path, err_path = _path(directory, "stdout"), _path(directory, "stderr")
-    out_size, err_size = _size(out_path), _size(err_path)
-    if out_size <= out_offset and err_size <= err_offset and exit_code is None:
-        return None
-    out = _read(out_path, out_offset, limit)
-    err = _read(err_path, err_offset, limit)
-    complete = exit_code is not None and out_offset + len(out) >= out_size and err_offset + len(err) >= err_size
-    job = JOBS.get(handle)
-    return {
-        "out": base64.b64encode(out).decode("ascii"),
-        "err": base64.b64encode(err).decode("ascii"),
-        "exit": exit_code if complete else None,
-        "timed_out": complete and os.path.exists(_path(directory, "timed_out")),
-        "timeout": job.timeout if job else None,
-    }
-
-
-def poll(follows, wait_ms=50, limit=1 << 20):
-    """What is new for each followed command: waits up to wait_ms until something is, then answers for all."""
-    deadline = time.monotonic() + wait_ms / 1000.0
-    while True:
-        answer = {}
-        for follow in follows:
-            news = _news(follow["handle"], follow["out_offset"], follow["err_offset"], limit)
-            if news is not None:
-                answer[follow["key"]] = news
-        if answer or time.monotonic() >= deadline:
-            return answer
-        time.sleep(0.005)
-
-
-def write_stdin(handle, data):
-    job = JOBS.get(handle)
-    if job is None or job.process.stdin is None:
-        return {"error": "NoStdin", "message": "command %s has no open stdin held by this kernel" % handle}
-    if job.exit is not None:
-        return {"error": "Exited", "message": "command %s has already exited" % handle}
-    job.process.stdin.write(base64.b64decode(data))
-    job.process.stdin.flush()
-    return {}
-
-
-def close_stdin(handle):
-    job = JOBS.get(handle)
-    if job is None or job.process.stdin is None:
-        return {"error": "NoStdin", "message": "command %s has no open stdin held by this kernel" % handle}
-    try:
-        job.process.stdin.close()
+        while True:
+            with LOCK:
+                while not proc.released and proc.unacked + len(proc.out) + len(proc.err) >= WINDOW:
+                    LOCK.wait()
+            data = os.read(fd, READ_SIZE)
+            if not data:
+                break
+            with LOCK:
+                if not proc.released:
+                    (proc.err if is_err else proc.out).extend(data)
+                    LOCK.notify_all()
     except OSError:
         pass
-    return {}
+    finally:
+        pipe.close()
+        with LOCK:
+            proc.open_pipes -= 1
+            last = proc.open_pipes == 0
+            LOCK.notify_all()
+        if last:
+            code = proc.popen.wait()
+            with LOCK:
+                proc.exit = code if code >= 0 else 128 - code
+                LOCK.notify_all()
 
 
-def kill(pid, signal_number, group=False):
+def _write(proc):
+    pipe = proc.popen.stdin
+    while True:
+        with LOCK:
+            while not proc.stdin and proc.exit is None:
+                LOCK.wait()
+            if not proc.stdin:
+                break
+            chunk = proc.stdin.pop(0)
+        if chunk is None:
+            break
+        try:
+            pipe.write(chunk)
+            pipe.flush()
+        except (OSError, ValueError):
+            with LOCK:
+                proc.stdin_broken = True
+                proc.stdin = []
+            break
+        with LOCK:
+            proc.stdin_queued -= len(chunk)
     try:
-        if group:
-            os.killpg(pid, signal_number)
-        else:
-            os.kill(pid, signal_number)
-    except ProcessLookupError:
-        return {"error": "NotFound", "message": "no process %d" % pid}
-    return {}
+        pipe.close()
+    except (OSError, ValueError):
+        pass
 
 
-def kill_job(handle, signal_number=9):
-    job = JOBS.get(handle)
-    if job is not None and job.exit is None:
-        try:
-            os.killpg(job.process.pid, signal_number)
-        except OSError:
-            pass
-    return {}
+def _ensure_pump():
+    if PUMP["thread"] is None:
+        PUMP["thread"] = threading.Thread(target=_pump, daemon=True)
+        PUMP["thread"].start()
 
 
-def _children():
-    children = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
+def _pump():
+    from IPython import get_ipython
+    kernel = get_ipython().kernel
+    while True:
+        with LOCK:
+            while not any(_has_news(p) for p in PROCS.values()):
+                LOCK.wait()
+            items = []
+            budget = MESSAGE_BUDGET
+            for proc in list(PROCS.values()):
+                if not _has_news(proc) or budget <= 0:
+                    continue
+                out, err = bytes(proc.out[:budget]), b""
+                del proc.out[:len(out)]
+                budget -= len(out)
+                if budget > 0:
+                    err = bytes(proc.err[:budget])
+                    del proc.err[:len(err)]
+                    budget -= len(err)
+                proc.unacked += len(out) + len(err)
+                item = {"id": proc.stream, "out": base64.b64encode(out).decode("ascii"), "err": base64.b64encode(err).decode("ascii")}
+                if proc.exit is not None and not proc.out and not proc.err:
+                    item["exit"] = proc.exit
+                    del PROCS[proc.stream]
+                items.append(item)
+            LOCK.notify_all()
+        if items:
             try:
-                with open("/proc/%s/stat" % name) as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                children.setdefault(int(fields[1]), []).append(int(name))
-            except (OSError, IndexError, ValueError):
+                _send(kernel, items)
+            except Exception:  # the kernel is going away; nothing is left to tell
                 pass
-    return children
+        time.sleep(TICK)
 
 
-def processes():
-    """The processes of commands started through the agent, and their descendants."""
-    children = _children()
-    result = []
+def _send(kernel, items):
+    parent = {"msg_id": PUMP_PREFIX + (STATE["kernel_id"] or ""), "msg_type": "sandboxes_output", "session": "",
+                      "username": "", "date": "", "version": "5.3"}
+    kernel.session.send(kernel.iopub_socket, "display_data", {"data": {MIME: {"items": items}}, "metadata": {}, "transient": {}},
+                        parent=parent, ident=b"sandboxes")
+
+
+def _has_news(proc):
+    return proc.out or proc.err or (proc.exit is not None)
+
+
+def ack(stream, count):
     with LOCK:
-        roots = [job.process.pid for job in JOBS.values() if job.exit is None]
-    seen = set()
-    while roots:
-        pid = roots.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        try:
-            with open("/proc/%d/cmdline" % pid, "rb") as f:
-                command = f.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
-            uid = os.stat("/proc/%d" % pid).st_uid
-        except OSError:
-            continue
-        result.append({"pid": pid, "command": command, "uid": uid})
-        roots.extend(children.get(pid, []))
-    return result
+        proc = PROCS.get(stream)
+        if proc is not None:
+            proc.unacked = max(0, proc.unacked - int(count))
+            LOCK.notify_all()
+    return {}
+
+
+def write(stream, data):
+    """Queues stdin; answers full when the queue is (the client waits and asks again), closed when it was closed."""
+    chunk = base64.b64decode(data)
+    with LOCK:
+        proc = PROCS.get(stream)
+        if proc is None or proc.stdin_broken or proc.popen.stdin is None or proc.popen.stdin.closed or None in proc.stdin:
+            return {"error": "Closed", "message": "the process does not read its stdin"}
+        if proc.stdin_queued > 0 and proc.stdin_queued + len(chunk) > STDIN_QUEUE:
+            return {"full": True}
+        proc.stdin.append(chunk)
+        proc.stdin_queued += len(chunk)
+        LOCK.notify_all()
+    return {}
+
+
+def close(stream):
+    with LOCK:
+        proc = PROCS.get(stream)
+        if proc is not None and proc.popen.stdin is not None and None not in proc.stdin:
+            proc.stdin.append(None)
+            LOCK.notify_all()
+    return {}
+
+
+def release(stream):
+    """The client leaves: stdin closes and output is read and dropped, so that the process never waits for it."""
+    close(stream)
+    with LOCK:
+        proc = PROCS.pop(stream, None)
+        if proc is not None:
+            proc.released = True
+            proc.out, proc.err = bytearray(), bytearray()
+            LOCK.notify_all()
+    return {}
+
+
+def shutdown():
+    """Kills every process of the sandbox, found by the variable each carries: they run in sessions of their own."""
+    tag = ("%s=%s" % (SANDBOX_VARIABLE, STATE["kernel_id"])).encode("utf-8")
+    if STATE["kernel_id"] is None:
+        return {}
+    for _ in range(50):
+        pids = []
+        for name in os.listdir("/proc"):
+            if name.isdigit() and int(name) != os.getpid():
+                try:
+                    with open("/proc/%s/environ" % name, "rb") as f:
+                        if tag in f.read().split(b"\0"):
+                            pids.append(int(name))
+                except OSError:
+                    pass
+        if not pids:
+            break
+        for sig in (signal.SIGSTOP, signal.SIGKILL):
+            for pid in pids:
+                try:
+                    os.kill(pid, sig)
+                except OSError:
+                    pass
+        time.sleep(0.01)
+    return {}
+
+
+def read(path, limit):
+    """A small regular file read whole (the kit's state, /etc/passwd), wherever the contents API cannot reach."""
+    # Opened without blocking and checked: a command may have put a FIFO or a device where a file is expected.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+            return {"refused": "it is not a regular file"}
+        data = os.read(fd, int(limit) + 1)
+    finally:
+        os.close(fd)
+    if len(data) > int(limit):
+        return {"refused": "it is larger than %d bytes" % int(limit)}
+    return {"data": base64.b64encode(data).decode("ascii")}
 
 
 def stat(paths):
@@ -323,7 +331,7 @@ def contexts_remove(id):
 
 
 OPS = {
-    "configure": configure, "info": info, "shutdown": shutdown, "start": start, "poll": poll, "write_stdin": write_stdin,
-    "close_stdin": close_stdin, "kill": kill, "kill_job": kill_job, "processes": processes, "stat": stat, "chmod": chmod,
+    "configure": configure, "info": info, "shutdown": shutdown, "launch": launch, "ack": ack, "write": write, "close": close,
+    "release": release, "read": read, "stat": stat, "chmod": chmod,
     "contexts_put": contexts_put, "contexts_get": contexts_get, "contexts_list": contexts_list, "contexts_remove": contexts_remove,
 }
