@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Sandboxes.CodeExecution;
 using Sandboxes.Http;
 using Sandboxes.Providers.Daytona.Api;
+using Sandboxes.Remote;
 
 namespace Sandboxes.Providers.Daytona;
 
@@ -12,7 +12,7 @@ namespace Sandboxes.Providers.Daytona;
 /// holds only the mapping they cannot express. Labels are Daytona labels (never environment variables).
 /// </summary>
 [SandboxProvider(ProviderId)]
-internal sealed partial class DaytonaProvider : ProcessContextProvider
+internal sealed partial class DaytonaProvider : RemoteProcessProvider
 {
     /// <summary>The provider's registered name.</summary>
     public const string ProviderId = "daytona";
@@ -109,8 +109,8 @@ internal sealed partial class DaytonaProvider : ProcessContextProvider
             // Already gone: killing is idempotent.
         }
 
+        await ForgetSandboxAsync(sandboxId).ConfigureAwait(false);
         _toolboxes.TryRemove(sandboxId, out _);
-        await ForgetCodeContextsAsync(sandboxId).ConfigureAwait(false);
     }
 
     public override async ValueTask DisposeAsync()
