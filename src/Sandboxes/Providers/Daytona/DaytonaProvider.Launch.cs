@@ -42,7 +42,7 @@ internal sealed partial class DaytonaProvider
                 notFoundIsAnswer: false, token).ConfigureAwait(false)).ExitCode,
             (line, token) => InSandboxAsync(sandboxId, toolbox => toolbox.SendInputAsync(session, commandId, new SessionSendInputRequest { Data = line }, token),
                 notFoundIsAnswer: false, token),
-            () => DeleteSessionAsync(sandboxId, session)));
+            () => DeleteSessionAsync(sandboxId, session)), launch.Stdin);
     }
 
     protected override async Task ValidateCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken)

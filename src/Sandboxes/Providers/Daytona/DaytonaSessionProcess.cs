@@ -11,10 +11,20 @@ namespace Sandboxes.Providers.Daytona;
 /// skipped), split into stdout and stderr, and each base64 line decoded back into the program's exact bytes; the exit
 /// status is the session command's; stdin goes as base64 input lines. Disposing deletes the session.
 /// </summary>
+/// <remarks>
+/// Input reaches the program only through the daemon's input pipe, which exists once the session's shell runs the
+/// command: nothing is sent before the frame says it reads (<see cref="SessionFrame.ReadyLine"/>), and a process launched
+/// without stdin is sent nothing at all. A daemon holds an input request whose command has ended before it noticed, so
+/// every request is given up once the command's end is known.
+/// </remarks>
 internal sealed class DaytonaSessionProcess : RemoteProcess
 {
     // How long after the log closes the session command may take to report its exit code before the log is followed again.
     private static readonly TimeSpan ExitReportWait = TimeSpan.FromSeconds(2);
+
+    // How long a frame may take to start reading its input, and how long the line closing it may take to be taken.
+    private static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan CloseLimit = TimeSpan.FromSeconds(30);
 
     // The most a stdin write sends in one input line.
     private const int InputChunk = 48 * 1024;
@@ -22,13 +32,24 @@ internal sealed class DaytonaSessionProcess : RemoteProcess
     private readonly DaytonaSessionLink _link;
     private readonly Channel<OutputChunk> _output = Channel.CreateBounded<OutputChunk>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stop = new();
+    private readonly bool _stdin;
+
+    // True once the frame reads its input; false when the command ended (or could no longer be followed) before.
+    private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Cancelled once the command has ended: input still on its way is given up.
+    private readonly CancellationTokenSource _ended = new();
     private readonly Task _pump;
     private int? _exitCode;
     private bool _stdinClosed;
 
-    public DaytonaSessionProcess(DaytonaSessionLink link)
+    /// <summary>Follows a started session command.</summary>
+    /// <param name="link">The toolbox calls about the command.</param>
+    /// <param name="stdin">True when the frame reads input (<see cref="ProcessLaunch.Stdin"/>).</param>
+    public DaytonaSessionProcess(DaytonaSessionLink link, bool stdin)
     {
         _link = link;
+        _stdin = stdin;
         _pump = PumpAsync();
     }
 
@@ -52,28 +73,40 @@ internal sealed class DaytonaSessionProcess : RemoteProcess
 
     public override async ValueTask WriteStdinAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        if (!_stdin)
+        {
+            throw new InvalidOperationException("The process was launched without stdin.");
+        }
+
         for (var offset = 0; offset < data.Length; offset += InputChunk)
         {
             var part = data.Span.Slice(offset, Math.Min(InputChunk, data.Length - offset));
-            await _link.SendInputAsync(SessionFrame.EncodeInput(part), cancellationToken).ConfigureAwait(false);
+            await SendAsync(SessionFrame.EncodeInput(part), cancellationToken).ConfigureAwait(false);
         }
     }
 
     public override async ValueTask CloseStdinAsync(CancellationToken cancellationToken)
     {
-        if (_stdinClosed)
+        if (!_stdin || _stdinClosed)
         {
             return;
         }
 
         _stdinClosed = true;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(CloseLimit);
         try
         {
-            await _link.SendInputAsync(SessionFrame.CloseInputLine, cancellationToken).ConfigureAwait(false);
+            await SendAsync(SessionFrame.CloseInputLine, limit.Token).ConfigureAwait(false);
         }
-        catch (ProviderException error) when (error.StatusCode == 410)
+        catch (IOException)
         {
-            // Gone: the command has ended, so its stdin is closed already.
+            // The command has ended, so its stdin is closed already.
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ProviderException(DaytonaProvider.ProviderId,
+                $"The toolbox did not take the line closing a session command's input within {CloseLimit.TotalSeconds:0} s.");
         }
     }
 
@@ -90,7 +123,45 @@ internal sealed class DaytonaSessionProcess : RemoteProcess
 
         await _link.EndAsync().ConfigureAwait(false);
         _stop.Dispose();
+        _ended.Dispose();
     }
+
+    /// <summary>Sends one input line once the frame reads its input.</summary>
+    /// <exception cref="IOException">The command has ended.</exception>
+    private async Task SendAsync(string line, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _ended.Token);
+        try
+        {
+            bool ready;
+            try
+            {
+                ready = await _ready.Task.WaitAsync(ReadyLimit, linked.Token).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new ProviderException(DaytonaProvider.ProviderId,
+                    $"A session command did not start reading its input within {ReadyLimit.TotalSeconds:0} s.");
+            }
+
+            if (!ready)
+            {
+                throw Ended();
+            }
+
+            await _link.SendInputAsync(line, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_ended.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw Ended();
+        }
+        catch (ProviderException error) when (error.StatusCode == 410)
+        {
+            throw Ended();
+        }
+    }
+
+    private static IOException Ended() => new("The session command has ended; it reads no more input.");
 
     private async Task PumpAsync()
     {
@@ -108,13 +179,17 @@ internal sealed class DaytonaSessionProcess : RemoteProcess
                 throw;
             }
         }
+        finally
+        {
+            await EndInputAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Follows the log to the command's end; returns its exit code.</summary>
     private async Task<int> FollowAsync(CancellationToken cancellationToken)
     {
         var demuxer = new SessionLogDemuxer();
-        var lines = new[] { new Base64Lines(), new Base64Lines() };
+        var lines = new[] { new Base64Lines(() => _ready.TrySetResult(true)), new Base64Lines(null) };
         long seen = 0;
         var buffer = new byte[64 * 1024];
         var quietReconnects = 0;
@@ -162,6 +237,7 @@ internal sealed class DaytonaSessionProcess : RemoteProcess
             // The log closed: the command ended, or the connection dropped.
             if (await WaitForExitCodeAsync(cancellationToken).ConfigureAwait(false) is { } exitCode)
             {
+                await EndInputAsync().ConfigureAwait(false);
                 var rest = new List<OutputChunk>();
                 demuxer.Flush((stream, data) => lines[stream - 1].Feed(data, bytes => rest.Add(new OutputChunk(stream == 2, bytes))));
                 for (var stream = 0; stream < 2; stream++)
@@ -190,6 +266,16 @@ internal sealed class DaytonaSessionProcess : RemoteProcess
         }
     }
 
+    /// <summary>No more input can be delivered: writers waiting to start are told so, requests on their way are given up.</summary>
+    private async Task EndInputAsync()
+    {
+        _ready.TrySetResult(false);
+        if (!_ended.IsCancellationRequested)
+        {
+            await _ended.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
     private async Task<int?> WaitForExitCodeAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -209,8 +295,8 @@ internal sealed class DaytonaSessionProcess : RemoteProcess
         }
     }
 
-    /// <summary>Collects one stream's log bytes into lines and decodes each as base64.</summary>
-    private sealed class Base64Lines
+    /// <summary>Collects one stream's log bytes into lines and decodes each as base64; the frame's ready line is told apart.</summary>
+    private sealed class Base64Lines(Action? onReady)
     {
         private readonly List<byte> _line = [];
 
@@ -238,6 +324,12 @@ internal sealed class DaytonaSessionProcess : RemoteProcess
 
             var text = System.Text.Encoding.ASCII.GetString([.. _line]).Trim();
             _line.Clear();
+            if (text == SessionFrame.ReadyLine && onReady is not null)
+            {
+                onReady();
+                return;
+            }
+
             try
             {
                 if (text.Length > 0)

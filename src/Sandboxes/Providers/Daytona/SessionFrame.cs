@@ -10,14 +10,18 @@ namespace Sandboxes.Providers.Daytona;
 /// gets a newline) and its input adds a newline to every message and cannot be closed, so the frame carries bytes as
 /// base64 lines both ways: the program's stdout and stderr are read as they come (one <c>dd</c> read at a time, so
 /// partial lines are not held back) and written as base64 lines to the session's stdout and stderr; stdin arrives as
-/// base64 lines, a lone <c>.</c> closing it. The program runs in a session of its own (<c>setsid</c>) where the image
-/// has it, so that deleting the toolbox session does not reach it. Needs <c>sh</c>, <c>dd</c>, <c>base64</c>,
-/// <c>tr</c> and <c>mkfifo</c>, as Daytona's images have.
+/// base64 lines, a lone <c>.</c> closing it. A frame that reads input first writes <see cref="ReadyLine"/>: the daemon
+/// makes the command's input pipe only when its shell reaches the command, and refuses input sent before then. The
+/// program runs in a session of its own (<c>setsid</c>) where the image has it, so that deleting the toolbox session does
+/// not reach it. Needs <c>sh</c>, <c>dd</c>, <c>base64</c>, <c>tr</c> and <c>mkfifo</c>, as Daytona's images have.
 /// </summary>
 internal static class SessionFrame
 {
     /// <summary>The input line that closes the program's stdin.</summary>
     public const string CloseInputLine = ".";
+
+    /// <summary>The stdout line saying that the frame runs, so its input pipe exists (not base64: no output looks like it).</summary>
+    public const string ReadyLine = "!";
 
     // The most a base64 output line carries (32 KiB of text per line): below the daemon's line limits.
     private const int ChunkBytes = 24 * 1024;
@@ -47,6 +51,8 @@ internal static class SessionFrame
         s.Append("enc < \"$d/e\" >&2 & b=$!\n");
         if (launch.Stdin)
         {
+            // The session's shell runs this, so the daemon's input pipe exists: input may come from now on.
+            s.Append("printf '%s\\n' '").Append(ReadyLine).Append("'\n");
             s.Append("( while IFS= read -r l; do [ \"$l\" = ").Append(CloseInputLine)
                 .Append(" ] && break; printf %s \"$l\" | base64 -d; done ) <&3 > \"$d/i\" 2>/dev/null & f=$!\n");
         }
