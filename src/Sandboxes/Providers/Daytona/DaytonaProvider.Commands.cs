@@ -12,13 +12,14 @@ internal sealed partial class DaytonaProvider
     private const int ToolboxTimeoutGrace = 5;
 
     /// <summary>
-    /// Native, in place of the kit's session-based run: one <c>POST /process/execute</c>. the wrapper keeps stdout and stderr apart and exact (the toolbox returns one combined
-    /// text), feeds stdin, and kills the whole process tree at the deadline while keeping the output so far.
+    /// Native, in place of the kit's run (a session per process): one <c>POST /process/execute</c>. The wrapper keeps stdout
+    /// and stderr apart and exact (the toolbox returns one combined text), feeds stdin, and kills the whole process tree at
+    /// the deadline while keeping the output so far.
     /// </summary>
     public override async Task<CommandResult> RunCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken)
     {
         var nonce = Nonce.New();
-        var script = CommandScript.Build(nonce, request, CommandScript.Output.Collect, CommandScript.Input.Fixed);
+        var script = CommandScript.Build(nonce, request);
         var started = Stopwatch.GetTimestamp();
         ExecuteResponse response;
         try
