@@ -33,7 +33,7 @@ internal sealed class RawToolboxCall
         var proxy = await http.GetFromJsonAsync<JsonObject>($"sandbox/{sandboxId}/toolbox-proxy-url");
         var url = new Uri($"{proxy!["url"]!.GetValue<string>().TrimEnd('/')}/{sandboxId}/process/execute");
         // The same script the adapter sends (it differs only by the nonce of its control lines).
-        var script = CommandScript.Build("0123456789abcdef", new RunCommandRequest(command), CommandScript.Output.Collect, CommandScript.Input.Fixed);
+        var script = CommandScript.Build("0123456789abcdef", new RunCommandRequest(command));
         var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["command"] = script, ["timeout"] = 0 });
         return new RawToolboxCall(url, body, emulator.ApiKey);
     }

@@ -15,10 +15,18 @@ internal abstract partial class RemoteProcessProvider
     // How many followers in a row may die before following a command is given up.
     private const int FollowAttempts = 5;
 
-    // This client's writers to the kept stdin of background commands (each a StdinWriter process), and the gate that
-    // keeps one write (or close) at a time, so that requests are never interleaved.
+    // Bounds of the stdin machinery, so that a sandbox that stops answering cannot hold a write, a close or a disposal
+    // for ever: a writer's start (launch and its "ok"), a writer's end once its own stdin is closed (it has copied what
+    // it was given), and the close script (it kills the holder and every writer, whoever started them).
+    private static readonly TimeSpan StdinWriterStartLimit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StdinWriterEndLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StdinCloseLimit = TimeSpan.FromSeconds(30);
+
+    // This client's writers to the kept stdin of background commands (each a StdinWriter process), and a gate per
+    // command that keeps one write (or close) at a time, so that requests are never interleaved; a slow command holds up
+    // only its own stdin.
     private readonly ConcurrentDictionary<(string Sandbox, string Handle), StdinWriter> _stdinWriters = new();
-    private readonly SemaphoreSlim _stdinGate = new(1, 1);
+    private readonly ConcurrentDictionary<(string Sandbox, string Handle), SemaphoreSlim> _stdinGates = new();
 
     public override async Task<CommandHandle> StartCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken)
     {
@@ -96,7 +104,8 @@ internal abstract partial class RemoteProcessProvider
             throw UnknownHandle(sandboxId, handleId);
         }
 
-        await _stdinGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var gate = StdinGate(sandboxId, handleId);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var writer = await StdinWriterAsync(sandboxId, handleId, cancellationToken).ConfigureAwait(false);
@@ -113,7 +122,7 @@ internal abstract partial class RemoteProcessProvider
         }
         finally
         {
-            _stdinGate.Release();
+            gate.Release();
         }
     }
 
@@ -124,34 +133,85 @@ internal abstract partial class RemoteProcessProvider
             throw UnknownHandle(sandboxId, handleId);
         }
 
-        await _stdinGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var gate = StdinGate(sandboxId, handleId);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // This client's writer first ends on its own, so that what it was given reaches the command before stdin closes.
             if (_stdinWriters.TryRemove((sandboxId, handleId), out var writer))
             {
-                await using (writer.Process.ConfigureAwait(false))
-                {
-                    try
-                    {
-                        await writer.Process.CloseStdinAsync(cancellationToken).ConfigureAwait(false);
-                        await writer.Ended.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception e) when (e is IOException or ObjectDisposedException or SandboxException && !cancellationToken.IsCancellationRequested)
-                    {
-                        // Gone already: the close below still ends the others.
-                    }
-                }
+                await EndStdinWriterAsync(writer, cancellationToken).ConfigureAwait(false);
             }
 
-            // Closing what is already closed (or what ended) is not an error.
-            await RunHelperAsync(sandboxId, KitScripts.StdinClose, [HandleDir(handleId), handleId], asRoot: true, cancellationToken).ConfigureAwait(false);
+            // Then the holder and every other writer go, so the command reads end of input. Closing what is already closed
+            // (or what ended) is not an error.
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(StdinCloseLimit);
+            try
+            {
+                await RunHelperAsync(sandboxId, KitScripts.StdinClose, [HandleDir(handleId), handleId], asRoot: true, limit.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ProviderException(Name,
+                    $"Closing the stdin of command {handleId} did not finish within {StdinCloseLimit.TotalSeconds:0} s; the sandbox does not answer.");
+            }
         }
         finally
         {
-            _stdinGate.Release();
+            gate.Release();
         }
     }
+
+    /// <summary>
+    /// Lets go of this client's writers, each once it has delivered what it was given (bounded), so that a command whose
+    /// stdin stays open for other clients still reads everything this client wrote, in order.
+    /// </summary>
+    private async Task ReleaseStdinWritersAsync()
+    {
+        var writers = new List<StdinWriter>();
+        foreach (var key in _stdinWriters.Keys.ToList())
+        {
+            if (_stdinWriters.TryRemove(key, out var writer))
+            {
+                writers.Add(writer);
+            }
+        }
+
+        await Task.WhenAll(writers.Select(writer => EndStdinWriterAsync(writer, CancellationToken.None))).ConfigureAwait(false);
+        foreach (var gate in _stdinGates.Values)
+        {
+            gate.Dispose();
+        }
+
+        _stdinGates.Clear();
+    }
+
+    /// <summary>
+    /// Closes a writer's own stdin and waits until it has copied what it was given and ended (bounded: past the limit, a
+    /// close of the command's stdin or the command's end kills it), then disconnects from it.
+    /// </summary>
+    private async Task EndStdinWriterAsync(StdinWriter writer, CancellationToken cancellationToken)
+    {
+        await using (writer.Process.ConfigureAwait(false))
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(StdinWriterEndLimit);
+            try
+            {
+                await writer.Process.CloseStdinAsync(limit.Token).ConfigureAwait(false);
+                await writer.Ended.WaitAsync(limit.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or SandboxException or OperationCanceledException
+                                          && !cancellationToken.IsCancellationRequested)
+            {
+                // Gone already, or past the limit.
+            }
+        }
+    }
+
+    /// <summary>The gate of one command's stdin.</summary>
+    private SemaphoreSlim StdinGate(string sandboxId, string handleId) => _stdinGates.GetOrAdd((sandboxId, handleId), _ => new SemaphoreSlim(1, 1));
 
     /// <summary>This client's writer to a command's kept stdin, started on first use.</summary>
     private async Task<StdinWriter> StdinWriterAsync(string sandboxId, string handleId, CancellationToken cancellationToken)
@@ -161,15 +221,33 @@ internal abstract partial class RemoteProcessProvider
             return writer;
         }
 
-        var process = await LaunchHelperAsync(sandboxId, KitScripts.StdinWriter, [HandleDir(handleId)], asRoot: true, "stdin-" + handleId,
-            stdin: true, cancellationToken).ConfigureAwait(false);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(StdinWriterStartLimit);
+        RemoteProcess process;
+        try
+        {
+            process = await LaunchHelperAsync(sandboxId, KitScripts.StdinWriter, [HandleDir(handleId)], asRoot: true, "stdin-" + handleId,
+                stdin: true, limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw StdinWriterLate(handleId);
+        }
+
         try
         {
             // "ok" once the FIFO is open; nothing when the command keeps no stdin or has ended.
             var said = new StringBuilder();
-            while (said.Length < 3 && await process.ReadAsync(cancellationToken).ConfigureAwait(false) is { } chunk)
+            try
             {
-                said.Append(Encoding.UTF8.GetString(chunk.Bytes.Span));
+                while (said.Length < 3 && await process.ReadAsync(limit.Token).ConfigureAwait(false) is { } chunk)
+                {
+                    said.Append(Encoding.UTF8.GetString(chunk.Bytes.Span));
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw StdinWriterLate(handleId);
             }
 
             if (!said.ToString().StartsWith("ok\n", StringComparison.Ordinal))
@@ -328,7 +406,16 @@ internal abstract partial class RemoteProcessProvider
         {
             await DropStdinWriterAsync(key.Sandbox, key.Handle).ConfigureAwait(false);
         }
+
+        // The sandbox is going: its commands' gates are not needed again (not disposed: a call may still hold one).
+        foreach (var key in _stdinGates.Keys.Where(k => k.Sandbox == sandboxId).ToList())
+        {
+            _stdinGates.TryRemove(key, out _);
+        }
     }
+
+    private ProviderException StdinWriterLate(string handleId) =>
+        new(Name, $"The writer to the stdin of command {handleId} did not start within {StdinWriterStartLimit.TotalSeconds:0} s; the sandbox does not answer.");
 
     /// <summary>A writer process and the task that ends when it does.</summary>
     private sealed record StdinWriter(RemoteProcess Process, Task Ended);

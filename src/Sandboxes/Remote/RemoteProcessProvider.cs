@@ -55,15 +55,13 @@ internal abstract partial class RemoteProcessProvider : ProcessContextProvider
         _passwdCache.TryRemove(sandboxId, out _);
     }
 
-    /// <summary>Releases what the kit holds (its writers to kept stdin), then the base (context connections).</summary>
+    /// <summary>
+    /// Releases what the kit holds (its writers to kept stdin, each once it has delivered what it was given), then the
+    /// base (context connections).
+    /// </summary>
     public override async ValueTask DisposeAsync()
     {
-        foreach (var (sandboxId, handleId) in _stdinWriters.Keys.ToList())
-        {
-            await DropStdinWriterAsync(sandboxId, handleId).ConfigureAwait(false);
-        }
-
-        _stdinGate.Dispose();
+        await ReleaseStdinWritersAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -133,7 +133,12 @@ public sealed partial class DaytonaEmulator
             return;
         }
 
-        await session.SendInputAsync(command, (string?)body["data"] ?? string.Empty, context.RequestAborted);
+        if (!await session.SendInputAsync(command, (string?)body["data"] ?? string.Empty, context.RequestAborted))
+        {
+            await WriteToolboxErrorAsync(context, 500, "failed to open input pipe: open " + command.InputPath + ": no such file or directory");
+            return;
+        }
+
         context.Response.StatusCode = 204;
     }
 

@@ -109,9 +109,10 @@ internal sealed class EmulatedSession
 
     /// <summary>
     /// Writes input to the command's stdin FIFO, with a newline added when missing (as the daemon does, for <c>read</c>),
-    /// and echoes it into the log as stdout unless the command asked not to.
+    /// and echoes it into the log as stdout unless the command asked not to. As the daemon opens the FIFO without
+    /// creating it, input that comes before the session's shell has made it is refused: false.
     /// </summary>
-    public async Task SendInputAsync(EmulatedCommand command, string data, CancellationToken cancellationToken)
+    public async Task<bool> SendInputAsync(EmulatedCommand command, string data, CancellationToken cancellationToken)
     {
         if (!data.EndsWith('\n'))
         {
@@ -120,13 +121,15 @@ internal sealed class EmulatedSession
 
         var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(data));
         var script = new StringBuilder();
+        script.Append("[ -p '").Append(command.InputPath).Append("' ] || exit 3\n");
         script.Append("printf %s '").Append(encoded).Append("' | base64 -d > '").Append(command.InputPath).Append("'\n");
         if (!command.SuppressInputEcho)
         {
             script.Append("{ printf '\\001\\001\\001'; printf %s '").Append(encoded).Append("' | base64 -d; } >> '").Append(command.LogPath).Append("'\n");
         }
 
-        await _sandbox.RunCommandAsync(new RunCommandRequest(script.ToString()) { TimeoutSeconds = 10 }, cancellationToken);
+        var result = await _sandbox.RunCommandAsync(new RunCommandRequest(script.ToString()) { TimeoutSeconds = 10 }, cancellationToken);
+        return result.ExitCode != 3;
     }
 
     /// <summary>Kills the session's shell and every process of its group (commands that made groups of their own survive, as on Daytona).</summary>

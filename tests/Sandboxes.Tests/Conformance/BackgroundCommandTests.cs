@@ -152,6 +152,57 @@ public sealed class BackgroundCommandTests(ProviderTarget target, ApiMode mode) 
     }
 
     [Test]
+    public async Task Disposing_another_client_that_wrote_to_a_kept_stdin_leaves_it_open()
+    {
+        if (!Supports(Capability.CommandsStdin))
+        {
+            return;
+        }
+
+        var handle = await Sandbox.StartCommandAsync(new RunCommandRequest("cat") { KeepStdinOpen = true, TimeoutSeconds = 60 });
+        var other = new Sandboxer(Target.Provider, Target.Config);
+        var attached = await other.AttachSandboxAsync(Sandbox.Id);
+        await attached.WriteStdinAsync(handle.HandleId, "from another client, ");
+
+        // The other client still holds its way into the stdin: letting go of it must neither fail nor close the stdin.
+        await Call(() => other.Dispose(), async () => await other.DisposeAsync());
+        await Sandbox.WriteStdinAsync(handle.HandleId, "then from the starter");
+        await Sandbox.CloseStdinAsync(handle.HandleId);
+
+        var result = await Sandbox.WaitForHandleAsync(handle.HandleId);
+
+        Assert.That(result.Stdout, Is.EqualTo("from another client, then from the starter"));
+    }
+
+    [Test]
+    public async Task Kept_stdins_of_several_commands_written_by_two_clients_close_at_once()
+    {
+        if (!Supports(Capability.CommandsStdin))
+        {
+            return;
+        }
+
+        // Several at once, as a loaded suite runs them: each close must end its command, with everything written in order.
+        var runs = Enumerable.Range(0, 6).Select(async i =>
+        {
+            var handle = await Sandbox.StartCommandAsync(new RunCommandRequest("cat") { KeepStdinOpen = true, TimeoutSeconds = 120 });
+            await using (var other = new Sandboxer(Target.Provider, Target.Config))
+            {
+                var attached = await other.AttachSandboxAsync(Sandbox.Id);
+                await attached.WriteStdinAsync(handle.HandleId, $"{i}:other,");
+            }
+
+            await Sandbox.WriteStdinAsync(handle.HandleId, "starter");
+            await Sandbox.CloseStdinAsync(handle.HandleId);
+            return (i, (await Sandbox.WaitForHandleAsync(handle.HandleId)).Stdout);
+        }).ToList();
+
+        var results = await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(100));
+
+        Assert.That(results.Select(r => r.Stdout), Is.EqualTo(results.Select(r => $"{r.i}:other,starter")));
+    }
+
+    [Test]
     public async Task Processes_are_listed_and_can_be_signalled()
     {
         if (!RequireOrExpectGap(Capability.CommandsList, () => Sandbox.ListProcessesAsync()))

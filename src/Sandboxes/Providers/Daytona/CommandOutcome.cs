@@ -7,9 +7,6 @@ namespace Sandboxes.Providers.Daytona;
 /// <summary>What the wrapper script (<see cref="CommandScript"/>) reported, read from its control lines.</summary>
 internal sealed class CommandOutcome
 {
-    /// <summary>The command's pid, once reported.</summary>
-    public int? Pid { get; private set; }
-
     /// <summary>The exit code, once the command ended.</summary>
     public int? ExitCode { get; private set; }
 
@@ -27,9 +24,6 @@ internal sealed class CommandOutcome
     {
         switch (e.Type)
         {
-            case "pid":
-                Pid = e.Int("pid");
-                break;
             case "cwd":
                 CwdMissing = true;
                 break;
@@ -42,7 +36,7 @@ internal sealed class CommandOutcome
     }
 
     /// <summary>
-    /// Reads the combined text of a collected run (<see cref="CommandScript.Output.Collect"/>): the control lines, and the
+    /// Reads the combined text of a run (<see cref="CommandScript"/>): the control lines, and the
     /// base64 blocks of stdout and stderr that follow the <c>out</c> and <c>err</c> lines.
     /// </summary>
     public static (CommandOutcome Outcome, byte[] Stdout, byte[] Stderr) ParseCollected(string nonce, string combined)

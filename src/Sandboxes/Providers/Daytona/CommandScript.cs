@@ -5,57 +5,26 @@ using Sandboxes.Isolation;
 namespace Sandboxes.Providers.Daytona;
 
 /// <summary>
-/// The POSIX shell script every command is wrapped in before it goes to the toolbox. Daytona's daemon gives no pid, mixes
-/// stdout and stderr in <c>/process/execute</c>, adds a newline to every input it forwards, cannot close a command's
-/// stdin, and whole-second timeouts kill without output; older daemons also fed session commands to the shell line by
-/// line, so a heredoc could hang. The script fixes each of these: the user's command travels base64-encoded, is written
-/// to a file and run by <c>sh -c</c> (so that process lists show it), in a process group of its own (<c>setsid</c>) whose pid is reported, with a watchdog that kills
-/// the whole group at the deadline, and with stdin fed exactly (base64 lines, a lone <c>.</c> closing it).
-/// The script reports through control lines (<c>\x1fsbx:NONCE {json}</c>, the same shape as the code drivers') on stdout.
-/// Needs <c>sh</c>, <c>base64</c>, <c>mktemp</c>, <c>setsid</c> and <c>sleep</c> in the image, as Daytona's images have.
+/// The POSIX shell script a foreground command is wrapped in for <c>/process/execute</c>. Daytona's daemon mixes stdout and
+/// stderr there, and its whole-second timeouts kill without output. The script fixes both: the user's command travels
+/// base64-encoded, is written to a file and run by <c>sh -c</c> (so that process lists show it) in a process group of its
+/// own (<c>setsid</c>), with a watchdog that kills the whole group at the deadline; its stdout and stderr are kept in files
+/// and printed base64-encoded after the exit, between <c>out</c> and <c>err</c> control lines, so both arrive exact and
+/// apart in the one combined text. The script reports through control lines (<c>\x1fsbx:NONCE {json}</c>, the same shape
+/// as the code drivers') on stdout. Needs <c>sh</c>, <c>base64</c>, <c>mktemp</c>, <c>setsid</c> and <c>sleep</c> in the
+/// image, as Daytona's images have.
 /// </summary>
 internal static class CommandScript
 {
-    /// <summary>What the wrapper does with the command's output.</summary>
-    public enum Output
-    {
-        /// <summary>
-        /// Kept in files and printed base64-encoded after the exit, between <c>out</c> and <c>err</c> control lines: exact bytes
-        /// and separate streams through <c>/process/execute</c>, which returns only one combined text.
-        /// </summary>
-        Collect,
-
-        /// <summary>Written straight to the session command's stdout and stderr, which Daytona's logs label and stream.</summary>
-        Stream,
-    }
-
-    /// <summary>How the command's stdin is given.</summary>
-    public enum Input
-    {
-        /// <summary>Empty (<c>/dev/null</c>), or the request's <see cref="RunCommandRequest.Stdin"/> text when it has one.</summary>
-        Fixed,
-
-        /// <summary>Fed from the session command's input: base64 lines, <c>.</c> closes it (see <see cref="EncodeInput"/>).</summary>
-        Piped,
-    }
-
-    /// <summary>The line that closes a piped stdin.</summary>
-    public const string CloseInputLine = ".";
-
     /// <summary>Builds the script.</summary>
-    /// <param name="nonce">The control lines' nonce (the handle's, for background commands).</param>
+    /// <param name="nonce">The control lines' nonce.</param>
     /// <param name="request">The command, its directory, environment, stdin and timeout.</param>
-    /// <param name="output">Where output goes.</param>
-    /// <param name="input">Where stdin comes from.</param>
     /// <exception cref="BadConfigException">An environment variable name is not valid.</exception>
-    public static string Build(string nonce, RunCommandRequest request, Output output, Input input)
+    public static string Build(string nonce, RunCommandRequest request)
     {
         var s = new StringBuilder();
-        // A subshell: the session runs its commands in one shell (a stray exit or cd must not reach it), and /process/execute
-        // pipes the script into sh's stdin (which must be read whole before anything runs).
+        // A subshell: /process/execute pipes the script into sh's stdin, which must be read whole before anything runs.
         s.Append("(\n");
-        // Background lists of a non-interactive shell read /dev/null unless redirected: fd 3 keeps the real stdin for the feeder.
-        s.Append("exec 3<&0\n");
         s.Append("n=").Append(nonce).Append('\n');
         s.Append("say() { printf '\\037sbx:%s %s\\n' \"$n\" \"$1\"; }\n");
         s.Append("d=$(mktemp -d \"${TMPDIR:-/tmp}/sbx.XXXXXX\") || exit 125\n");
@@ -76,15 +45,7 @@ internal static class CommandScript
         }
 
         s.Append("printf %s ").Append(ShellQuote.Quote(Base64(request.Cmd))).Append(" | base64 -d > \"$d/c\" || exit 125\n");
-        if (input == Input.Piped)
-        {
-            // The feeder reads the session's input line by line; it ends with the close line or when the session's input ends.
-            s.Append("mkfifo \"$d/i\" || exit 125\n");
-            s.Append("( while IFS= read -r l; do [ \"$l\" = ").Append(CloseInputLine)
-                .Append(" ] && break; printf %s \"$l\" | base64 -d; done ) <&3 > \"$d/i\" 2>/dev/null &\n");
-            s.Append("i=\"$d/i\"\n");
-        }
-        else if (request.Stdin is { Length: > 0 } stdin)
+        if (request.Stdin is { Length: > 0 } stdin)
         {
             s.Append("printf %s ").Append(ShellQuote.Quote(Base64(stdin))).Append(" | base64 -d > \"$d/i\" || exit 125\n");
             s.Append("i=\"$d/i\"\n");
@@ -97,9 +58,8 @@ internal static class CommandScript
         // sh -c shows the command in the process list (ps, ListProcesses); one argument holds at most 128 KiB, so a larger
         // command runs from its file instead.
         var run = Encoding.UTF8.GetByteCount(request.Cmd) < 100_000 ? "setsid sh -c \"$(cat \"$d/c\")\"" : "setsid sh \"$d/c\"";
-        s.Append(run).Append(output == Output.Collect ? " < \"$i\" > \"$d/o\" 2> \"$d/e\" 3<&- &\n" : " < \"$i\" 3<&- &\n");
+        s.Append(run).Append(" < \"$i\" > \"$d/o\" 2> \"$d/e\" &\n");
         s.Append("p=$!\n");
-        s.Append("say \"{\\\"t\\\":\\\"pid\\\",\\\"pid\\\":$p}\"\n");
         s.Append("w=\n");
         if (request.TimeoutSeconds is { } timeout)
         {
@@ -113,11 +73,8 @@ internal static class CommandScript
         s.Append("wait \"$p\"; c=$?\n");
         s.Append("[ -n \"$w\" ] && kill -KILL -\"$w\" 2>/dev/null\n");
         s.Append("t=0; [ -e \"$d/t\" ] && t=1\n");
-        if (output == Output.Collect)
-        {
-            s.Append("say '{\"t\":\"out\"}'; base64 \"$d/o\"\n");
-            s.Append("say '{\"t\":\"err\"}'; base64 \"$d/e\"\n");
-        }
+        s.Append("say '{\"t\":\"out\"}'; base64 \"$d/o\"\n");
+        s.Append("say '{\"t\":\"err\"}'; base64 \"$d/e\"\n");
 
         var limit = (request.TimeoutSeconds ?? 0).ToString("0.###", CultureInfo.InvariantCulture);
         s.Append("say \"{\\\"t\\\":\\\"exit\\\",\\\"code\\\":$c,\\\"timeout\\\":$t,\\\"limit\\\":").Append(limit).Append("}\"\n");
@@ -125,9 +82,6 @@ internal static class CommandScript
         s.Append(")\n");
         return s.ToString();
     }
-
-    /// <summary>Encodes stdin bytes for a piped command: one base64 line (the daemon's added newline ends it).</summary>
-    public static string EncodeInput(ReadOnlySpan<byte> data) => Convert.ToBase64String(data);
 
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 }

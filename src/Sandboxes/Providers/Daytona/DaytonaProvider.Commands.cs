@@ -12,13 +12,14 @@ internal sealed partial class DaytonaProvider
     private const int ToolboxTimeoutGrace = 5;
 
     /// <summary>
-    /// One <c>POST /process/execute</c>: the wrapper keeps stdout and stderr apart and exact (the toolbox returns one combined
-    /// text), feeds stdin, and kills the whole process tree at the deadline while keeping the output so far.
+    /// Native, in place of the kit's run (a session per process): one <c>POST /process/execute</c>. The wrapper keeps stdout
+    /// and stderr apart and exact (the toolbox returns one combined text), feeds stdin, and kills the whole process tree at
+    /// the deadline while keeping the output so far.
     /// </summary>
     public override async Task<CommandResult> RunCommandAsync(string sandboxId, RunCommandRequest request, CancellationToken cancellationToken)
     {
         var nonce = Nonce.New();
-        var script = CommandScript.Build(nonce, request, CommandScript.Output.Collect, CommandScript.Input.Fixed);
+        var script = CommandScript.Build(nonce, request);
         var started = Stopwatch.GetTimestamp();
         ExecuteResponse response;
         try
@@ -65,53 +66,6 @@ internal sealed partial class DaytonaProvider
             Duration = Stopwatch.GetElapsedTime(started),
             Error = ExitStatus.KilledBy(exitCode),
         };
-    }
-
-    /// <summary>Emulated: the toolbox has no signal call, so <c>kill</c> runs as a command.</summary>
-    public override async Task KillProcessAsync(string sandboxId, int pid, ProcessSignal signal, CancellationToken cancellationToken)
-    {
-        var p = pid.ToString(CultureInfo.InvariantCulture);
-        var s = ((int)signal).ToString(CultureInfo.InvariantCulture);
-        var response = await InSandboxAsync(sandboxId, toolbox => toolbox.ExecuteCommandAsync(new ExecuteRequest
-        {
-            Command = $"if kill -0 {p} 2>/dev/null; then kill -{s} {p}; else exit 3; fi",
-            Timeout = 30,
-        }, cancellationToken), notFoundIsAnswer: false, cancellationToken).ConfigureAwait(false);
-        switch (response.ExitCode)
-        {
-            case 0:
-                return;
-            case 3:
-                throw new NotFoundException(ProviderId, $"Daytona sandbox {sandboxId} has no process {p}.");
-            default:
-                throw new ProviderException(ProviderId, $"Signal {s} could not be sent to process {p}: {Tail(response.Result)}");
-        }
-    }
-
-    /// <summary>Emulated: the toolbox has no process list, so <c>/proc</c> is read by a command.</summary>
-    public override async Task<IReadOnlyList<ProcessInfo>> ListProcessesAsync(string sandboxId, CancellationToken cancellationToken)
-    {
-        const string script = """
-            for d in /proc/[0-9]*; do
-              c=$(tr '\0' ' ' < "$d/cmdline" 2>/dev/null) || continue
-              [ -n "$c" ] || continue
-              u=$(stat -c %U "$d" 2>/dev/null) || continue
-              printf '%s\t%s\t%s\n' "${d#/proc/}" "$u" "$c"
-            done
-            """;
-        var response = await InSandboxAsync(sandboxId, toolbox => toolbox.ExecuteCommandAsync(new ExecuteRequest { Command = script, Timeout = 30 },
-            cancellationToken), notFoundIsAnswer: false, cancellationToken).ConfigureAwait(false);
-        var processes = new List<ProcessInfo>();
-        foreach (var line in response.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var fields = line.Split('\t', 3);
-            if (fields.Length == 3 && int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                processes.Add(new ProcessInfo(pid, fields[2].TrimEnd(), fields[1]));
-            }
-        }
-
-        return processes;
     }
 
     /// <summary>The end of a toolbox answer, for error messages.</summary>

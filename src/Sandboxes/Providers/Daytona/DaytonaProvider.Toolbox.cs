@@ -74,7 +74,7 @@ internal sealed partial class DaytonaProvider
     /// <summary>The toolbox of a sandbox, reached through its toolbox proxy URL (<c>{toolboxProxyUrl}/{sandboxId}</c>, as the SDKs address it).</summary>
     private async ValueTask<ToolboxEndpoint> ToolboxAsync(string sandboxId, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _state) == StateDisposed, this);
         if (_toolboxes.TryGetValue(sandboxId, out var known))
         {
             return known;

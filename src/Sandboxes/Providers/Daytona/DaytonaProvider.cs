@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Sandboxes.CodeExecution;
 using Sandboxes.Http;
 using Sandboxes.Providers.Daytona.Api;
+using Sandboxes.Remote;
 
 namespace Sandboxes.Providers.Daytona;
 
@@ -12,7 +12,7 @@ namespace Sandboxes.Providers.Daytona;
 /// holds only the mapping they cannot express. Labels are Daytona labels (never environment variables).
 /// </summary>
 [SandboxProvider(ProviderId)]
-internal sealed partial class DaytonaProvider : ProcessContextProvider
+internal sealed partial class DaytonaProvider : RemoteProcessProvider
 {
     /// <summary>The provider's registered name.</summary>
     public const string ProviderId = "daytona";
@@ -23,11 +23,17 @@ internal sealed partial class DaytonaProvider : ProcessContextProvider
     /// </summary>
     internal const string ProtocolSdkVersion = "0.205.1";
 
+    // The adapter's life: open, then releasing while the kit lets go of what it holds in sandboxes (which takes the
+    // toolbox), then disposed.
+    private const int StateOpen = 0;
+    private const int StateReleasing = 1;
+    private const int StateDisposed = 2;
+
     private readonly DaytonaOptions _options;
     private readonly HttpClient _http;
     private IDaytonaApi? _api;
     private readonly ConcurrentDictionary<string, ToolboxEndpoint> _toolboxes = new(StringComparer.Ordinal);
-    private int _disposed;
+    private int _state;
 
     /// <summary>Creates the adapter; nothing is contacted until the first call.</summary>
     /// <exception cref="BadConfigException">No credentials, or a malformed setting.</exception>
@@ -109,18 +115,27 @@ internal sealed partial class DaytonaProvider : ProcessContextProvider
             // Already gone: killing is idempotent.
         }
 
+        await ForgetSandboxAsync(sandboxId).ConfigureAwait(false);
         _toolboxes.TryRemove(sandboxId, out _);
-        await ForgetCodeContextsAsync(sandboxId).ConfigureAwait(false);
     }
 
     public override async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.CompareExchange(ref _state, StateReleasing, StateOpen) != StateOpen)
         {
             return;
         }
 
-        await base.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            // The kit first, while the toolbox still answers: its stdin writers and context connections are processes in
+            // toolbox sessions, which it deletes as it lets them go.
+            await base.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _state, StateDisposed);
+        }
     }
 
     /// <summary>A sandbox that exists (a destroyed one counts as gone).</summary>
