@@ -51,8 +51,10 @@ internal sealed partial class DockerProvider
             }
             catch (ProviderException)
             {
-                // A command that already ended has no terminal left to size; its output is still there to read.
-                if (await IsRunningAsync(execId, cancellationToken).ConfigureAwait(false))
+                // A command that already ended has no terminal left to size; its output is still there to read. The
+                // engine may report the exec running for a moment after its terminal went (podman answers "broken pipe"
+                // then), so it is asked again, for two seconds at most, before the failure counts.
+                if (!await HasEndedWithinAsync(execId, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false))
                 {
                     throw;
                 }
@@ -72,6 +74,22 @@ internal sealed partial class DockerProvider
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private async Task<bool> HasEndedWithinAsync(string execId, TimeSpan bound, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await IsRunningAsync(execId, cancellationToken).ConfigureAwait(false))
+        {
+            if (waited.Elapsed >= bound)
+            {
+                return false;
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     public override async Task ResizePtyAsync(string sandboxId, int pid, int rows, int cols, CancellationToken cancellationToken) =>
