@@ -158,7 +158,10 @@ public sealed class LifecycleTests(ProviderTarget target, ApiMode mode) : Confor
             return;
         }
 
-        var sandbox = await CreateAsync(new CreateSandboxRequest { TimeoutSeconds = 2 });
+        // Five seconds, not fewer: on a loaded machine a create takes a few, and a sandbox whose lifetime ends while it
+        // starts is gone before the test can extend it.
+        var createdAt = DateTimeOffset.UtcNow;
+        var sandbox = await CreateAsync(new CreateSandboxRequest { TimeoutSeconds = 5 });
         if (!RequireOrExpectGap(Capability.LifetimeExtend, () => sandbox.SetTimeoutAsync(60)))
         {
             return;
@@ -169,7 +172,12 @@ public sealed class LifecycleTests(ProviderTarget target, ApiMode mode) : Confor
         var info = await sandbox.InfoAsync();
         Assert.That(info.ExpiresAt, Is.Not.Null.And.GreaterThan(setAt.AddSeconds(50)));
 
-        await Task.Delay(3000);
+        var pastFirstEnd = createdAt.AddSeconds(6) - DateTimeOffset.UtcNow;
+        if (pastFirstEnd > TimeSpan.Zero)
+        {
+            await Task.Delay(pastFirstEnd);
+        }
+
         Assert.That(await sandbox.IsRunningAsync(), Is.True, "still running past the first lifetime");
         Assert.That((await Run("echo alive", sandbox)).Stdout, Is.EqualTo("alive\n"));
         Assert.That(() => sandbox.SetTimeoutAsync(0), Throws.InstanceOf<BadConfigException>());
