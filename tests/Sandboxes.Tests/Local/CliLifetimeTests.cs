@@ -65,6 +65,7 @@ public sealed class CliLifetimeTests
         }
 
         var run = await Cli.RunAsync("run", "--keep", "-l", $"life={tag}", "true");
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr);
         var id = Regex.Match(run.Stderr, "sbx-[a-z0-9]+").Value;
         LeakCheck.Record(id);
         try
