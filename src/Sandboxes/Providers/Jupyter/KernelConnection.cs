@@ -118,16 +118,7 @@ internal sealed class KernelConnection : IAsyncDisposable
             var idle = !waitForIdle; // control requests cause no busy/idle pair worth waiting for
             while (reply is null || !idle)
             {
-                KernelMessage message;
-                try
-                {
-                    message = await inbox.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (ChannelClosedException closed)
-                {
-                    throw closed.InnerException as SandboxException
-                          ?? new ProviderException(JupyterProvider.ProviderId, "The connection to the kernel closed.", innerException: closed);
-                }
+                var message = await KernelChannel.ReadAsync(inbox.Reader, "The connection to the kernel closed.", cancellationToken).ConfigureAwait(false);
 
                 if (message.Channel == "iopub")
                 {

@@ -72,16 +72,7 @@ internal sealed class KernelProcess : RemoteProcess
                 Volatile.Write(ref _acknowledged, _acknowledged + count);
             }
 
-            Item item;
-            try
-            {
-                item = await _items.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (ChannelClosedException closed)
-            {
-                throw closed.InnerException as SandboxException
-                      ?? new ProviderException(JupyterProvider.ProviderId, "The kernel stopped sending the process's output.", innerException: closed);
-            }
+            var item = await KernelChannel.ReadAsync(_items.Reader, "The kernel stopped sending the process's output.", cancellationToken).ConfigureAwait(false);
 
             if (item.ExitCode is { } code)
             {
